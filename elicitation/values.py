@@ -1,0 +1,181 @@
+"""Values in the master's words: numbers (digits or words), units, comparisons and ranges.
+
+Turns a condition's text into `variable / operator / value / unit` where the words allow it;
+the variable name is only a proposal that the master can correct in review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "half": 0.5,
+}
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = "|".join(sorted(list(_SMALL) + list(_SCALE) + ["and"], key=len, reverse=True))
+NUMBER = (
+    r"(?:[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|"
+    rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*))"
+)
+
+UNITS: dict[str, str] = {
+    "%": "%", "percent": "%", "per cent": "%", "pct": "%",
+    "°c": "degC", "degc": "degC", "deg c": "degC", "degrees celsius": "degC", "celsius": "degC",
+    "degrees c": "degC", "°f": "degF", "degf": "degF", "fahrenheit": "degF",
+    "degrees fahrenheit": "degF", "degrees": "deg", "degree": "deg",
+    "mm": "mm", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
+    "mil": "mm", "mils": "mm", "cm": "cm", "centimetres": "cm", "centimeters": "cm",
+    "m": "m", "metres": "m", "meters": "m", "metre": "m", "meter": "m",
+    "min": "min", "mins": "min", "minute": "min", "minutes": "min",
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "a": "A", "amp": "A", "amps": "A", "ampere": "A", "amperes": "A",
+    "v": "V", "volt": "V", "volts": "V", "kg": "kg", "kilos": "kg", "kilograms": "kg",
+    "t": "t", "tons": "t", "tonnes": "t", "bar": "bar", "psi": "psi", "rpm": "rpm",
+    "mm/min": "mm/min", "l/min": "L/min", "litres per minute": "L/min", "mm/s": "mm/s",
+    "m/s": "m/s", "km/h": "km/h",
+}
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+
+# comparison phrase -> operator
+COMPARATORS: dict[str, str] = {
+    "above": ">", "over": ">", "more than": ">", "greater than": ">", "higher than": ">",
+    "exceeds": ">", "exceed": ">", "beyond": ">", "past": ">", "reaches": ">=", "reach": ">=",
+    "hits": ">=", "hit": ">=", "gets to": ">=", "get to": ">=", "drops below": "<", "falls below": "<",
+    "at least": ">=", "no less than": ">=", "not less than": ">=", "or more": ">=",
+    "below": "<", "under": "<", "less than": "<", "lower than": "<", "fewer than": "<",
+    "at most": "<=", "no more than": "<=", "not more than": "<=", "up to": "<=", "or less": "<=",
+}
+# comparative adjectives -> (operator, dimension)
+COMPARATIVES: dict[str, tuple[str, str]] = {
+    "thicker": (">", "thickness"), "thinner": ("<", "thickness"),
+    "hotter": (">", "temperature"), "warmer": (">", "temperature"),
+    "colder": ("<", "temperature"), "cooler": ("<", "temperature"),
+    "longer": (">", "length"), "shorter": ("<", "length"),
+    "heavier": (">", "weight"), "lighter": ("<", "weight"),
+    "wider": (">", "width"), "narrower": ("<", "width"),
+    "faster": (">", "speed"), "slower": ("<", "speed"),
+    "bigger": (">", "size"), "larger": (">", "size"), "smaller": ("<", "size"),
+    "higher": (">", "level"), "lower": ("<", "level"), "stronger": (">", ""), "weaker": ("<", ""),
+}
+UNIT_DIMENSIONS = {"degC": "temperature", "degF": "temperature", "deg": "temperature",
+                   "mm": "thickness", "min": "duration", "s": "duration", "h": "duration",
+                   "A": "current", "V": "voltage", "kg": "weight", "t": "weight",
+                   "bar": "pressure", "psi": "pressure", "rpm": "speed", "%": "level",
+                   "m/s": "speed", "km/h": "speed", "mm/s": "velocity", "mm/min": "feed"}
+
+_COMPARATOR = "|".join(re.escape(c) for c in sorted(COMPARATORS, key=len, reverse=True))
+_COMPARATIVE = "|".join(sorted(COMPARATIVES, key=len, reverse=True))
+
+_RANGE = re.compile(
+    rf"(?:between\s+|from\s+)?(?P<lo>{NUMBER})\s*(?P<u1>{_UNIT})?\s*(?:-|–|~|to|and)\s*"
+    rf"(?P<hi>{NUMBER})\s*(?P<u2>{_UNIT})?(?![\w])",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    rf"(?:(?P<adj>{_COMPARATIVE})\s+than|(?P<cmp>{_COMPARATOR}))\s+(?:about\s+|around\s+|roughly\s+)?"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?(?![\w])(?P<tail>\s+or\s+(?:more|less|above|below))?",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?\s+(?P<cmp>or more|or less|or above|or below|and up|and above|and below)",
+    re.IGNORECASE,
+)
+
+
+def words_to_number(text: str) -> float | None:
+    """`1,600` -> 1600, `eighty` -> 80, `twenty-five` -> 25, `one hundred and fifty` -> 150."""
+    raw = text.strip().lower()
+    digits = raw.replace(",", "")
+    try:
+        return float(digits)
+    except ValueError:
+        pass
+    total = 0.0
+    current = 0.0
+    seen = False
+    for word in re.split(r"[\s-]+", raw):
+        if word == "and" or not word:
+            continue
+        if word in _SMALL:
+            current += _SMALL[word]
+            seen = True
+        elif word in _SCALE:
+            scale = _SCALE[word]
+            current = (current or 1) * scale
+            if scale >= 1000:
+                total += current
+                current = 0
+            seen = True
+        else:
+            return None
+    if not seen or raw in ("a", "and"):
+        return None
+    return total + current
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    return UNITS.get(unit.strip().lower())
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A comparison found in a clause: operator, value(s), unit and the dimension hinted by words."""
+
+    operator: str
+    value: float | list[float]
+    unit: str | None
+    dimension: str | None
+    start: int
+    end: int
+
+
+def find_measure(text: str) -> Measure | None:
+    """The first comparison or range in the text, if any."""
+    m = _COMPARE.search(text)
+    if m:
+        number = words_to_number(m.group("num"))
+        if number is not None:
+            unit = normalise_unit(m.group("unit"))
+            if m.group("adj"):
+                op, dim = COMPARATIVES[m.group("adj").lower()]
+            else:
+                op, dim = COMPARATORS[m.group("cmp").lower()], None
+            tail = (m.group("tail") or "").lower()
+            if tail and ("more" in tail or "above" in tail):
+                op = ">=" if op in (">", ">=") else op
+            if tail and ("less" in tail or "below" in tail):
+                op = "<=" if op in ("<", "<=") else op
+            return Measure(op, number, unit, dim or UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
+
+    m = _RANGE.search(text)
+    if m:
+        lo, hi = words_to_number(m.group("lo")), words_to_number(m.group("hi"))
+        unit = normalise_unit(m.group("u2") or m.group("u1"))
+        if lo is not None and hi is not None and lo <= hi and (unit or "between" in m.group(0).lower()):
+            return Measure("between", [lo, hi], unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
+    m = _TRAILING.search(text)
+    if m:
+        number = words_to_number(m.group("num"))
+        if number is not None:
+            unit = normalise_unit(m.group("unit"))
+            op = ">=" if any(w in m.group("cmp").lower() for w in ("more", "above", "up")) else "<="
+            return Measure(op, number, unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
+    return None
+
+
+def snake(words: str) -> str:
+    """A proposed variable name from words: `the arc length` -> `arc_length`."""
+    tokens = re.findall(r"[a-z0-9]+", words.lower())
+    tokens = [t for t in tokens if t not in {"the", "a", "an", "your", "my", "our", "its", "their", "this", "that"}]
+    name = "_".join(tokens)
+    if not name or name[0].isdigit():
+        return ""
+    return name[:60]

@@ -1,0 +1,38 @@
+"""Errors of the service layer; each names the problem in one line."""
+
+
+class KnowledgeBaseError(Exception):
+    """Base class: an operation the knowledge base refused, with nothing written."""
+
+
+class NotFound(KnowledgeBaseError):
+    pass
+
+
+class ConsentRequired(KnowledgeBaseError):
+    pass
+
+
+class InvalidTransition(KnowledgeBaseError):
+    pass
+
+
+class InvalidEdit(KnowledgeBaseError):
+    pass
+
+
+class DuplicateImport(KnowledgeBaseError):
+    pass
+
+
+class StaleEdit(KnowledgeBaseError):
+    """Someone saved the rule since the version the editor started from; both stay stored."""
+
+    def __init__(self, rule_id: int, expected: int, current: int) -> None:
+        super().__init__(
+            f"rule {rule_id} was changed by someone else: you edited version {expected}, "
+            f"the stored version is now {current}; reload, compare both versions and save again"
+        )
+        self.rule_id = rule_id
+        self.expected = expected
+        self.current = current

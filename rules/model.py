@@ -1,0 +1,190 @@
+"""The rule as plain data: conditions, actions, certainty and provenance.
+
+A rule is never code. It is a validated record that the engine, the exporters and the extractor
+share; conditions are a small typed tree with a closed set of operators.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Scalar = Union[float, int, str, bool]
+
+
+class Operator(str, Enum):
+    """The closed set of comparison operators a clause may use."""
+
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    IN = "in"
+    BETWEEN = "between"
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+
+
+class Certainty(str, Enum):
+    """How firmly the master stated the rule, read from hedges such as "usually"."""
+
+    ALWAYS = "always"
+    USUALLY = "usually"
+    SOMETIMES = "sometimes"
+
+
+class ReviewStatus(str, Enum):
+    """Where a rule stands in the master's review."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    NEEDS_DISCUSSION = "needs_discussion"
+    RETIRED = "retired"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class Clause(_Strict):
+    """One condition in the master's words, measurable when `variable` and `operator` are set."""
+
+    kind: Literal["clause"] = "clause"
+    text: str
+    variable: str | None = None
+    operator: Operator | None = None
+    value: Scalar | list[Scalar] | None = None
+    unit: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @field_validator("variable")
+    @classmethod
+    def _variable_is_identifier(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        if not all(ch.isalnum() or ch == "_" for ch in v) or v[0].isdigit():
+            raise ValueError(f"variable name {v!r} must be letters, digits and underscores")
+        return v
+
+    @model_validator(mode="after")
+    def _operator_fits_value(self) -> Clause:
+        op = self.operator
+        if self.variable is None:
+            if op is not None or self.value is not None:
+                raise ValueError(f"clause {self.text!r} has an operator or value but no variable")
+            return self
+        if op is None:
+            raise ValueError(f"clause on {self.variable!r} needs an operator")
+        if op in (Operator.IS_TRUE, Operator.IS_FALSE):
+            if self.value is not None:
+                raise ValueError(f"operator {op.value} takes no value")
+        elif op is Operator.BETWEEN:
+            if not (isinstance(self.value, list) and len(self.value) == 2):
+                raise ValueError("operator between needs a value [low, high]")
+            low, high = self.value
+            if not _is_number(low) or not _is_number(high) or float(low) > float(high):
+                raise ValueError("operator between needs two numbers, low first")
+        elif op is Operator.IN:
+            if not (isinstance(self.value, list) and self.value):
+                raise ValueError("operator in needs a non-empty list of values")
+        else:
+            if self.value is None or isinstance(self.value, list):
+                raise ValueError(f"operator {op.value} needs a single value")
+            if op in (Operator.LT, Operator.LE, Operator.GT, Operator.GE) and not _is_number(
+                self.value
+            ):
+                raise ValueError(f"operator {op.value} needs a number, not {self.value!r}")
+        return self
+
+    @property
+    def measurable(self) -> bool:
+        return self.variable is not None
+
+
+class Group(_Strict):
+    """Clauses joined by `all` or `any`; groups nest."""
+
+    kind: Literal["group"] = "group"
+    join: Literal["all", "any"] = "all"
+    items: list[Annotated[Union[Clause, Group], Field(discriminator="kind")]]
+
+
+class Action(_Strict):
+    """What the master does or tells you to do."""
+
+    text: str
+    verb: str | None = None
+    object: str | None = None
+    amount: float | None = None
+    unit: str | None = None
+    negated: bool = False
+    start: int | None = None
+    end: int | None = None
+
+
+class Evidence(_Strict):
+    """Where in a transcript a rule was said: turn index, speaker and character offsets."""
+
+    turn: int
+    speaker: str
+    start: int
+    end: int
+
+
+class Rule(_Strict):
+    """An if-then rule as a master stated it, with its provenance."""
+
+    conditions: Group = Field(default_factory=lambda: Group(join="all", items=[]))
+    actions: list[Action]
+    certainty: Certainty = Certainty.ALWAYS
+    exceptions: list[Clause] = Field(default_factory=list)
+    rationale: str | None = None
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    domain: str | None = None
+    process_step: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @field_validator("actions")
+    @classmethod
+    def _at_least_one_action(cls, v: list[Action]) -> list[Action]:
+        if not v:
+            raise ValueError("a rule needs at least one action")
+        return v
+
+    def clauses(self) -> list[Clause]:
+        """All clauses of the condition tree, depth first."""
+        return list(iter_clauses(self.conditions))
+
+    def summary(self) -> str:
+        """One readable line: IF ... THEN ..."""
+        cond = " and ".join(c.text for c in self.clauses()) or "(always)"
+        act = "; ".join(a.text for a in self.actions)
+        return f"IF {cond} THEN {act}"
+
+    def to_contract(self) -> dict[str, Any]:
+        """The extraction contract's JSON form (see DESIGN.md), extended with the full record."""
+        data = self.model_dump(mode="json")
+        data["conditions"] = [c.model_dump(mode="json", exclude={"kind"}) for c in self.clauses()]
+        data["condition_tree"] = self.conditions.model_dump(mode="json")
+        return data
+
+
+def iter_clauses(group: Group) -> Any:
+    for item in group.items:
+        if isinstance(item, Group):
+            yield from iter_clauses(item)
+        else:
+            yield item
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+Group.model_rebuild()

@@ -1,0 +1,71 @@
+"""Fixtures: a fresh knowledge base per test on SQLite, and on PostgreSQL when a server is given.
+
+PostgreSQL runs when MYEONGJANG_TEST_POSTGRES_URL is set (scripts/test.sh starts a throwaway
+server on loopback); in CI (CI=true) a missing server is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from knowledge_base import KnowledgeBase
+
+PG_ENV = "MYEONGJANG_TEST_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "elicitation" / "samples"
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def postgres_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if _in_ci():
+            pytest.fail(f"{PG_ENV} is not set: CI must run the database tests on PostgreSQL too")
+        pytest.skip(f"{PG_ENV} not set (scripts/test.sh starts a PostgreSQL server when one is installed)")
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kb.db'}"
+    url = postgres_url()
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def kb(db_url: str) -> Iterator[KnowledgeBase]:
+    base = KnowledgeBase(db_url)
+    yield base
+    base.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """MYEONGJANG_DATABASE_URL pointing at a fresh SQLite file, for CLI and UI tests."""
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    monkeypatch.setenv("MYEONGJANG_DATABASE_URL", url)
+    return url
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,0 +1,41 @@
+import pytest
+
+from elicitation.values import find_measure, snake, words_to_number
+
+
+@pytest.mark.parametrize(
+    "text,number",
+    [("eighty", 80), ("twenty-five", 25), ("one hundred and fifty", 150), ("1,600", 1600), ("2.5", 2.5),
+     ("a thousand six hundred", 1600), ("lunch", None)],
+)
+def test_numbers_in_digits_and_words(text: str, number: float | None) -> None:
+    assert words_to_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "text,op,value,unit",
+    [
+        ("the humidity is above eighty percent", ">", 80, "%"),
+        ("plates thicker than 25 mm", ">", 25, "mm"),
+        ("the melt is 1,600-1,700 °C", "between", [1600, 1700], "degC"),
+        ("between 1600 and 1700 degrees", "between", [1600, 1700], "deg"),
+        ("at least five minutes", ">=", 5, "min"),
+        ("it is 90% or more", ">=", 90, "%"),
+        ("less than twenty-five millimetres", "<", 25, "mm"),
+        ("the steel is below 5 degrees", "<", 5, "deg"),
+        ("once the melt reaches 1,650 degrees", ">=", 1650, "deg"),
+        ("the wind is stronger than 5 m/s", ">", 5, "m/s"),
+    ],
+)
+def test_comparisons_become_operator_value_unit(text: str, op: str, value: object, unit: str) -> None:
+    m = find_measure(text)
+    assert m is not None and (m.operator, m.value, m.unit) == (op, value, unit)
+
+
+def test_text_without_a_comparison_has_no_measure() -> None:
+    assert find_measure("lunch is at noon") is None
+
+
+def test_variable_names_are_identifiers() -> None:
+    assert snake("the arc length") == "arc_length"
+    assert snake("25 mm") == ""

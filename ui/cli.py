@@ -1,0 +1,386 @@
+"""The `myeongjang` command line: one console script, a subcommand per job.
+
+Errors are one line on standard error with a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from elicitation import TranscriptError
+from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBase, KnowledgeBaseError
+from rules import Answer, FactSyntaxError, Scalar, check_name, parse_facts, parse_value
+
+EXIT_INPUT = 2
+
+
+class CliError(Exception):
+    """A user-facing error from a command."""
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"myeongjang: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _kb() -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """myeongjang: turn masters' interviews into reviewed, explainable if-then rules.
+
+    The knowledge base is a SQLite file in your data directory unless MYEONGJANG_DATABASE_URL
+    names another database (e.g. postgresql://user@host/db).
+    """
+
+
+# --- extract ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print {\"rules\": [...]} as JSON.")
+@click.option("--jsonl", is_flag=True, help="Read {\"id\", \"text\"} lines on stdin, write one result line each.")
+def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
+    """Extract candidate rules from a transcript FILE (.txt or .vtt), without storing them."""
+    from elicitation import extract_texts, extract_transcript, read_transcript
+
+    if jsonl:
+        if file is not None:
+            raise CliError("--jsonl reads standard input; give no FILE")
+        _extract_jsonl(extract_texts)
+        return
+    if file is None:
+        raise CliError("give a transcript FILE, or --jsonl to read standard input")
+    transcript = read_transcript(file)
+    rules = extract_transcript(transcript)
+    if as_json:
+        _emit({"file": str(file), "encoding": transcript.encoding, "turns": len(transcript.turns),
+               "rules": [r.to_contract() for r in rules]})
+        return
+    click.echo(f"{file}: {len(transcript.turns)} turns ({transcript.encoding}), {len(rules)} candidate rules")
+    for i, r in enumerate(rules, 1):
+        ev = r.evidence[0] if r.evidence else None
+        where = f"turn {ev.turn} ({ev.speaker})" if ev else ""
+        click.echo(f"{i:3d}. [{r.confidence:.2f} {r.certainty.value}] {r.summary()}  — {where}")
+
+
+def _extract_jsonl(extract_texts: Any) -> None:
+    items: list[tuple[Any, str]] = []
+    for lineno, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CliError(f"standard input line {lineno}: not JSON ({exc.msg})") from None
+        if not isinstance(obj, dict) or "text" not in obj or not isinstance(obj["text"], str):
+            raise CliError(f"standard input line {lineno}: expected an object with a string \"text\"")
+        items.append((obj.get("id"), obj["text"]))
+    for (ident, _), rules in zip(items, extract_texts(t for _, t in items), strict=True):
+        sys.stdout.write(json.dumps({"id": ident, "rules": [r.to_contract() for r in rules]}, ensure_ascii=False) + "\n")
+
+
+# --- import, masters, consent -------------------------------------------------------------------
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--master", required=True, help="The master interviewed (registered, with consent).")
+@click.option("--interviewer", default="interviewer", show_default=True)
+@click.option("--title", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def import_(file: Path, master: str, interviewer: str, title: str | None, as_json: bool) -> None:
+    """Import a transcript FILE for MASTER and store the extracted rules as proposals."""
+    from ui.workflows import import_interview
+
+    if not file.exists():
+        raise CliError(f"{file}: no such file")
+    if file.is_dir():
+        raise CliError(f"{file}: is a directory, not a transcript file")
+    result = import_interview(_kb(), master, file.name, file.read_bytes(), interviewer=interviewer, title=title)
+    if as_json:
+        _emit({"transcript_id": result.transcript_id, "turns": result.turns, "encoding": result.encoding,
+               "rule_ids": result.rule_ids})
+    else:
+        click.echo(f"imported {file.name} as transcript {result.transcript_id}: {result.turns} turns, "
+                   f"{len(result.rule_ids)} proposed rules for {master} to review")
+
+
+@cli.group()
+def consent() -> None:
+    """Register masters and record or withdraw their consent."""
+
+
+@consent.command("add")
+@click.option("--master", required=True)
+@click.option("--craft", default=None)
+@click.option("--organisation", default=None)
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(CONSENT_SCOPES), default=["internal_guidance"],
+              show_default=True)
+@click.option("--by", "actor", default="interviewer", show_default=True)
+def consent_add(master: str, craft: str | None, organisation: str | None, scopes: tuple[str, ...], actor: str) -> None:
+    """Register MASTER (if new) and record the consent given."""
+    kb = _kb()
+    master_id = kb.register_master(master, craft=craft, organisation=organisation, actor=actor)
+    kb.record_consent(master_id, list(scopes), actor=actor)
+    click.echo(f"consent recorded for {master}: {', '.join(scopes)}")
+
+
+@consent.command("withdraw")
+@click.option("--master", required=True)
+@click.option("--by", "actor", default="admin", show_default=True)
+def consent_withdraw(master: str, actor: str) -> None:
+    """Withdraw MASTER's consent: the master's rules drop out of guidance."""
+    kb = _kb()
+    kb.withdraw_consent(kb.master_by_name(master).id, actor=actor)
+    click.echo(f"consent withdrawn for {master}")
+
+
+@consent.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def consent_list(as_json: bool) -> None:
+    """Masters and the consent scopes in force."""
+    masters = _kb().masters()
+    if as_json:
+        _emit([m.__dict__ for m in masters])
+        return
+    for m in masters:
+        click.echo(f"{m.name} ({m.craft or '-'}): {', '.join(m.consent_scopes) or 'NO CONSENT'}")
+
+
+@cli.group()
+def user() -> None:
+    """Users and roles."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--name", "display_name", default=None)
+@click.option("--organisation", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(username: str, role: str, display_name: str | None, organisation: str | None, password_stdin: bool) -> None:
+    """Add a user with a role."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    _kb().add_user(username, role, display_name=display_name, organisation=organisation, password=password)
+    click.echo(f"user {username} added as {role}")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def user_list(as_json: bool) -> None:
+    users = _kb().list_users()
+    if as_json:
+        _emit(users)
+        return
+    for u in users:
+        click.echo(f"{u['username']:20s} {u['role']:12s} {u['display_name']}")
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def review() -> None:
+    """List rules and record a master's review decisions."""
+
+
+@review.command("list")
+@click.option("--status", default=None, help="proposed, confirmed, rejected, needs_discussion, retired")
+@click.option("--master", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def review_list(status: str | None, master: str | None, as_json: bool) -> None:
+    """Rules with their status, highest confidence first."""
+    views = _kb().list_rules(status=status, master=master)
+    if as_json:
+        _emit([{"id": v.id, "version": v.version, "status": v.status, "master": v.master,
+                "quote": v.quote, "rule": v.rule.to_contract()} for v in views])
+        return
+    for v in views:
+        click.echo(f"#{v.id:<4d} v{v.version} {v.status:16s} {v.master:16s} [{v.rule.confidence:.2f}] {v.rule.summary()}")
+
+
+def _decide(decision: str) -> Any:
+    @click.argument("rule_id", type=int)
+    @click.option("--as", "reviewer", required=True, help="Who decides (the master's name).")
+    @click.option("--version", "expected", type=int, default=None,
+                  help="The version you reviewed (default: the current one).")
+    @click.option("--comment", default=None)
+    def command(rule_id: int, reviewer: str, expected: int | None, comment: str | None) -> None:
+        kb = _kb()
+        version = expected if expected is not None else kb.get_rule(rule_id).version
+        view = kb.review(rule_id, decision, reviewer=reviewer, expected_version=version, comment=comment)
+        click.echo(f"rule {view.id} is now {view.status} (version {view.version})")
+
+    command.__doc__ = f"Mark RULE_ID as {decision}."
+    return command
+
+
+for _name, _decision in (("confirm", "confirmed"), ("reject", "rejected"), ("discuss", "needs_discussion"),
+                         ("retire", "retired")):
+    review.command(_name)(_decide(_decision))
+
+
+# --- ask ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--fact", "facts", multiple=True, help="A fact name=value, e.g. --fact humidity=85 (repeatable).")
+@click.option("--facts-json", default=None, help="Facts as a JSON object, e.g. '{\"weather\": \"rain\"}'.")
+@click.option("--include-proposed", is_flag=True, help="Also use rules not yet confirmed by a master.")
+@click.option("--json", "as_json", is_flag=True)
+def ask(facts: tuple[str, ...], facts_json: str | None, include_proposed: bool, as_json: bool) -> None:
+    """Describe a situation; print the masters' rules that apply and why they fired."""
+    situation = parse_facts(list(facts))
+    if facts_json:
+        situation.update(_json_facts(facts_json))
+    if not situation:
+        raise CliError("describe the situation with --fact name=value or --facts-json")
+    answer = _kb().ask(situation, include_proposed=include_proposed)
+    if as_json:
+        _emit(answer_to_json(answer))
+        return
+    if not answer.fired:
+        click.echo("No rule applies to this situation.")
+    for f in answer.fired:
+        k = f.known
+        click.echo(f"Rule #{k.key} v{k.version} [{k.status}, {k.rule.certainty.value}] from {k.master}:")
+        click.echo(f"  THEN {'; '.join(a.text for a in k.rule.actions)}")
+        for m in f.matched:
+            click.echo(f"  because {m.clause.variable} = {m.fact_value!r} satisfies “{m.clause.text}”")
+        if k.quote:
+            click.echo(f"  {k.master} said: “{k.quote}”")
+    for q in answer.questions:
+        click.echo(f"To decide more, tell me: {q}")
+
+
+def _json_facts(raw: str) -> dict[str, Scalar]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise FactSyntaxError(f"--facts-json is not JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise FactSyntaxError("--facts-json must be a JSON object of name: value")
+    out: dict[str, Scalar] = {}
+    for name, value in data.items():
+        check_name(str(name))
+        if isinstance(value, (bool, int, float)):
+            out[str(name)] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        elif isinstance(value, str):
+            out[str(name)] = parse_value(value)
+        else:
+            raise FactSyntaxError(f"fact {name!r}: value must be a number, text or true/false")
+    return out
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "facts": answer.facts,
+        "fired": [
+            {"rule_id": f.known.key, "version": f.known.version, "status": f.known.status,
+             "certainty": f.known.rule.certainty.value, "master": f.known.master, "quote": f.known.quote,
+             "actions": [a.text for a in f.known.rule.actions],
+             "matched": [{"clause": m.clause.text, "variable": m.clause.variable, "fact_value": m.fact_value}
+                         for m in f.matched],
+             "explanation": f.explain()}
+            for f in answer.fired
+        ],
+        "questions": answer.questions,
+    }
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--status", default="confirmed", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
+def export(status: str, out: Path | None) -> None:
+    """Export rules as JSON, each with its master (attribution) and the words it came from."""
+    views = _kb().list_rules(status=status or None)
+    data = {"rules": [{"id": v.id, "version": v.version, "status": v.status, "master": v.master, "quote": v.quote,
+                       "rule": v.rule.model_dump(mode="json")} for v in views]}
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {len(views)} rules to {out}")
+
+
+# --- demo and ui ----------------------------------------------------------------------------------
+
+
+def _serve(port: int) -> None:
+    app = Path(__file__).with_name("app.py")
+    url = f"http://127.0.0.1:{port}"
+    click.echo(f"The myeongjang UI is at {url}  (Ctrl-C stops it)")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = dict(os.environ, MYEONGJANG_DATABASE_URL=_kb().url)
+    try:
+        subprocess.run(cmd, env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+@click.option("--port", default=8501, show_default=True)
+@click.option("--no-ui", is_flag=True, help="Set up the knowledge base and load the samples, then stop.")
+def demo(port: int, no_ui: bool) -> None:
+    """Create the knowledge base, import the bundled sample interviews, extract rules, start the UI."""
+    from ui.workflows import load_samples
+
+    kb = _kb()
+    click.echo(f"knowledge base: {kb.url}")
+    for name, result in load_samples(kb):
+        if result is None:
+            click.echo(f"  {name}: already imported")
+        else:
+            click.echo(f"  {name}: {result.turns} turns, {len(result.rule_ids)} proposed rules")
+    counts = kb.count_rules()
+    click.echo("rules: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if not no_ui:
+        _serve(port)
+
+
+@cli.command()
+@click.option("--port", default=8501, show_default=True)
+def ui(port: int) -> None:
+    """Start the Streamlit UI on localhost."""
+    _serve(port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="myeongjang", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.ClickException as exc:
+        _fail(exc.format_message().replace("\n", " "), EXIT_INPUT)
+    except (CliError, FactSyntaxError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except TranscriptError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except KnowledgeBaseError as exc:
+        _fail(str(exc), 1)
+    except BrokenPipeError:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

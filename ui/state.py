@@ -1,0 +1,32 @@
+"""Objects the pages share: the knowledge base (one per process) and small rendering helpers."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from knowledge_base import KnowledgeBase, RuleView
+
+
+@st.cache_resource
+def knowledge_base() -> KnowledgeBase:
+    """The knowledge base at MYEONGJANG_DATABASE_URL (or the default SQLite file)."""
+    return KnowledgeBase()
+
+
+def highlighted_turn(view: RuleView) -> str:
+    """The source turn(s) as safe HTML, the rule's words marked; all text is escaped."""
+    parts = []
+    for ev in view.evidence:
+        text = ev.turn.text
+        parts.append(
+            f"<p><b>{html.escape(ev.turn.speaker)}</b>: {html.escape(text[: ev.start])}"
+            f"<mark>{html.escape(text[ev.start : ev.end])}</mark>{html.escape(text[ev.end :])}</p>"
+        )
+    return "".join(parts) or "<p><i>no source turn recorded</i></p>"
+
+
+def actor() -> str:
+    """Who is working, from the sidebar (sign-in comes with the roles work)."""
+    return str(st.session_state.get("actor") or "interviewer")
