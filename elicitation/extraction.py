@@ -228,12 +228,15 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
     if _is_anecdote(root, [c[1] for c in conditions]):
         return None
 
-    verbs = [root] + [t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.i not in excluded]
+    verbs = [root] + [
+        t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.i not in excluded
+    ]
     actions: list[Action] = []
     for verb in verbs:
         other = {t.i for v in verbs if v is not verb and v.i > verb.i for t in v.subtree}
         tokens = [
-            t for t in verb.subtree
+            t
+            for t in verb.subtree
             if t.i not in excluded and t.i not in other and not (t.dep_ == "cc" and t.head in verbs)
         ]
         tokens = _trim(_contiguous(tokens, verb))
@@ -261,9 +264,7 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
     )
 
 
-def _comma_split_rule(
-    sent: Span, marker: tuple[Marker, int, int], reparse: Callable[[str], Doc]
-) -> Rule | None:
+def _comma_split_rule(sent: Span, marker: tuple[Marker, int, int], reparse: Callable[[str], Doc]) -> Rule | None:
     """Fallback for a misparsed "If A, B." whose condition verb became the root: split at the
     first comma, parse the condition alone, and read B as the action."""
     doc = sent.doc
@@ -283,7 +284,9 @@ def _comma_split_rule(
     join = "all"
     for tokens, head, cc in _split_conjuncts(list(part), part[:].root):
         clause = _clause(tokens, head)
-        items.append(clause.model_copy(update={"start": (clause.start or 0) + offset, "end": (clause.end or 0) + offset}))
+        items.append(
+            clause.model_copy(update={"start": (clause.start or 0) + offset, "end": (clause.end or 0) + offset})
+        )
         if cc == "or":
             join = "any"
     actions = [_action(act_tokens, verb)]
@@ -300,9 +303,7 @@ def _is_anecdote(root: Token, heads: list[Token]) -> bool:
     has_would = any(c.lower_ in ("would", "'d") for c in root.children if c.dep_ == "aux")
     if has_would:
         return False
-    root_past = root.tag_ == "VBD" or any(
-        c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass")
-    )
+    root_past = root.tag_ == "VBD" or any(c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass"))
     cond_past = bool(heads) and all(
         h.tag_ == "VBD" or any(c.tag_ == "VBD" for c in h.children if c.dep_ in ("aux", "auxpass"))
         for h in heads
@@ -387,18 +388,24 @@ def _clause(tokens: list[Token], head: Token) -> Clause:
         if lemma in lemmas and any(t.lemma_ == lemma and t.pos_ in ("VERB", "NOUN") for t in tokens):
             return Clause(**base, variable="weather", operator="!=" if negated else "==", value=value)  # type: ignore[arg-type]
     for word, value in patterns.WEATHER_ADJECTIVES.items():
-        if word in lowers and (subject is None or subject.lower_ == "it" or "weather" in lowers or "day" in lemmas or "days" in lowers):
+        if word in lowers and (
+            subject is None or subject.lower_ == "it" or "weather" in lowers or "day" in lemmas or "days" in lowers
+        ):
             return Clause(**base, variable="weather", operator="!=" if negated else "==", value=value)  # type: ignore[arg-type]
 
     if noun is not None and subject is noun and head.lemma_.lower() in patterns.SOUND_VERBS:
         name = _noun_phrase(noun)
         if name:
-            return Clause(**base, variable=f"{name}_sound", operator="!=" if negated else "==", value=head.lemma_.lower())  # type: ignore[arg-type]
+            return Clause(
+                **base, variable=f"{name}_sound", operator="!=" if negated else "==", value=head.lemma_.lower()
+            )  # type: ignore[arg-type]
     predicate = next(
         (t for t in tokens if t.dep_ in ("acomp", "oprd", "attr") and t.pos_ == "ADJ" and t.head == head),
         None,
     )
-    if predicate is None and (head.pos_ == "ADJ" or (head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children))):
+    if predicate is None and (
+        head.pos_ == "ADJ" or (head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children))
+    ):
         predicate = head
     if predicate is not None:
         if noun is not None:
@@ -419,7 +426,7 @@ def _action(tokens: list[Token], verb: Token) -> Action:
     start, end = _bounds(tokens)
     negated = any(t.dep_ == "neg" or t.lower_ == "never" for t in tokens if t.head == verb)
     main = verb
-    if verb.lemma_ in ("have", "need", "got", "want", "try") :
+    if verb.lemma_ in ("have", "need", "got", "want", "try"):
         main = next((c for c in verb.children if c.dep_ == "xcomp"), verb)
     obj = next((t for t in main.children if t.dep_ in ("dobj", "attr", "oprd")), None)
     amount = None

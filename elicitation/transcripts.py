@@ -89,9 +89,7 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 _STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_TXT_LINE = re.compile(
-    r"^\s*(?:\[(?P<stamp>[^\]]*)\]\s*)?(?P<speaker>[^\W\d][\w .'\-]{0,40}?)\s*:\s*(?P<text>.*)$"
-)
+_TXT_LINE = re.compile(r"^\s*(?:\[(?P<stamp>[^\]]*)\]\s*)?(?P<speaker>[^\W\d][\w .'\-]{0,40}?)\s*:\s*(?P<text>.*)$")
 
 
 def parse_timestamp(stamp: str, where: str) -> float:
@@ -122,15 +120,10 @@ def parse_txt(text: str, name: str = "input") -> list[Turn]:
         elif turns:
             turns[-1][1].append(line)
         else:
-            raise TranscriptError(
-                f"{name}, line {lineno}: expected 'Speaker: text' but found {line[:40]!r}"
-            )
+            raise TranscriptError(f"{name}, line {lineno}: expected 'Speaker: text' but found {line[:40]!r}")
     if not turns:
         raise TranscriptError(f"{name}: no 'Speaker: text' lines found")
-    return [
-        Turn(i, speaker, " ".join(p for p in parts if p), start)
-        for i, (speaker, parts, start) in enumerate(turns)
-    ]
+    return [Turn(i, speaker, " ".join(p for p in parts if p), start) for i, (speaker, parts, start) in enumerate(turns)]
 
 
 _VOICE = re.compile(r"<v(?:\.[\w.]+)?\s+([^>]+)>")
@@ -193,9 +186,7 @@ def parse_bytes(data: bytes, name: str) -> Transcript:
     """Decode and parse a transcript file's bytes; the format comes from the file name."""
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
-        raise TranscriptError(
-            f"{name}: unsupported transcript format {suffix or '(none)'!r}; use {', '.join(FORMATS)}"
-        )
+        raise TranscriptError(f"{name}: unsupported transcript format {suffix or '(none)'!r}; use {', '.join(FORMATS)}")
     text, encoding = decode(data, name)
     fmt = FORMATS[suffix]
     turns = parse_vtt(text, name) if fmt == "vtt" else parse_txt(text, name)

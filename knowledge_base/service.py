@@ -142,8 +142,14 @@ class KnowledgeBase:
     # --- people ---------------------------------------------------------------------------
 
     def add_user(
-        self, username: str, role: str, *, display_name: str | None = None,
-        organisation: str | None = None, password: str | None = None, actor: str = "admin",
+        self,
+        username: str,
+        role: str,
+        *,
+        display_name: str | None = None,
+        organisation: str | None = None,
+        password: str | None = None,
+        actor: str = "admin",
     ) -> int:
         if role not in ROLES:
             raise KnowledgeBaseError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
@@ -157,8 +163,13 @@ class KnowledgeBase:
                 from argon2 import PasswordHasher
 
                 hashed = PasswordHasher().hash(password)
-            user = User(username=username, role=role, display_name=display_name or username,
-                        organisation=organisation, password_hash=hashed)
+            user = User(
+                username=username,
+                role=role,
+                display_name=display_name or username,
+                organisation=organisation,
+                password_hash=hashed,
+            )
             s.add(user)
             s.flush()
             self._audit(s, actor, "add", "user", user.id, username=username, role=role)
@@ -167,13 +178,16 @@ class KnowledgeBase:
     def list_users(self) -> list[dict[str, Any]]:
         with self._unit() as s:
             return [
-                {"username": u.username, "display_name": u.display_name, "role": u.role,
-                 "organisation": u.organisation}
+                {"username": u.username, "display_name": u.display_name, "role": u.role, "organisation": u.organisation}
                 for u in s.scalars(select(User).order_by(User.username))
             ]
 
     def register_master(
-        self, name: str, *, craft: str | None = None, organisation: str | None = None,
+        self,
+        name: str,
+        *,
+        craft: str | None = None,
+        organisation: str | None = None,
         actor: str = "interviewer",
     ) -> int:
         name = name.strip()
@@ -190,7 +204,11 @@ class KnowledgeBase:
             return master.id
 
     def record_consent(
-        self, master_id: int, scopes: Sequence[str], *, given_on: date | None = None,
+        self,
+        master_id: int,
+        scopes: Sequence[str],
+        *,
+        given_on: date | None = None,
         actor: str = "interviewer",
     ) -> None:
         bad = [sc for sc in scopes if sc not in CONSENT_SCOPES]
@@ -208,7 +226,9 @@ class KnowledgeBase:
 
     def withdraw_consent(self, master_id: int, *, actor: str = "admin") -> None:
         with self._unit() as s:
-            rows = s.scalars(select(Consent).where(Consent.master_id == master_id, Consent.withdrawn_at.is_(None))).all()
+            rows = s.scalars(
+                select(Consent).where(Consent.master_id == master_id, Consent.withdrawn_at.is_(None))
+            ).all()
             if not rows:
                 raise NotFound(f"master {master_id} has no consent on record to withdraw")
             now = datetime.now().astimezone()
@@ -234,8 +254,15 @@ class KnowledgeBase:
     # --- transcripts and extraction ---------------------------------------------------------
 
     def import_transcript(
-        self, master_id: int, transcript: Any, raw: bytes, rules: Sequence[Rule], *,
-        interviewer: str = "interviewer", title: str | None = None, held_on: date | None = None,
+        self,
+        master_id: int,
+        transcript: Any,
+        raw: bytes,
+        rules: Sequence[Rule],
+        *,
+        interviewer: str = "interviewer",
+        title: str | None = None,
+        held_on: date | None = None,
     ) -> ImportResult:
         """Store a parsed transcript with its turns and the extractor's proposed rules.
 
@@ -255,35 +282,70 @@ class KnowledgeBase:
             dup = s.scalar(select(TranscriptRow).where(TranscriptRow.sha256 == digest))
             if dup is not None:
                 raise DuplicateImport(f"{transcript.name}: already imported as transcript {dup.id}")
-            sess = InterviewSession(master_id=master_id, interviewer=interviewer, held_on=held_on,
-                                    title=title or transcript.name)
+            sess = InterviewSession(
+                master_id=master_id, interviewer=interviewer, held_on=held_on, title=title or transcript.name
+            )
             s.add(sess)
             s.flush()
-            row = TranscriptRow(session_id=sess.id, filename=transcript.name, format=transcript.format,
-                                encoding=transcript.encoding, sha256=digest)
+            row = TranscriptRow(
+                session_id=sess.id,
+                filename=transcript.name,
+                format=transcript.format,
+                encoding=transcript.encoding,
+                sha256=digest,
+            )
             s.add(row)
             s.flush()
             turn_ids: dict[int, int] = {}
             for t in transcript.turns:
-                tr = TurnRow(transcript_id=row.id, index=t.index, speaker=t.speaker,
-                             is_interviewer=t.is_interviewer, text=t.text,
-                             start_time=t.start_time, end_time=t.end_time)
+                tr = TurnRow(
+                    transcript_id=row.id,
+                    index=t.index,
+                    speaker=t.speaker,
+                    is_interviewer=t.is_interviewer,
+                    text=t.text,
+                    start_time=t.start_time,
+                    end_time=t.end_time,
+                )
                 s.add(tr)
                 s.flush()
                 turn_ids[t.index] = tr.id
             rule_ids = [self._add_rule(s, master_id, row.id, rule, turn_ids, interviewer) for rule in rules]
-            self._audit(s, interviewer, "import", "transcript", row.id, filename=transcript.name,
-                        turns=len(transcript.turns), rules=len(rule_ids), encoding=transcript.encoding)
+            self._audit(
+                s,
+                interviewer,
+                "import",
+                "transcript",
+                row.id,
+                filename=transcript.name,
+                turns=len(transcript.turns),
+                rules=len(rule_ids),
+                encoding=transcript.encoding,
+            )
             return ImportResult(row.id, len(transcript.turns), transcript.encoding, rule_ids)
 
-    def _add_rule(self, s: Session, master_id: int, transcript_id: int | None, rule: Rule,
-                  turn_ids: dict[int, int], actor: str) -> int:
-        row = RuleRow(master_id=master_id, transcript_id=transcript_id, status="proposed",
-                      current_version=1, confidence=rule.confidence)
+    def _add_rule(
+        self, s: Session, master_id: int, transcript_id: int | None, rule: Rule, turn_ids: dict[int, int], actor: str
+    ) -> int:
+        row = RuleRow(
+            master_id=master_id,
+            transcript_id=transcript_id,
+            status="proposed",
+            current_version=1,
+            confidence=rule.confidence,
+        )
         s.add(row)
         s.flush()
-        s.add(RuleVersion(rule_id=row.id, number=1, body=rule.model_dump(mode="json"), status="proposed",
-                          author="extractor", reason=f"extracted from transcript {transcript_id}"))
+        s.add(
+            RuleVersion(
+                rule_id=row.id,
+                number=1,
+                body=rule.model_dump(mode="json"),
+                status="proposed",
+                author="extractor",
+                reason=f"extracted from transcript {transcript_id}",
+            )
+        )
         for ev in rule.evidence:
             if ev.turn in turn_ids:
                 s.add(RuleEvidence(rule_id=row.id, turn_id=turn_ids[ev.turn], start=ev.start, end=ev.end))
@@ -292,20 +354,34 @@ class KnowledgeBase:
     # --- reading rules ----------------------------------------------------------------------
 
     def _view(self, s: Session, row: RuleRow) -> RuleView:
-        version = s.scalar(select(RuleVersion).where(RuleVersion.rule_id == row.id,
-                                                     RuleVersion.number == row.current_version))
+        version = s.scalar(
+            select(RuleVersion).where(RuleVersion.rule_id == row.id, RuleVersion.number == row.current_version)
+        )
         assert version is not None
         evidence = [
-            EvidenceView(TurnView(e.turn.id, e.turn.index, e.turn.speaker, e.turn.text, e.turn.is_interviewer),
-                         e.start, e.end)
-            for e in s.scalars(select(RuleEvidence).where(RuleEvidence.rule_id == row.id)
-                               .options(selectinload(RuleEvidence.turn)).order_by(RuleEvidence.id))
+            EvidenceView(
+                TurnView(e.turn.id, e.turn.index, e.turn.speaker, e.turn.text, e.turn.is_interviewer), e.start, e.end
+            )
+            for e in s.scalars(
+                select(RuleEvidence)
+                .where(RuleEvidence.rule_id == row.id)
+                .options(selectinload(RuleEvidence.turn))
+                .order_by(RuleEvidence.id)
+            )
         ]
-        return RuleView(row.id, row.current_version, row.status, row.master.name,
-                        Rule.model_validate(version.body), evidence, row.transcript_id)
+        return RuleView(
+            row.id,
+            row.current_version,
+            row.status,
+            row.master.name,
+            Rule.model_validate(version.body),
+            evidence,
+            row.transcript_id,
+        )
 
-    def list_rules(self, *, status: str | None = None, master: str | None = None,
-                   limit: int | None = None, offset: int = 0) -> list[RuleView]:
+    def list_rules(
+        self, *, status: str | None = None, master: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[RuleView]:
         """Rules with their current version, highest extractor confidence first."""
         with self._unit() as s:
             q = select(RuleRow).join(Master).options(selectinload(RuleRow.master))
@@ -335,29 +411,46 @@ class KnowledgeBase:
                 raise NotFound(f"no rule with id {rule_id}")
             return [
                 VersionView(v.number, v.status, v.author, v.reason, v.created_at, Rule.model_validate(v.body))
-                for v in s.scalars(select(RuleVersion).where(RuleVersion.rule_id == rule_id).order_by(RuleVersion.number))
+                for v in s.scalars(
+                    select(RuleVersion).where(RuleVersion.rule_id == rule_id).order_by(RuleVersion.number)
+                )
             ]
 
     def audit(self, limit: int = 100) -> list[dict[str, Any]]:
         with self._unit() as s:
             return [
-                {"at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
-                 "entity_id": e.entity_id, "detail": e.detail}
+                {
+                    "at": e.at,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                    "detail": e.detail,
+                }
                 for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
             ]
 
     # --- review and edits -------------------------------------------------------------------
 
-    def _new_version(self, s: Session, rule_id: int, expected_version: int, body: Rule, status: str,
-                     author: str, reason: str) -> RuleRow:
+    def _new_version(
+        self, s: Session, rule_id: int, expected_version: int, body: Rule, status: str, author: str, reason: str
+    ) -> RuleRow:
         row = s.get(RuleRow, rule_id, with_for_update=True)
         if row is None:
             raise NotFound(f"no rule with id {rule_id}")
         if row.current_version != expected_version:
             raise StaleEdit(rule_id, expected_version, row.current_version)
         number = row.current_version + 1
-        s.add(RuleVersion(rule_id=rule_id, number=number, body=body.model_dump(mode="json"), status=status,
-                          author=author, reason=reason))
+        s.add(
+            RuleVersion(
+                rule_id=rule_id,
+                number=number,
+                body=body.model_dump(mode="json"),
+                status=status,
+                author=author,
+                reason=reason,
+            )
+        )
         row.current_version = number
         row.status = status
         row.confidence = body.confidence
@@ -373,8 +466,9 @@ class KnowledgeBase:
         self._compiled.clear()
         return result
 
-    def review(self, rule_id: int, decision: str, *, reviewer: str, expected_version: int,
-               comment: str | None = None) -> RuleView:
+    def review(
+        self, rule_id: int, decision: str, *, reviewer: str, expected_version: int, comment: str | None = None
+    ) -> RuleView:
         """Record a reviewer's decision as a new version with the new status."""
         try:
             target = ReviewStatus(decision).value
@@ -390,19 +484,29 @@ class KnowledgeBase:
             if target not in TRANSITIONS[row.status]:
                 raise InvalidTransition(f"rule {rule_id} is {row.status}; it cannot become {target}")
             current = self._view(s, row).rule
-            row = self._new_version(s, rule_id, expected_version, current, target, reviewer,
-                                    comment or f"review: {target}")
-            s.add(Review(rule_id=rule_id, version_number=row.current_version, decision=target,
-                         reviewer=reviewer, comment=comment))
-            self._audit(s, reviewer, "review", "rule", rule_id, decision=target, version=row.current_version,
-                        comment=comment)
+            row = self._new_version(
+                s, rule_id, expected_version, current, target, reviewer, comment or f"review: {target}"
+            )
+            s.add(
+                Review(
+                    rule_id=rule_id,
+                    version_number=row.current_version,
+                    decision=target,
+                    reviewer=reviewer,
+                    comment=comment,
+                )
+            )
+            self._audit(
+                s, reviewer, "review", "rule", rule_id, decision=target, version=row.current_version, comment=comment
+            )
             s.flush()
             return self._view(s, row)
 
         return self._commit_guarded(rule_id, expected_version, work)  # type: ignore[no-any-return]
 
-    def edit_rule(self, rule_id: int, new: Rule | dict[str, Any], *, author: str, reason: str,
-                  expected_version: int) -> RuleView:
+    def edit_rule(
+        self, rule_id: int, new: Rule | dict[str, Any], *, author: str, reason: str, expected_version: int
+    ) -> RuleView:
         """Save an edited rule as a new version (status unchanged); invalid data is refused."""
         if not reason.strip():
             raise InvalidEdit("an edit needs a reason")
@@ -434,16 +538,28 @@ class KnowledgeBase:
         """Confirmed rules (and, on request, proposed ones) of masters whose consent stands."""
         statuses = ["confirmed", "proposed"] if include_proposed else ["confirmed"]
         with self._unit() as s:
-            consenting = select(Consent.master_id).where(Consent.withdrawn_at.is_(None),
-                                                        Consent.scope == "internal_guidance")
-            rows = s.scalars(select(RuleRow).options(selectinload(RuleRow.master))
-                             .where(RuleRow.status.in_(statuses), RuleRow.master_id.in_(consenting))
-                             .order_by(RuleRow.id))
+            consenting = select(Consent.master_id).where(
+                Consent.withdrawn_at.is_(None), Consent.scope == "internal_guidance"
+            )
+            rows = s.scalars(
+                select(RuleRow)
+                .options(selectinload(RuleRow.master))
+                .where(RuleRow.status.in_(statuses), RuleRow.master_id.in_(consenting))
+                .order_by(RuleRow.id)
+            )
             out = []
             for row in rows:
                 view = self._view(s, row)
-                out.append(KnownRule(key=str(row.id), rule=view.rule, version=view.version, status=view.status,
-                                     master=view.master, quote=view.quote or None))
+                out.append(
+                    KnownRule(
+                        key=str(row.id),
+                        rule=view.rule,
+                        version=view.version,
+                        status=view.status,
+                        master=view.master,
+                        quote=view.quote or None,
+                    )
+                )
             return out
 
     def engine_for(self, *, include_proposed: bool = False) -> Engine:

@@ -7,6 +7,7 @@ clause matched which fact value) is computed here from the same clause data.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -122,8 +123,8 @@ def compile_group(group: Group) -> dict[str, Any] | None:
     """
     parts: list[dict[str, Any]] = []
     for item in group.items:
-        compiled = compile_group(item) if isinstance(item, Group) else (
-            compile_clause(item) if item.measurable else None
+        compiled = (
+            compile_group(item) if isinstance(item, Group) else (compile_clause(item) if item.measurable else None)
         )
         if compiled is None:
             if group.join == "all":
@@ -164,9 +165,7 @@ class Engine:
         self._lock = threading.Lock()
         definition, self.untestable = compile_ruleset(self.rules, self._recorder)
         digest = hashlib.sha1(
-            json.dumps(
-                {k: v["all"] for k, v in definition.items()}, sort_keys=True, default=str
-            ).encode()
+            json.dumps({k: v["all"] for k, v in definition.items()}, sort_keys=True, default=str).encode()
         ).hexdigest()[:12]
         self.ruleset_name = f"kb_{digest}_{next(_counter)}"
         self._host = _shared_host()
@@ -194,10 +193,8 @@ class Engine:
                 except MessageNotHandledException:
                     pass
                 finally:
-                    try:
+                    with contextlib.suppress(MessageNotHandledException):
                         self._host.retract_fact(self.ruleset_name, message)
-                    except MessageNotHandledException:
-                        pass
                 fired_keys = list(dict.fromkeys(self._fired))
         firings = []
         for key in fired_keys:

@@ -31,9 +31,7 @@ def parse_value(raw: str) -> Scalar:
 def check_name(name: str) -> str:
     """A fact name must be an identifier (letters, digits, underscores; not starting with a digit)."""
     if not _NAME.match(name):
-        raise FactSyntaxError(
-            f"fact name {name!r} must start with a letter and hold only letters, digits and _"
-        )
+        raise FactSyntaxError(f"fact name {name!r} must start with a letter and hold only letters, digits and _")
     return name
 
 

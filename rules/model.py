@@ -6,15 +6,15 @@ share; conditions are a small typed tree with a closed set of operators.
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Scalar = Union[float, int, str, bool]
+Scalar = float | int | str | bool
 
 
-class Operator(str, Enum):
+class Operator(StrEnum):
     """The closed set of comparison operators a clause may use."""
 
     EQ = "=="
@@ -29,7 +29,7 @@ class Operator(str, Enum):
     IS_FALSE = "is_false"
 
 
-class Certainty(str, Enum):
+class Certainty(StrEnum):
     """How firmly the master stated the rule, read from hedges such as "usually"."""
 
     ALWAYS = "always"
@@ -37,7 +37,7 @@ class Certainty(str, Enum):
     SOMETIMES = "sometimes"
 
 
-class ReviewStatus(str, Enum):
+class ReviewStatus(StrEnum):
     """Where a rule stands in the master's review."""
 
     PROPOSED = "proposed"
@@ -96,9 +96,7 @@ class Clause(_Strict):
         else:
             if self.value is None or isinstance(self.value, list):
                 raise ValueError(f"operator {op.value} needs a single value")
-            if op in (Operator.LT, Operator.LE, Operator.GT, Operator.GE) and not _is_number(
-                self.value
-            ):
+            if op in (Operator.LT, Operator.LE, Operator.GT, Operator.GE) and not _is_number(self.value):
                 raise ValueError(f"operator {op.value} needs a number, not {self.value!r}")
         return self
 
@@ -112,7 +110,7 @@ class Group(_Strict):
 
     kind: Literal["group"] = "group"
     join: Literal["all", "any"] = "all"
-    items: list[Annotated[Union[Clause, Group], Field(discriminator="kind")]]
+    items: list[Annotated[Clause | Group, Field(discriminator="kind")]]
 
 
 class Action(_Strict):

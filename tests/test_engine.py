@@ -14,8 +14,11 @@ from rules import (
 
 
 def known(key: str, *clauses: Clause, join: str = "all", exceptions: list[Clause] | None = None) -> KnownRule:
-    rule = Rule(conditions=Group(join=join, items=list(clauses)), actions=[Action(text=f"do {key}")],  # type: ignore[arg-type]
-                exceptions=exceptions or [])
+    rule = Rule(
+        conditions=Group(join=join, items=list(clauses)),
+        actions=[Action(text=f"do {key}")],  # type: ignore[arg-type]
+        exceptions=exceptions or [],
+    )
     return KnownRule(key=key, rule=rule, master="Park", quote=f"quote {key}")
 
 
@@ -95,8 +98,12 @@ def test_empty_knowledge_base_answers_nothing() -> None:
 
 @pytest.mark.parametrize(
     "item,expected",
-    [("humidity=85", ("humidity", 85.0)), ("weather=Rain", ("weather", "rain")), ("wet=true", ("wet", True)),
-     ("t = 1,650", ("t", 1650.0))],
+    [
+        ("humidity=85", ("humidity", 85.0)),
+        ("weather=Rain", ("weather", "rain")),
+        ("wet=true", ("wet", True)),
+        ("t = 1,650", ("t", 1650.0)),
+    ],
 )
 def test_fact_syntax(item: str, expected: tuple[str, object]) -> None:
     assert parse_fact(item) == expected

@@ -16,14 +16,26 @@ def one(text: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "text,condition,action",
     [
-        ("If the flame turns white, stop blowing oxygen immediately.", "the flame turns white", "stop blowing oxygen immediately"),
+        (
+            "If the flame turns white, stop blowing oxygen immediately.",
+            "the flame turns white",
+            "stop blowing oxygen immediately",
+        ),
         ("When it rains, we put up the screens.", "it rains", "we put up the screens"),
         ("Add more coolant if the chips turn blue.", "the chips turn blue", "Add more coolant"),
         ("Whenever the slag foams, lower the lance.", "the slag foams", "lower the lance"),
         ("Once the melt reaches 1,650 degrees, tap the furnace.", "the melt reaches 1,650 degrees", "tap the furnace"),
-        ("As soon as the slag foams over the mouth, lower the lance.", "the slag foams over the mouth", "lower the lance"),
+        (
+            "As soon as the slag foams over the mouth, lower the lance.",
+            "the slag foams over the mouth",
+            "lower the lance",
+        ),
         ("When the red button is pushed the system shuts down.", "the red button is pushed", "the system shuts down"),
-        ("If the tool squeals, you should reduce the cutting speed.", "the tool squeals", "you should reduce the cutting speed"),
+        (
+            "If the tool squeals, you should reduce the cutting speed.",
+            "the tool squeals",
+            "you should reduce the cutting speed",
+        ),
     ],
 )
 def test_condition_and_action_spans(text: str, condition: str, action: str) -> None:
@@ -44,10 +56,16 @@ def test_condition_and_action_spans(text: str, condition: str, action: str) -> N
         ("If the insert is chipped, replace it.", "insert", "==", "chipped", None),
     ],
 )
-def test_values_become_variable_operator_value_unit(text: str, variable: str, op: str, value: object, unit: str | None) -> None:
+def test_values_become_variable_operator_value_unit(
+    text: str, variable: str, op: str, value: object, unit: str | None
+) -> None:
     clause = one(text).clauses()[0]
     assert (clause.variable, clause.operator.value if clause.operator else None, clause.value, clause.unit) == (
-        variable, op, value, unit)
+        variable,
+        op,
+        value,
+        unit,
+    )
 
 
 @pytest.mark.parametrize(

@@ -38,10 +38,13 @@ def test_rule_needs_an_action() -> None:
 
 def test_nested_groups_round_trip_through_json() -> None:
     rule = Rule(
-        conditions=Group(join="all", items=[
-            Clause(text="it rains", variable="weather", operator="==", value="rain"),
-            Group(join="any", items=[Clause(text="thick", variable="t", operator=">", value=25)]),
-        ]),
+        conditions=Group(
+            join="all",
+            items=[
+                Clause(text="it rains", variable="weather", operator="==", value="rain"),
+                Group(join="any", items=[Clause(text="thick", variable="t", operator=">", value=25)]),
+            ],
+        ),
         actions=[Action(text="preheat")],
     )
     again = Rule.model_validate_json(rule.model_dump_json())

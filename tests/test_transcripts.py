@@ -19,8 +19,10 @@ def test_qa_labels_mark_the_interviewer() -> None:
 
 
 def test_vtt_voice_tags_and_merged_cues() -> None:
-    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Interviewer>Hi?\n\n"
-           "00:00:02.500 --> 00:00:04.000\n<v Lee>If it squeals,\n\n00:00:04.000 --> 00:00:05.000\n<v Lee>slow down.\n")
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Interviewer>Hi?\n\n"
+        "00:00:02.500 --> 00:00:04.000\n<v Lee>If it squeals,\n\n00:00:04.000 --> 00:00:05.000\n<v Lee>slow down.\n"
+    )
     t = parse_bytes(vtt.encode(), "a.vtt")
     assert [(x.speaker, x.text) for x in t.turns] == [("Interviewer", "Hi?"), ("Lee", "If it squeals, slow down.")]
     assert t.turns[1].start_time == 2.5 and t.turns[1].end_time == 5.0

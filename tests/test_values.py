@@ -5,8 +5,15 @@ from elicitation.values import find_measure, snake, words_to_number
 
 @pytest.mark.parametrize(
     "text,number",
-    [("eighty", 80), ("twenty-five", 25), ("one hundred and fifty", 150), ("1,600", 1600), ("2.5", 2.5),
-     ("a thousand six hundred", 1600), ("lunch", None)],
+    [
+        ("eighty", 80),
+        ("twenty-five", 25),
+        ("one hundred and fifty", 150),
+        ("1,600", 1600),
+        ("2.5", 2.5),
+        ("a thousand six hundred", 1600),
+        ("lunch", None),
+    ],
 )
 def test_numbers_in_digits_and_words(text: str, number: float | None) -> None:
     assert words_to_number(text) == number

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="myeongjang", page_icon="🔥", layout="wide")
+st.set_page_config(page_title="myeongjang", page_icon=":material/local_fire_department:", layout="wide")
 
 pages = [
-    st.Page("pages/interview.py", title="Interview import", icon="🎙️"),
-    st.Page("pages/review.py", title="Master review", icon="✅"),
-    st.Page("pages/guidance.py", title="Guidance", icon="🧭"),
-    st.Page("pages/knowledge.py", title="Knowledge base", icon="📚"),
+    st.Page("pages/interview.py", title="Interview import", icon=":material/mic:"),
+    st.Page("pages/review.py", title="Master review", icon=":material/task_alt:"),
+    st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:"),
+    st.Page("pages/knowledge.py", title="Knowledge base", icon=":material/menu_book:"),
 ]
 with st.sidebar:
     st.text_input("Your name", key="actor", value=st.session_state.get("actor", "interviewer"))

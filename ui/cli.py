@@ -5,6 +5,7 @@ Errors are one line on standard error with a non-zero exit code, never a traceba
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -52,8 +53,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print {\"rules\": [...]} as JSON.")
-@click.option("--jsonl", is_flag=True, help="Read {\"id\", \"text\"} lines on stdin, write one result line each.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"rules": [...]} as JSON.')
+@click.option("--jsonl", is_flag=True, help='Read {"id", "text"} lines on stdin, write one result line each.')
 def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
     """Extract candidate rules from a transcript FILE (.txt or .vtt), without storing them."""
     from elicitation import extract_texts, extract_transcript, read_transcript
@@ -68,8 +69,14 @@ def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
     transcript = read_transcript(file)
     rules = extract_transcript(transcript)
     if as_json:
-        _emit({"file": str(file), "encoding": transcript.encoding, "turns": len(transcript.turns),
-               "rules": [r.to_contract() for r in rules]})
+        _emit(
+            {
+                "file": str(file),
+                "encoding": transcript.encoding,
+                "turns": len(transcript.turns),
+                "rules": [r.to_contract() for r in rules],
+            }
+        )
         return
     click.echo(f"{file}: {len(transcript.turns)} turns ({transcript.encoding}), {len(rules)} candidate rules")
     for i, r in enumerate(rules, 1):
@@ -88,10 +95,12 @@ def _extract_jsonl(extract_texts: Any) -> None:
         except json.JSONDecodeError as exc:
             raise CliError(f"standard input line {lineno}: not JSON ({exc.msg})") from None
         if not isinstance(obj, dict) or "text" not in obj or not isinstance(obj["text"], str):
-            raise CliError(f"standard input line {lineno}: expected an object with a string \"text\"")
+            raise CliError(f'standard input line {lineno}: expected an object with a string "text"')
         items.append((obj.get("id"), obj["text"]))
     for (ident, _), rules in zip(items, extract_texts(t for _, t in items), strict=True):
-        sys.stdout.write(json.dumps({"id": ident, "rules": [r.to_contract() for r in rules]}, ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps({"id": ident, "rules": [r.to_contract() for r in rules]}, ensure_ascii=False) + "\n"
+        )
 
 
 # --- import, masters, consent -------------------------------------------------------------------
@@ -113,11 +122,19 @@ def import_(file: Path, master: str, interviewer: str, title: str | None, as_jso
         raise CliError(f"{file}: is a directory, not a transcript file")
     result = import_interview(_kb(), master, file.name, file.read_bytes(), interviewer=interviewer, title=title)
     if as_json:
-        _emit({"transcript_id": result.transcript_id, "turns": result.turns, "encoding": result.encoding,
-               "rule_ids": result.rule_ids})
+        _emit(
+            {
+                "transcript_id": result.transcript_id,
+                "turns": result.turns,
+                "encoding": result.encoding,
+                "rule_ids": result.rule_ids,
+            }
+        )
     else:
-        click.echo(f"imported {file.name} as transcript {result.transcript_id}: {result.turns} turns, "
-                   f"{len(result.rule_ids)} proposed rules for {master} to review")
+        click.echo(
+            f"imported {file.name} as transcript {result.transcript_id}: {result.turns} turns, "
+            f"{len(result.rule_ids)} proposed rules for {master} to review"
+        )
 
 
 @cli.group()
@@ -129,8 +146,14 @@ def consent() -> None:
 @click.option("--master", required=True)
 @click.option("--craft", default=None)
 @click.option("--organisation", default=None)
-@click.option("--scope", "scopes", multiple=True, type=click.Choice(CONSENT_SCOPES), default=["internal_guidance"],
-              show_default=True)
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(CONSENT_SCOPES),
+    default=["internal_guidance"],
+    show_default=True,
+)
 @click.option("--by", "actor", default="interviewer", show_default=True)
 def consent_add(master: str, craft: str | None, organisation: str | None, scopes: tuple[str, ...], actor: str) -> None:
     """Register MASTER (if new) and record the consent given."""
@@ -173,7 +196,9 @@ def user() -> None:
 @click.option("--name", "display_name", default=None)
 @click.option("--organisation", default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(username: str, role: str, display_name: str | None, organisation: str | None, password_stdin: bool) -> None:
+def user_add(
+    username: str, role: str, display_name: str | None, organisation: str | None, password_stdin: bool
+) -> None:
     """Add a user with a role."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     _kb().add_user(username, role, display_name=display_name, organisation=organisation, password=password)
@@ -207,18 +232,32 @@ def review_list(status: str | None, master: str | None, as_json: bool) -> None:
     """Rules with their status, highest confidence first."""
     views = _kb().list_rules(status=status, master=master)
     if as_json:
-        _emit([{"id": v.id, "version": v.version, "status": v.status, "master": v.master,
-                "quote": v.quote, "rule": v.rule.to_contract()} for v in views])
+        _emit(
+            [
+                {
+                    "id": v.id,
+                    "version": v.version,
+                    "status": v.status,
+                    "master": v.master,
+                    "quote": v.quote,
+                    "rule": v.rule.to_contract(),
+                }
+                for v in views
+            ]
+        )
         return
     for v in views:
-        click.echo(f"#{v.id:<4d} v{v.version} {v.status:16s} {v.master:16s} [{v.rule.confidence:.2f}] {v.rule.summary()}")
+        click.echo(
+            f"#{v.id:<4d} v{v.version} {v.status:16s} {v.master:16s} [{v.rule.confidence:.2f}] {v.rule.summary()}"
+        )
 
 
 def _decide(decision: str) -> Any:
     @click.argument("rule_id", type=int)
     @click.option("--as", "reviewer", required=True, help="Who decides (the master's name).")
-    @click.option("--version", "expected", type=int, default=None,
-                  help="The version you reviewed (default: the current one).")
+    @click.option(
+        "--version", "expected", type=int, default=None, help="The version you reviewed (default: the current one)."
+    )
     @click.option("--comment", default=None)
     def command(rule_id: int, reviewer: str, expected: int | None, comment: str | None) -> None:
         kb = _kb()
@@ -230,8 +269,12 @@ def _decide(decision: str) -> Any:
     return command
 
 
-for _name, _decision in (("confirm", "confirmed"), ("reject", "rejected"), ("discuss", "needs_discussion"),
-                         ("retire", "retired")):
+for _name, _decision in (
+    ("confirm", "confirmed"),
+    ("reject", "rejected"),
+    ("discuss", "needs_discussion"),
+    ("retire", "retired"),
+):
     review.command(_name)(_decide(_decision))
 
 
@@ -240,7 +283,7 @@ for _name, _decision in (("confirm", "confirmed"), ("reject", "rejected"), ("dis
 
 @cli.command()
 @click.option("--fact", "facts", multiple=True, help="A fact name=value, e.g. --fact humidity=85 (repeatable).")
-@click.option("--facts-json", default=None, help="Facts as a JSON object, e.g. '{\"weather\": \"rain\"}'.")
+@click.option("--facts-json", default=None, help='Facts as a JSON object, e.g. \'{"weather": "rain"}\'.')
 @click.option("--include-proposed", is_flag=True, help="Also use rules not yet confirmed by a master.")
 @click.option("--json", "as_json", is_flag=True)
 def ask(facts: tuple[str, ...], facts_json: str | None, include_proposed: bool, as_json: bool) -> None:
@@ -291,12 +334,20 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     return {
         "facts": answer.facts,
         "fired": [
-            {"rule_id": f.known.key, "version": f.known.version, "status": f.known.status,
-             "certainty": f.known.rule.certainty.value, "master": f.known.master, "quote": f.known.quote,
-             "actions": [a.text for a in f.known.rule.actions],
-             "matched": [{"clause": m.clause.text, "variable": m.clause.variable, "fact_value": m.fact_value}
-                         for m in f.matched],
-             "explanation": f.explain()}
+            {
+                "rule_id": f.known.key,
+                "version": f.known.version,
+                "status": f.known.status,
+                "certainty": f.known.rule.certainty.value,
+                "master": f.known.master,
+                "quote": f.known.quote,
+                "actions": [a.text for a in f.known.rule.actions],
+                "matched": [
+                    {"clause": m.clause.text, "variable": m.clause.variable, "fact_value": m.fact_value}
+                    for m in f.matched
+                ],
+                "explanation": f.explain(),
+            }
             for f in answer.fired
         ],
         "questions": answer.questions,
@@ -312,8 +363,19 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 def export(status: str, out: Path | None) -> None:
     """Export rules as JSON, each with its master (attribution) and the words it came from."""
     views = _kb().list_rules(status=status or None)
-    data = {"rules": [{"id": v.id, "version": v.version, "status": v.status, "master": v.master, "quote": v.quote,
-                       "rule": v.rule.model_dump(mode="json")} for v in views]}
+    data = {
+        "rules": [
+            {
+                "id": v.id,
+                "version": v.version,
+                "status": v.status,
+                "master": v.master,
+                "quote": v.quote,
+                "rule": v.rule.model_dump(mode="json"),
+            }
+            for v in views
+        ]
+    }
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if out is None:
         click.echo(text)
@@ -329,13 +391,24 @@ def _serve(port: int) -> None:
     app = Path(__file__).with_name("app.py")
     url = f"http://127.0.0.1:{port}"
     click.echo(f"The myeongjang UI is at {url}  (Ctrl-C stops it)")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     env = dict(os.environ, MYEONGJANG_DATABASE_URL=_kb().url)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(cmd, env=env, check=False)
-    except KeyboardInterrupt:
-        pass
 
 
 @cli.command()

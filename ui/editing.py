@@ -31,9 +31,15 @@ def rule_from_form(old: Rule, rows: Any, actions_text: str, certainty: str) -> R
                 continue
             operator = str(row.get("operator") or "").strip()
             variable = str(row.get("variable") or "").strip() or None
-            clauses.append(Clause(text=text, variable=variable, operator=operator or None,  # type: ignore[arg-type]
-                                  value=_value(str(row.get("value") or ""), operator),
-                                  unit=str(row.get("unit") or "").strip() or None))
+            clauses.append(
+                Clause(
+                    text=text,
+                    variable=variable,
+                    operator=operator or None,  # type: ignore[arg-type]
+                    value=_value(str(row.get("value") or ""), operator),
+                    unit=str(row.get("unit") or "").strip() or None,
+                )
+            )
         actions = [Action(text=line.strip()) for line in actions_text.splitlines() if line.strip()]
         data = old.model_dump()
         data.update(

@@ -6,13 +6,17 @@ import html
 
 import streamlit as st
 
-from knowledge_base import KnowledgeBase, RuleView
+from knowledge_base import KnowledgeBase, RuleView, default_url
 
 
 @st.cache_resource
+def _knowledge_base_at(url: str) -> KnowledgeBase:
+    return KnowledgeBase(url)
+
+
 def knowledge_base() -> KnowledgeBase:
-    """The knowledge base at MYEONGJANG_DATABASE_URL (or the default SQLite file)."""
-    return KnowledgeBase()
+    """The knowledge base at MYEONGJANG_DATABASE_URL (or the default SQLite file), one per URL."""
+    return _knowledge_base_at(default_url())
 
 
 def highlighted_turn(view: RuleView) -> str:

@@ -14,15 +14,22 @@ SAMPLES = resources.files("elicitation") / "samples"
 
 
 def import_interview(
-    kb: KnowledgeBase, master: str, name: str, data: bytes, *, interviewer: str = "interviewer",
-    title: str | None = None, held_on: date | None = None,
+    kb: KnowledgeBase,
+    master: str,
+    name: str,
+    data: bytes,
+    *,
+    interviewer: str = "interviewer",
+    title: str | None = None,
+    held_on: date | None = None,
 ) -> ImportResult:
     """Parse a transcript file's bytes, extract rules, and store both for the named master."""
     transcript = parse_bytes(data, name)
     master_view = kb.master_by_name(master)
     rules = extract_transcript(transcript)
-    return kb.import_transcript(master_view.id, transcript, data, rules, interviewer=interviewer,
-                                title=title, held_on=held_on)
+    return kb.import_transcript(
+        master_view.id, transcript, data, rules, interviewer=interviewer, title=title, held_on=held_on
+    )
 
 
 def load_samples(kb: KnowledgeBase) -> list[tuple[str, ImportResult | None]]:
@@ -33,16 +40,24 @@ def load_samples(kb: KnowledgeBase) -> list[tuple[str, ImportResult | None]]:
     manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
     done: list[tuple[str, ImportResult | None]] = []
     for item in manifest["interviews"]:
-        master_id = kb.register_master(item["master"], craft=item["craft"], organisation=item["organisation"],
-                                       actor="demo")
+        master_id = kb.register_master(
+            item["master"], craft=item["craft"], organisation=item["organisation"], actor="demo"
+        )
         if not any(m.id == master_id and m.consent_scopes for m in kb.masters()):
-            kb.record_consent(master_id, ["internal_guidance", "training"],
-                              given_on=date.fromisoformat(item["held_on"]), actor="demo")
+            kb.record_consent(
+                master_id, ["internal_guidance", "training"], given_on=date.fromisoformat(item["held_on"]), actor="demo"
+            )
         data = (SAMPLES / item["file"]).read_bytes()
         try:
-            result = import_interview(kb, item["master"], Path(item["file"]).name, data,
-                                      interviewer=item["interviewer"], title=item["title"],
-                                      held_on=date.fromisoformat(item["held_on"]))
+            result = import_interview(
+                kb,
+                item["master"],
+                Path(item["file"]).name,
+                data,
+                interviewer=item["interviewer"],
+                title=item["title"],
+                held_on=date.fromisoformat(item["held_on"]),
+            )
         except DuplicateImport:
             result = None
         done.append((item["file"], result))

@@ -12,20 +12,18 @@ from ui.workflows import import_interview
 kb = knowledge_base()
 st.title("Interview import")
 
-with st.expander("Register a master and record consent", expanded=not kb.masters()):
-    with st.form("consent"):
-        name = st.text_input("Master's name")
-        craft = st.text_input("Craft")
-        organisation = st.text_input("Organisation")
-        scopes = st.multiselect("Consent given for", CONSENT_SCOPES, default=["internal_guidance"])
-        if st.form_submit_button("Register and record consent"):
-            try:
-                master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None,
-                                               actor=actor())
-                kb.record_consent(master_id, scopes, actor=actor())
-                st.success(f"Consent recorded for {name}: {', '.join(scopes)}")
-            except KnowledgeBaseError as exc:
-                st.error(str(exc))
+with st.expander("Register a master and record consent", expanded=not kb.masters()), st.form("consent"):
+    name = st.text_input("Master's name")
+    craft = st.text_input("Craft")
+    organisation = st.text_input("Organisation")
+    scopes = st.multiselect("Consent given for", CONSENT_SCOPES, default=["internal_guidance"])
+    if st.form_submit_button("Register and record consent"):
+        try:
+            master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None, actor=actor())
+            kb.record_consent(master_id, scopes, actor=actor())
+            st.success(f"Consent recorded for {name}: {', '.join(scopes)}")
+        except KnowledgeBaseError as exc:
+            st.error(str(exc))
 
 masters = kb.masters()
 if not masters:
@@ -52,7 +50,14 @@ if upload is not None and st.button("Import and extract rules", type="primary"):
 
 st.subheader("Masters")
 st.dataframe(
-    [{"master": m.name, "craft": m.craft, "organisation": m.organisation,
-      "consent": ", ".join(m.consent_scopes) or "none"} for m in masters],
+    [
+        {
+            "master": m.name,
+            "craft": m.craft,
+            "organisation": m.organisation,
+            "consent": ", ".join(m.consent_scopes) or "none",
+        }
+        for m in masters
+    ],
     hide_index=True,
 )

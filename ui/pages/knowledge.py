@@ -18,11 +18,25 @@ status = st.selectbox("Status", statuses, key="kb_status")
 master = st.selectbox("Master", ["(all)"] + [m.name for m in kb.masters()], key="kb_master")
 PAGE = 50
 page = st.number_input("Page", min_value=1, value=1, step=1, key="kb_page")
-views = kb.list_rules(status=None if status == "(all)" else status, master=None if master == "(all)" else master,
-                      limit=PAGE, offset=(int(page) - 1) * PAGE)
+views = kb.list_rules(
+    status=None if status == "(all)" else status,
+    master=None if master == "(all)" else master,
+    limit=PAGE,
+    offset=(int(page) - 1) * PAGE,
+)
 st.dataframe(
-    [{"id": v.id, "version": v.version, "status": v.status, "master": v.master,
-      "confidence": round(v.rule.confidence, 2), "rule": v.rule.summary(), "said": v.quote} for v in views],
+    [
+        {
+            "id": v.id,
+            "version": v.version,
+            "status": v.status,
+            "master": v.master,
+            "confidence": round(v.rule.confidence, 2),
+            "rule": v.rule.summary(),
+            "said": v.quote,
+        }
+        for v in views
+    ],
     hide_index=True,
     width="stretch",
 )

@@ -34,8 +34,14 @@ with left:
 with right:
     st.subheader("IF")
     for clause in rule.clauses():
-        measured = (f" → `{clause.variable} {clause.operator.value if clause.operator else ''} "
-                    f"{clause.value if clause.value is not None else ''} {clause.unit or ''}`") if clause.measurable else " (not measurable yet)"
+        measured = (
+            (
+                f" → `{clause.variable} {clause.operator.value if clause.operator else ''} "
+                f"{clause.value if clause.value is not None else ''} {clause.unit or ''}`"
+            )
+            if clause.measurable
+            else " (not measurable yet)"
+        )
         st.text(f"• {clause.text}{measured}")
     st.subheader("THEN")
     for action in rule.actions:
@@ -69,31 +75,39 @@ flash = st.session_state.pop("review_flash", None)
 if flash:
     (st.error if flash.startswith("error") else st.success)(flash)
 
-with st.expander("Edit this rule"):
-    with st.form(f"edit_{view.id}"):
-        rows = [
-            {"text": c.text, "variable": c.variable or "", "operator": c.operator.value if c.operator else "",
-             "value": "" if c.value is None else str(c.value), "unit": c.unit or ""}
-            for c in rule.clauses()
-        ]
-        edited = st.data_editor(rows, num_rows="dynamic", key=f"clauses_{view.id}",
-                                column_config={"operator": st.column_config.SelectboxColumn(
-                                    options=[""] + [o.value for o in Operator])})
-        actions_text = st.text_area("Actions (one per line)", "\n".join(a.text for a in rule.actions))
-        certainty = st.selectbox("Certainty", [c.value for c in Certainty],
-                                 index=[c.value for c in Certainty].index(rule.certainty.value))
-        reason = st.text_input("Reason for the change")
-        if st.form_submit_button("Save new version"):
-            from ui.editing import rule_from_form
+with st.expander("Edit this rule"), st.form(f"edit_{view.id}"):
+    rows = [
+        {
+            "text": c.text,
+            "variable": c.variable or "",
+            "operator": c.operator.value if c.operator else "",
+            "value": "" if c.value is None else str(c.value),
+            "unit": c.unit or "",
+        }
+        for c in rule.clauses()
+    ]
+    edited = st.data_editor(
+        rows,
+        num_rows="dynamic",
+        key=f"clauses_{view.id}",
+        column_config={"operator": st.column_config.SelectboxColumn(options=[""] + [o.value for o in Operator])},
+    )
+    actions_text = st.text_area("Actions (one per line)", "\n".join(a.text for a in rule.actions))
+    certainty = st.selectbox(
+        "Certainty", [c.value for c in Certainty], index=[c.value for c in Certainty].index(rule.certainty.value)
+    )
+    reason = st.text_input("Reason for the change")
+    if st.form_submit_button("Save new version"):
+        from ui.editing import rule_from_form
 
-            try:
-                new_rule = rule_from_form(rule, edited, actions_text, certainty)
-                kb.edit_rule(view.id, new_rule, author=master, reason=reason, expected_version=view.version)
-                st.success(f"Saved rule #{view.id} as a new version.")
-            except StaleEdit as exc:
-                st.error(str(exc))
-            except (InvalidEdit, ValueError) as exc:
-                st.error(f"Not saved: {exc}")
+        try:
+            new_rule = rule_from_form(rule, edited, actions_text, certainty)
+            kb.edit_rule(view.id, new_rule, author=master, reason=reason, expected_version=view.version)
+            st.success(f"Saved rule #{view.id} as a new version.")
+        except StaleEdit as exc:
+            st.error(str(exc))
+        except (InvalidEdit, ValueError) as exc:
+            st.error(f"Not saved: {exc}")
 
 with st.expander("History"):
     for v in kb.history(view.id):

@@ -1,0 +1,78 @@
+"""The Streamlit pages with AppTest: each page renders and does its job through the service layer."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from knowledge_base import KnowledgeBase
+from ui.workflows import load_samples
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+
+
+@pytest.fixture
+def loaded(sqlite_env: str) -> KnowledgeBase:
+    kb = KnowledgeBase(sqlite_env)
+    load_samples(kb)
+    return kb
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_interview_page_lists_masters_with_consent(loaded: KnowledgeBase) -> None:
+    at = app()
+    assert at.title[0].value == "Interview import"
+    assert at.selectbox(key="import_master").options == ["Choi Min-ji", "Lee Dong-hyun", "Park Jae-sung"]
+
+
+def test_review_page_confirms_the_top_rule_as_the_master(loaded: KnowledgeBase) -> None:
+    at = app()
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="review_master").select("Park Jae-sung").run()
+    top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    assert any(f"Rule #{top.id} confirmed" in s.value for s in at.success)
+    assert loaded.get_rule(top.id).status == "confirmed"
+    assert loaded.history(top.id)[-1].author == "Park Jae-sung"
+
+
+def test_review_page_escapes_transcript_html(loaded: KnowledgeBase) -> None:
+    at = app()
+    at.switch_page("pages/review.py").run()
+    html = " ".join(m.value for m in at.markdown)
+    assert "<mark>" in html and "<script" not in html
+
+
+def test_guidance_page_explains_fired_rules(loaded: KnowledgeBase) -> None:
+    rain = next(v for v in loaded.list_rules() if any(c.variable == "weather" for c in v.rule.clauses()))
+    loaded.review(rain.id, "confirmed", reviewer=rain.master, expected_version=1)
+    at = app()
+    at.switch_page("pages/guidance.py").run()
+    at.text_area(key="facts").input("weather=rain").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any(f"Rule #{rain.id}" in m.value for m in at.markdown)
+    assert any("because weather = 'rain'" in t.value for t in at.text)
+
+
+def test_guidance_page_reports_bad_fact_syntax(loaded: KnowledgeBase) -> None:
+    at = app()
+    at.switch_page("pages/guidance.py").run()
+    at.text_area(key="facts").input("humidity").run()
+    at.button[0].click().run()
+    assert "not of the form name=value" in at.error[0].value
+
+
+def test_knowledge_base_page_shows_counts_and_rules(loaded: KnowledgeBase) -> None:
+    at = app()
+    at.switch_page("pages/knowledge.py").run()
+    assert not at.exception
+    assert at.metric[0].label == "proposed"
+    assert len(at.dataframe[0].value) == sum(loaded.count_rules().values())
