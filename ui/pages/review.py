@@ -34,14 +34,12 @@ with left:
 with right:
     st.subheader("IF")
     for clause in rule.clauses():
-        measured = (
-            (
-                f" → `{clause.variable} {clause.operator.value if clause.operator else ''} "
-                f"{clause.value if clause.value is not None else ''} {clause.unit or ''}`"
-            )
-            if clause.measurable
-            else " (not measurable yet)"
-        )
+        if clause.measurable:
+            op = clause.operator.value if clause.operator else ""
+            value = "" if clause.value is None else clause.value
+            measured = f"  →  {clause.variable} {op} {value} {clause.unit or ''}".rstrip()
+        else:
+            measured = "  (not measurable yet)"
         st.text(f"• {clause.text}{measured}")
     st.subheader("THEN")
     for action in rule.actions:
