@@ -324,8 +324,6 @@ def _split_conjuncts(tokens: list[Token], head: Token) -> list[tuple[list[Token]
         part = [t for t in tokens if t.i not in later and (h is head or t in list(h.subtree))]
         part = [t for t in part if not (t.dep_ == "cc" and t.head in heads)]
         cc = next((t.lower_ for t in h.children if t.dep_ == "cc"), None)
-        if h is head:
-            cc = next((t.lower_ for t in head.children if t.dep_ == "cc"), None)
         part = _trim(_contiguous(part, h))
         if part:
             parts.append((part, h, cc))

@@ -7,7 +7,6 @@ the review page and asks for guidance; screenshots go to test-artifacts/.
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from knowledge_base import KnowledgeBase
+from ui.cli import streamlit_command
 from ui.workflows import load_samples
 
 from .conftest import ROOT, _in_ci, chromium_path
@@ -34,21 +34,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
         port = s.getsockname()[1]
     env = dict(os.environ, MYEONGJANG_DATABASE_URL=url)
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "ui" / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

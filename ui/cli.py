@@ -387,11 +387,10 @@ def export(status: str, out: Path | None) -> None:
 # --- demo and ui ----------------------------------------------------------------------------------
 
 
-def _serve(port: int) -> None:
+def streamlit_command(port: int) -> list[str]:
+    """The command that serves the Streamlit app on loopback at PORT (also used by the browser test)."""
     app = Path(__file__).with_name("app.py")
-    url = f"http://127.0.0.1:{port}"
-    click.echo(f"The myeongjang UI is at {url}  (Ctrl-C stops it)")
-    cmd = [
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -406,6 +405,11 @@ def _serve(port: int) -> None:
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def _serve(port: int) -> None:
+    click.echo(f"The myeongjang UI is at http://127.0.0.1:{port}  (Ctrl-C stops it)")
+    cmd = streamlit_command(port)
     env = dict(os.environ, MYEONGJANG_DATABASE_URL=_kb().url)
     with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(cmd, env=env, check=False)
