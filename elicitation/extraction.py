@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from elicitation import patterns
+from elicitation.disfluency import Cleaned, clean
 from elicitation.patterns import Marker
 from elicitation.transcripts import Transcript
 from elicitation.values import find_measure, snake
@@ -82,8 +83,9 @@ def extract_transcript(transcript: Transcript) -> list[Rule]:
     Sorted by confidence, highest first, as the review queue shows them.
     """
     source = [t for t in transcript.turns if not t.is_interviewer] or list(transcript.turns)
+    cleaned = [clean(t.text) for t in source]
     found: list[Rule] = []
-    for turn, doc in zip(source, load_pipeline().pipe(t.text for t in source), strict=True):
+    for turn, spoken, doc in zip(source, cleaned, load_pipeline().pipe(c.text for c in cleaned), strict=True):
         for rule in doc._.rules:
             offsets = list(_offsets(rule))
             start = min(o[0] for o in offsets)
@@ -92,10 +94,35 @@ def extract_transcript(transcript: Transcript) -> list[Rule]:
                 if sent.start_char <= start < sent.end_char:
                     start = sent.start_char
                     end = max(end, sent.start_char + len(sent.text.rstrip()))
+            start, end = spoken.to_original(start, end)
             evidence = [Evidence(turn=turn.index, speaker=turn.speaker, start=start, end=end)]
-            found.append(rule.model_copy(update={"evidence": evidence}))
+            found.append(_to_original(rule, spoken).model_copy(update={"evidence": evidence}))
     found.sort(key=lambda r: -r.confidence)
     return found
+
+
+def _to_original(rule: Rule, spoken: Cleaned) -> Rule:
+    """The rule with clause and action offsets moved from the cleaned text to the spoken turn."""
+    if spoken.text == spoken.original:
+        return rule
+
+    def move(item: Any) -> Any:
+        if item.start is None or item.end is None:
+            return item
+        start, end = spoken.to_original(item.start, item.end)
+        return item.model_copy(update={"start": start, "end": end})
+
+    def move_group(group: Group) -> Group:
+        items = [move_group(i) if isinstance(i, Group) else move(i) for i in group.items]
+        return group.model_copy(update={"items": items})
+
+    return rule.model_copy(
+        update={
+            "conditions": move_group(rule.conditions),
+            "exceptions": [move(c) for c in rule.exceptions],
+            "actions": [move(a) for a in rule.actions],
+        }
+    )
 
 
 def _offsets(rule: Rule) -> Iterator[tuple[int, int]]:

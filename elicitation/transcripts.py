@@ -1,8 +1,11 @@
-"""Transcripts in: decoding, and parsing of `Speaker: text` .txt and WebVTT into speaker turns."""
+"""Transcripts in: decoding, and parsing of `.txt`, WebVTT, SRT, Whisper JSON and `.docx` into speaker turns."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +13,7 @@ from elicitation.errors import TranscriptError
 
 MAX_BYTES = 20 * 1024 * 1024
 INTERVIEWER_LABELS = {"interviewer", "q", "int", "question", "moderator", "host"}
-FORMATS = {".txt": "txt", ".vtt": "vtt"}
+FORMATS = {".txt": "txt", ".vtt": "vtt", ".srt": "srt", ".json": "whisper", ".docx": "docx"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,15 @@ def is_interviewer(speaker: str) -> bool:
     return label in INTERVIEWER_LABELS or label.startswith("interviewer")
 
 
+def _check_size(data: bytes, name: str) -> None:
+    if not data.strip():
+        raise TranscriptError(f"{name}: the file is empty")
+    if len(data) > MAX_BYTES:
+        raise TranscriptError(
+            f"{name}: the file is {len(data) // (1024 * 1024)} MiB; at most {MAX_BYTES // (1024 * 1024)} MiB"
+        )
+
+
 def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     """Decode transcript bytes, returning the text and the encoding that was detected.
 
@@ -53,12 +65,7 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     but decode cleanly as CP949 and hold Korean text are read as CP949. Anything else is an error
     naming the file, never a silent guess.
     """
-    if not data.strip():
-        raise TranscriptError(f"{name}: the file is empty")
-    if len(data) > MAX_BYTES:
-        raise TranscriptError(
-            f"{name}: the file is {len(data) // (1024 * 1024)} MiB; at most {MAX_BYTES // (1024 * 1024)} MiB"
-        )
+    _check_size(data, name)
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -136,7 +143,7 @@ def parse_vtt(text: str, name: str = "input") -> list[Turn]:
     lines = text.splitlines()
     if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
         raise TranscriptError(f"{name}: not a WebVTT file (first line must be WEBVTT)")
-    merged: list[list[object]] = []
+    cues: list[_Cue] = []
     i = 1
     while i < len(lines):
         line = lines[i].strip()
@@ -157,9 +164,26 @@ def parse_vtt(text: str, name: str = "input") -> list[Turn]:
         while i < len(lines) and lines[i].strip():
             payload.append(lines[i].strip())
             i += 1
-        body = " ".join(payload)
+        cues.append(_Cue(" ".join(payload), start, end))
+    return _merge_cues(cues, name)
+
+
+@dataclass
+class _Cue:
+    text: str
+    start: float
+    end: float
+    speaker: str = ""
+
+
+def _merge_cues(cues: list[_Cue], name: str) -> list[Turn]:
+    """Subtitle cues to speaker turns: the speaker comes from the cue, a `<v Speaker>` tag or a
+    `Speaker:` prefix; consecutive cues by the same speaker make one turn."""
+    merged: list[_Cue] = []
+    for cue in cues:
+        body = cue.text
         voice = _VOICE.search(body)
-        speaker = voice.group(1).strip() if voice else ""
+        speaker = cue.speaker or (voice.group(1).strip() if voice else "")
         body = _TAG.sub("", body).strip()
         if not speaker:
             m = _TXT_LINE.match(body)
@@ -169,17 +193,89 @@ def parse_vtt(text: str, name: str = "input") -> list[Turn]:
                 speaker = "Unknown"
         if not body:
             continue
-        if merged and merged[-1][0] == speaker:
-            merged[-1][1] = f"{merged[-1][1]} {body}"
-            merged[-1][3] = end
+        if merged and merged[-1].speaker == speaker:
+            merged[-1].text = f"{merged[-1].text} {body}"
+            merged[-1].end = cue.end
         else:
-            merged.append([speaker, body, start, end])
+            merged.append(_Cue(body, cue.start, cue.end, speaker))
     if not merged:
         raise TranscriptError(f"{name}: no cues with text found")
-    return [
-        Turn(idx, str(s), str(b), float(st), float(en))  # type: ignore[arg-type]
-        for idx, (s, b, st, en) in enumerate(merged)
-    ]
+    return [Turn(i, c.speaker, c.text, c.start, c.end) for i, c in enumerate(merged)]
+
+
+def parse_srt(text: str, name: str = "input") -> list[Turn]:
+    """SubRip: numbered cues `hh:mm:ss,mmm --> hh:mm:ss,mmm`, speakers as `Speaker:` prefixes or
+    `<v Speaker>` tags."""
+    lines = text.lstrip("\ufeff").splitlines()
+    cues: list[_Cue] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if "-->" not in line:
+            if line and not line.isdigit() and not cues:
+                raise TranscriptError(f"{name}, line {i + 1}: not an SRT file (expected a cue number or timing)")
+            i += 1
+            continue
+        where = f"{name}, line {i + 1}"
+        left, _, right = line.partition("-->")
+        start = parse_timestamp(left, where)
+        end = parse_timestamp(right.split()[0] if right.split() else "", where)
+        if end < start:
+            raise TranscriptError(f"{where}: cue ends before it starts")
+        i += 1
+        payload: list[str] = []
+        while i < len(lines) and lines[i].strip():
+            payload.append(lines[i].strip())
+            i += 1
+        cues.append(_Cue(" ".join(payload), start, end))
+    if not cues:
+        raise TranscriptError(f"{name}: no SRT cues found")
+    return _merge_cues(cues, name)
+
+
+def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
+    """Whisper / WhisperX output: `{"segments": [{"start", "end", "text", "speaker"?}, ...]}` (or a
+    bare list of segments). Segments without a speaker belong to "Speaker"."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    segments = data.get("segments") if isinstance(data, dict) else data
+    if not isinstance(segments, list):
+        raise TranscriptError(f"{name}: expected Whisper JSON with a 'segments' list")
+    cues: list[_Cue] = []
+    for n, seg in enumerate(segments):
+        where = f"{name}, segment {n}"
+        if not isinstance(seg, dict) or not isinstance(seg.get("text"), str):
+            raise TranscriptError(f"{where}: a segment needs a 'text' string")
+        times = []
+        for key in ("start", "end"):
+            value = seg.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
+                raise TranscriptError(f"{where}: malformed timestamp {key}={value!r} (expected seconds >= 0)")
+            times.append(float(value))
+        if times[1] < times[0]:
+            raise TranscriptError(f"{where}: segment ends before it starts")
+        speaker = seg.get("speaker")
+        cues.append(_Cue(seg["text"].strip(), times[0], times[1], str(speaker).strip() if speaker else "Speaker"))
+    return _merge_cues(cues, name)
+
+
+def docx_text(data: bytes, name: str = "input") -> str:
+    """The paragraphs (and two-column table rows, as `Speaker: text`) of a Word document."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TranscriptError(f"{name}: not a readable .docx file ({exc})") from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells]
+            if len(cells) >= 2 and cells[0] and cells[1]:
+                lines.append(f"{cells[0]}: {' '.join(cells[1:])}")
+    return "\n".join(lines)
 
 
 def parse_bytes(data: bytes, name: str) -> Transcript:
@@ -187,9 +283,16 @@ def parse_bytes(data: bytes, name: str) -> Transcript:
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
         raise TranscriptError(f"{name}: unsupported transcript format {suffix or '(none)'!r}; use {', '.join(FORMATS)}")
-    text, encoding = decode(data, name)
     fmt = FORMATS[suffix]
-    turns = parse_vtt(text, name) if fmt == "vtt" else parse_txt(text, name)
+    if fmt == "docx":
+        _check_size(data, name)
+        text, encoding = docx_text(data, name), "docx"
+        if not text.strip():
+            raise TranscriptError(f"{name}: the document has no text")
+    else:
+        text, encoding = decode(data, name)
+    parsers = {"vtt": parse_vtt, "srt": parse_srt, "whisper": parse_whisper_json}
+    turns = parsers.get(fmt, parse_txt)(text, name)
     return Transcript(turns=turns, format=fmt, encoding=encoding, name=Path(name).name)
 
 

@@ -1,3 +1,7 @@
+import json
+from pathlib import Path
+
+import docx
 import pytest
 
 from elicitation import TranscriptError, parse_bytes
@@ -71,3 +75,74 @@ def test_huge_file_is_refused() -> None:
 def test_timestamps() -> None:
     assert parse_timestamp("01:02:03.5", "x") == 3723.5
     assert parse_timestamp("02:03", "x") == 123.0
+
+
+SRT = (
+    "1\n00:00:01,000 --> 00:00:03,000\nInterviewer: And in winter?\n\n"
+    "2\n00:00:03,500 --> 00:00:05,000\nKim: In winter we preheat\n\n"
+    "3\n00:00:05,000 --> 00:00:06,200\nKim: every plate.\n"
+)
+
+
+def test_srt_cues_become_turns_with_speakers_and_times() -> None:
+    t = parse_bytes(SRT.encode(), "talk.srt")
+    assert t.format == "srt"
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        ("Interviewer", "And in winter?"),
+        ("Kim", "In winter we preheat every plate."),
+    ]
+    assert (t.turns[1].start_time, t.turns[1].end_time) == (3.5, 6.2)
+
+
+def test_whisperx_json_segments_keep_speaker_and_times() -> None:
+    data = {
+        "segments": [
+            {"start": 0.0, "end": 2.0, "text": " What if it rains?", "speaker": "SPEAKER_00"},
+            {"start": 2.1, "end": 4.0, "text": " If it rains, we stop.", "speaker": "SPEAKER_01"},
+            {"start": 4.0, "end": 5.5, "text": " Always.", "speaker": "SPEAKER_01"},
+        ]
+    }
+    t = parse_bytes(json.dumps(data).encode(), "whisperx.json")
+    assert [(x.speaker, x.text, x.start_time, x.end_time) for x in t.turns] == [
+        ("SPEAKER_00", "What if it rains?", 0.0, 2.0),
+        ("SPEAKER_01", "If it rains, we stop. Always.", 2.1, 5.5),
+    ]
+
+
+def test_plain_whisper_json_without_speakers_is_one_speaker() -> None:
+    data = {"text": "x", "segments": [{"start": 0, "end": 1, "text": "If it squeals, slow down."}]}
+    t = parse_bytes(json.dumps(data).encode(), "whisper.json")
+    assert [(x.speaker, x.text) for x in t.turns] == [("Speaker", "If it squeals, slow down.")]
+
+
+def test_docx_paragraphs_and_tables_become_turns(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Interviewer: What about thick plates?")
+    document.add_paragraph("Choi: For plates thicker than 25 mm, preheat to 120 degrees.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Interviewer"
+    table.rows[0].cells[1].text = "Thanks."
+    path = tmp_path / "interview.docx"
+    document.save(str(path))
+    t = parse_bytes(path.read_bytes(), "interview.docx")
+    assert t.format == "docx"
+    assert [x.speaker for x in t.turns] == ["Interviewer", "Choi", "Interviewer"]
+    assert "thicker than 25 mm" in t.turns[1].text
+
+
+@pytest.mark.parametrize(
+    "data,name,message",
+    [
+        (b"1\n00:00:01,000 --> 00:00:0x,000\nA: hi\n", "a.srt", "malformed timestamp"),
+        (b"hello there\n", "a.srt", "not an SRT file"),
+        (b"{not json", "w.json", "not valid JSON"),
+        (b'{"segments": [{"start": "soon", "end": 1, "text": "hi"}]}', "w.json", "malformed timestamp"),
+        (b'{"segments": [{"start": 2, "end": 1, "text": "hi"}]}', "w.json", "ends before it starts"),
+        (b'{"words": []}', "w.json", "segments"),
+        (b"PK\x03\x04 not really a zip", "d.docx", "not a readable .docx"),
+    ],
+)
+def test_bad_subtitle_json_and_docx_files_are_clear_errors(data: bytes, name: str, message: str) -> None:
+    with pytest.raises(TranscriptError, match=message) as info:
+        parse_bytes(data, name)
+    assert name in str(info.value)

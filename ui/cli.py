@@ -56,7 +56,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help='Print {"rules": [...]} as JSON.')
 @click.option("--jsonl", is_flag=True, help='Read {"id", "text"} lines on stdin, write one result line each.')
 def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
-    """Extract candidate rules from a transcript FILE (.txt or .vtt), without storing them."""
+    """Extract candidate rules from a transcript FILE (.txt, .vtt, .srt, Whisper .json or .docx), without storing them."""
     from elicitation import extract_texts, extract_transcript, read_transcript
 
     if jsonl:

@@ -32,7 +32,10 @@ if not masters:
 
 st.subheader("Import a transcript")
 master = st.selectbox("Master interviewed", [m.name for m in masters], key="import_master")
-upload = st.file_uploader("Transcript (.txt with 'Speaker: text' lines, or .vtt)", type=["txt", "vtt"])
+upload = st.file_uploader(
+    "Transcript (.txt with 'Speaker: text' lines, .vtt, .srt, Whisper .json or .docx)",
+    type=["txt", "vtt", "srt", "json", "docx"],
+)
 if upload is not None and st.button("Import and extract rules", type="primary"):
     with st.spinner("Extracting rules…"):
         try:
