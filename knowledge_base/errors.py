@@ -36,3 +36,19 @@ class StaleEdit(KnowledgeBaseError):
         self.rule_id = rule_id
         self.expected = expected
         self.current = current
+
+
+class PermissionDenied(KnowledgeBaseError):
+    """The user's role (or the rule's owner or organisation) does not allow the action; audited."""
+
+    def __init__(self, message: str, *, actor: str, action: str, entity: str = "", entity_id: int | None = None):
+        super().__init__(message)
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.entity_id = entity_id
+        self.audited = False
+
+
+class NotEmpty(KnowledgeBaseError):
+    pass

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 
 def utcnow() -> datetime:
@@ -29,6 +30,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     organisation: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    master_id: Mapped[int | None] = mapped_column(ForeignKey("masters.id", name="fk_users_master"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -72,6 +74,7 @@ class TranscriptRow(Base):
     format: Mapped[str] = mapped_column(String(10))
     encoding: Mapped[str] = mapped_column(String(20))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    redactions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     turns: Mapped[list[TurnRow]] = relationship(order_by="TurnRow.index")
 
@@ -100,6 +103,7 @@ class RuleRow(Base):
     current_version: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     master: Mapped[Master] = relationship()
     versions: Mapped[list[RuleVersion]] = relationship(order_by="RuleVersion.number")
@@ -156,3 +160,40 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Delegation(Base):
+    """An admin lets a user review one master's rules on his behalf."""
+
+    __tablename__ = "delegations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    master_id: Mapped[int] = mapped_column(ForeignKey("masters.id"))
+    granted_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Release(Base):
+    """A named, immutable snapshot of the confirmed knowledge base."""
+
+    __tablename__ = "releases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReleaseRule(Base):
+    __tablename__ = "release_rules"
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id"), primary_key=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+
+
+Index("ix_rules_status_confidence", RuleRow.status, RuleRow.confidence)
+Index("ix_rules_master", RuleRow.master_id)
+Index("ix_rule_evidence_rule", RuleEvidence.rule_id)
+Index("ix_reviews_rule", Review.rule_id)
+Index("ix_audit_entity", AuditEvent.entity, AuditEvent.entity_id)

@@ -7,20 +7,21 @@ every change. It hands out plain dataclasses, never ORM objects.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from knowledge_base import database
+from knowledge_base import archive, database
 from knowledge_base.errors import (
     ConsentRequired,
     DuplicateImport,
@@ -28,13 +29,17 @@ from knowledge_base.errors import (
     InvalidTransition,
     KnowledgeBaseError,
     NotFound,
+    PermissionDenied,
     StaleEdit,
 )
 from knowledge_base.models import (
     AuditEvent,
     Consent,
+    Delegation,
     InterviewSession,
     Master,
+    Release,
+    ReleaseRule,
     Review,
     RuleEvidence,
     RuleRow,
@@ -43,9 +48,11 @@ from knowledge_base.models import (
     TurnRow,
     User,
 )
+from knowledge_base.permissions import ROLES, Actor
+from knowledge_base.redaction import RedactionPolicy, Redactor
+from knowledge_base.versions import FieldChange, field_diff
 from rules import Answer, Engine, KnownRule, ReviewStatus, Rule, Scalar
 
-ROLES = ("interviewer", "master", "sme", "admin")
 CONSENT_SCOPES = ("internal_guidance", "training", "sharing")
 TRANSITIONS: dict[str, set[str]] = {
     "proposed": {"confirmed", "rejected", "needs_discussion"},
@@ -94,6 +101,7 @@ class RuleView:
     rule: Rule
     evidence: list[EvidenceView] = field(default_factory=list)
     transcript_id: int | None = None
+    confidential: bool = False
 
     @property
     def quote(self) -> str:
@@ -111,33 +119,118 @@ class VersionView:
 
 
 @dataclass(frozen=True)
+class ReleaseView:
+    id: int
+    name: str
+    note: str | None
+    created_by: str
+    created_at: datetime
+    rules: int
+
+
+@dataclass(frozen=True)
+class ReleaseDiff:
+    added: list[int]
+    removed: list[int]
+    changed: dict[int, list[FieldChange]]
+
+
+@dataclass(frozen=True)
 class ImportResult:
     transcript_id: int
     turns: int
     encoding: str
     rule_ids: list[int]
+    redactions: dict[str, int] = field(default_factory=dict)
+
+
+def _comparable(v: VersionView) -> dict[str, Any]:
+    return {"status": v.status, **v.rule.model_dump(mode="json", exclude={"evidence"})}
+
+
+def _hash(password: str) -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(password)
 
 
 class KnowledgeBase:
     """The knowledge base at a database URL (SQLite by default, PostgreSQL by URL)."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, migrate: bool = True, user: str | None = None) -> None:
         self.url = url or database.default_url()
         self.engine = database.make_engine(self.url)
         if migrate:
             database.upgrade(self.engine)
+        self.user = user
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = sessionmaker(self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
         self._engine_lock = threading.Lock()
         self._compiled: dict[tuple[Any, ...], Engine] = {}
 
+    def as_user(self, username: str) -> KnowledgeBase:
+        """The same knowledge base (same connections and caches), acting as another user."""
+        other = copy.copy(self)
+        other.user = username
+        return other
+
     @contextmanager
-    def _unit(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+    def _unit(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work; a refusal inside it is audited after the rollback."""
+        try:
+            with (self._writes if write else self._sessions).begin() as session:
+                yield session
+        except PermissionDenied as exc:
+            if not exc.audited:
+                exc.audited = True
+                with self._writes.begin() as s:
+                    self._audit(
+                        s, exc.actor, "denied", exc.entity or "-", exc.entity_id, action=exc.action, reason=str(exc)
+                    )
+            raise
+
+    def _actor(self, s: Session, name: str | None = None, *, action: str = "use") -> Actor:
+        """The signed-in user as an `Actor`; no user or an unknown one is refused."""
+        name = name or self.user
+        if not name:
+            raise PermissionDenied(
+                "no user given: act as a user (myeongjang --as USER, or MYEONGJANG_USER)", actor="-", action=action
+            )
+        user = s.scalar(select(User).where(User.username == name))
+        if user is None:
+            raise PermissionDenied(f"unknown user {name!r}", actor=name, action=action)
+        delegated = frozenset(
+            s.scalars(
+                select(Delegation.master_id).where(Delegation.user_id == user.id, Delegation.revoked_at.is_(None))
+            )
+        )
+        return Actor(user.username, user.role, user.organisation, user.master_id, delegated)
+
+    def _require(
+        self, s: Session, action: str, name: str | None = None, *, entity: str = "", entity_id: int | None = None
+    ) -> Actor:
+        actor = self._actor(s, name, action=action)
+        if not actor.may(action):
+            raise PermissionDenied(
+                f"{actor.username} ({actor.role}) may not {action.replace('_', ' ')}",
+                actor=actor.username,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+            )
+        return actor
+
+    def has_users(self) -> bool:
+        with self._unit() as s:
+            return bool(s.scalar(select(func.count()).select_from(User)))
+
+    def whoami(self) -> Actor:
+        with self._unit() as s:
+            return self._actor(s)
 
     @staticmethod
-    def _audit(s: Session, actor: str, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
-        s.add(AuditEvent(actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail))
+    def _audit(s: Session, actor: str, verb: str, entity: str, entity_id: int | None, **detail: Any) -> None:
+        s.add(AuditEvent(actor=actor, action=verb, entity=entity, entity_id=entity_id, detail=detail))
 
     # --- people ---------------------------------------------------------------------------
 
@@ -149,38 +242,109 @@ class KnowledgeBase:
         display_name: str | None = None,
         organisation: str | None = None,
         password: str | None = None,
-        actor: str = "admin",
+        master: str | None = None,
+        actor: str | None = None,
     ) -> int:
+        """Create an account. The very first account must be an admin and needs no actor;
+        after that only an admin adds users. A `master` account is linked to that master."""
         if role not in ROLES:
             raise KnowledgeBaseError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
         if not username.strip():
             raise KnowledgeBaseError("a user needs a username")
-        with self._unit() as s:
+        if role == "master" and not master:
+            raise KnowledgeBaseError("a master's account needs the master it belongs to (--master NAME)")
+        with self._unit(write=True) as s:
+            first = s.scalar(select(func.count()).select_from(User)) == 0
+            if first:
+                if role != "admin":
+                    raise KnowledgeBaseError("the first account must be an admin")
+                by = actor or username
+            else:
+                by = self._require(s, "manage_users", actor, entity="user").username
             if s.scalar(select(User).where(User.username == username)):
                 raise KnowledgeBaseError(f"user {username!r} already exists")
-            hashed = None
-            if password:
-                from argon2 import PasswordHasher
-
-                hashed = PasswordHasher().hash(password)
+            master_id = None
+            if master:
+                linked = s.scalar(select(Master).where(Master.name == master))
+                if linked is None:
+                    raise NotFound(f"no master named {master!r}; register the master first")
+                master_id = linked.id
             user = User(
                 username=username,
                 role=role,
                 display_name=display_name or username,
                 organisation=organisation,
-                password_hash=hashed,
+                password_hash=_hash(password) if password else None,
+                master_id=master_id,
             )
             s.add(user)
             s.flush()
-            self._audit(s, actor, "add", "user", user.id, username=username, role=role)
+            self._audit(s, by, "add", "user", user.id, username=username, role=role, master=master)
             return user.id
 
-    def list_users(self) -> list[dict[str, Any]]:
+    def set_password(self, username: str, password: str, *, actor: str | None = None) -> None:
+        """Users change their own password; an admin may set anyone's."""
+        if len(password) < 8:
+            raise KnowledgeBaseError("a password needs at least 8 characters")
+        with self._unit(write=True) as s:
+            who = self._actor(s, actor, action="passwd")
+            if who.username != username and who.role != "admin":
+                raise PermissionDenied(
+                    f"{who.username} ({who.role}) may not change another user's password",
+                    actor=who.username,
+                    action="passwd",
+                    entity="user",
+                )
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"no user named {username!r}")
+            user.password_hash = _hash(password)
+            self._audit(s, who.username, "passwd", "user", user.id, username=username)
+
+    def verify_password(self, username: str, password: str) -> bool:
+        """Sign-in check against the stored argon2 hash; a failure is audited."""
+        from argon2 import PasswordHasher
+        from argon2.exceptions import VerificationError
+
         with self._unit() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            stored = user.password_hash if user is not None else None
+        ok = False
+        if stored:
+            try:
+                ok = PasswordHasher().verify(stored, password)
+            except VerificationError:
+                ok = False
+        if not ok:
+            with self._unit(write=True) as s:
+                self._audit(s, username, "sign_in_failed", "user", user.id if user else None)
+        return ok
+
+    def list_users(self, *, actor: str | None = None) -> list[dict[str, Any]]:
+        with self._unit() as s:
+            self._require(s, "manage_users", actor, entity="user")
+            names = {m.id: m.name for m in s.scalars(select(Master))}
             return [
-                {"username": u.username, "display_name": u.display_name, "role": u.role, "organisation": u.organisation}
+                {
+                    "username": u.username,
+                    "display_name": u.display_name,
+                    "role": u.role,
+                    "organisation": u.organisation,
+                    "master": names.get(u.master_id) if u.master_id else None,
+                }
                 for u in s.scalars(select(User).order_by(User.username))
             ]
+
+    def delegate(self, username: str, master: str, *, actor: str | None = None) -> None:
+        """An admin lets `username` review `master`'s rules on his behalf."""
+        with self._unit(write=True) as s:
+            by = self._require(s, "delegate", actor, entity="user").username
+            user = s.scalar(select(User).where(User.username == username))
+            target = s.scalar(select(Master).where(Master.name == master))
+            if user is None or target is None:
+                raise NotFound(f"no user {username!r}" if user is None else f"no master named {master!r}")
+            s.add(Delegation(user_id=user.id, master_id=target.id, granted_by=by))
+            self._audit(s, by, "delegate", "user", user.id, master=master)
 
     def register_master(
         self,
@@ -188,19 +352,20 @@ class KnowledgeBase:
         *,
         craft: str | None = None,
         organisation: str | None = None,
-        actor: str = "interviewer",
+        actor: str | None = None,
     ) -> int:
         name = name.strip()
         if not name:
             raise KnowledgeBaseError("a master needs a name")
-        with self._unit() as s:
+        with self._unit(write=True) as s:
+            by = self._require(s, "register_master", actor, entity="master").username
             existing = s.scalar(select(Master).where(Master.name == name))
             if existing is not None:
                 return existing.id
             master = Master(name=name, craft=craft, organisation=organisation)
             s.add(master)
             s.flush()
-            self._audit(s, actor, "register", "master", master.id, name=name, craft=craft)
+            self._audit(s, by, "register", "master", master.id, name=name, craft=craft)
             return master.id
 
     def record_consent(
@@ -209,23 +374,35 @@ class KnowledgeBase:
         scopes: Sequence[str],
         *,
         given_on: date | None = None,
-        actor: str = "interviewer",
+        actor: str | None = None,
     ) -> None:
         bad = [sc for sc in scopes if sc not in CONSENT_SCOPES]
         if bad or not scopes:
             raise KnowledgeBaseError(
                 f"unknown consent scope {', '.join(bad) or '(none)'}; choose from {', '.join(CONSENT_SCOPES)}"
             )
-        with self._unit() as s:
+        with self._unit(write=True) as s:
+            by = self._require(s, "record_consent", actor, entity="master", entity_id=master_id).username
             master = s.get(Master, master_id)
             if master is None:
                 raise NotFound(f"no master with id {master_id}")
             for scope in scopes:
-                s.add(Consent(master_id=master_id, scope=scope, given_on=given_on or date.today(), recorded_by=actor))
-            self._audit(s, actor, "consent", "master", master_id, scopes=list(scopes))
+                s.add(Consent(master_id=master_id, scope=scope, given_on=given_on or date.today(), recorded_by=by))
+            self._audit(s, by, "consent", "master", master_id, scopes=list(scopes))
 
-    def withdraw_consent(self, master_id: int, *, actor: str = "admin") -> None:
-        with self._unit() as s:
+    def withdraw_consent(self, master_id: int, *, actor: str | None = None) -> None:
+        """The master (or an interviewer or admin for him) withdraws all consent; his rules leave
+        guidance and exports at once, and the audit keeps the trail."""
+        with self._unit(write=True) as s:
+            who = self._require(s, "withdraw_consent", actor, entity="master", entity_id=master_id)
+            if who.role == "master" and not who.speaks_for(master_id):
+                raise PermissionDenied(
+                    f"{who.username} (master) may withdraw only his own consent",
+                    actor=who.username,
+                    action="withdraw_consent",
+                    entity="master",
+                    entity_id=master_id,
+                )
             rows = s.scalars(
                 select(Consent).where(Consent.master_id == master_id, Consent.withdrawn_at.is_(None))
             ).all()
@@ -234,7 +411,7 @@ class KnowledgeBase:
             now = datetime.now().astimezone()
             for row in rows:
                 row.withdrawn_at = now
-            self._audit(s, actor, "withdraw_consent", "master", master_id)
+            self._audit(s, who.username, "withdraw_consent", "master", master_id, scopes=[r.scope for r in rows])
         self._compiled.clear()
 
     def masters(self) -> list[MasterView]:
@@ -258,32 +435,34 @@ class KnowledgeBase:
         master_id: int,
         transcript: Any,
         raw: bytes,
-        rules: Sequence[Rule],
+        extract: Callable[[Any], Sequence[Rule]],
         *,
-        interviewer: str = "interviewer",
+        actor: str | None = None,
         title: str | None = None,
         held_on: date | None = None,
+        confidential: bool = False,
+        redaction: RedactionPolicy | None = None,
     ) -> ImportResult:
-        """Store a parsed transcript with its turns and the extractor's proposed rules.
+        """Redact, extract and store a parsed transcript with its turns and proposed rules.
 
-        Refused without the master's consent on record, and for a file already imported; all
-        or nothing: a failure leaves the knowledge base as it was.
+        Refused without the master's consent on record, and for a file already imported. PII is
+        replaced by typed placeholders before extraction, so neither the turns nor the rules
+        ever hold it. All or nothing: a failure (or a killed process) leaves the knowledge base
+        as it was.
         """
         digest = hashlib.sha256(raw).hexdigest()
         with self._unit() as s:
-            master = s.get(Master, master_id)
-            if master is None:
-                raise NotFound(f"no master with id {master_id}")
-            live = [c for c in master.consents if c.withdrawn_at is None]
-            if not live:
-                raise ConsentRequired(
-                    f"no consent on record for {master.name}; record consent before importing an interview"
-                )
-            dup = s.scalar(select(TranscriptRow).where(TranscriptRow.sha256 == digest))
-            if dup is not None:
-                raise DuplicateImport(f"{transcript.name}: already imported as transcript {dup.id}")
+            who = self._require(s, "import", actor, entity="master", entity_id=master_id)
+            master_name = self._check_importable(s, master_id, digest, transcript.name)
+        redactor = Redactor(redaction, keep_names=(master_name, *transcript.speakers))
+        turns = [replace(t, text=redactor.redact(t.text, t.index)) for t in transcript.turns]
+        clean = replace(transcript, turns=turns)
+        rules = list(extract(clean))
+        report = redactor.report.as_dict()
+        with self._unit(write=True) as s:
+            self._check_importable(s, master_id, digest, transcript.name)
             sess = InterviewSession(
-                master_id=master_id, interviewer=interviewer, held_on=held_on, title=title or transcript.name
+                master_id=master_id, interviewer=who.username, held_on=held_on, title=title or transcript.name
             )
             s.add(sess)
             s.flush()
@@ -293,12 +472,12 @@ class KnowledgeBase:
                 format=transcript.format,
                 encoding=transcript.encoding,
                 sha256=digest,
+                redactions=report,
             )
             s.add(row)
             s.flush()
-            turn_ids: dict[int, int] = {}
-            for t in transcript.turns:
-                tr = TurnRow(
+            turn_rows = [
+                TurnRow(
                     transcript_id=row.id,
                     index=t.index,
                     speaker=t.speaker,
@@ -307,25 +486,50 @@ class KnowledgeBase:
                     start_time=t.start_time,
                     end_time=t.end_time,
                 )
-                s.add(tr)
-                s.flush()
-                turn_ids[t.index] = tr.id
-            rule_ids = [self._add_rule(s, master_id, row.id, rule, turn_ids, interviewer) for rule in rules]
+                for t in turns
+            ]
+            s.add_all(turn_rows)
+            s.flush()
+            turn_ids = {t.index: t.id for t in turn_rows}
+            rule_ids = [
+                self._add_rule(s, master_id, row.id, rule, turn_ids, confidential=confidential) for rule in rules
+            ]
             self._audit(
                 s,
-                interviewer,
+                who.username,
                 "import",
                 "transcript",
                 row.id,
                 filename=transcript.name,
-                turns=len(transcript.turns),
+                turns=len(turns),
                 rules=len(rule_ids),
                 encoding=transcript.encoding,
+                redactions=report["counts"],
             )
-            return ImportResult(row.id, len(transcript.turns), transcript.encoding, rule_ids)
+            return ImportResult(row.id, len(turns), transcript.encoding, rule_ids, dict(report["counts"]))
+
+    def _check_importable(self, s: Session, master_id: int, digest: str, name: str) -> str:
+        master = s.get(Master, master_id)
+        if master is None:
+            raise NotFound(f"no master with id {master_id}")
+        if not any(c.withdrawn_at is None for c in master.consents):
+            raise ConsentRequired(
+                f"no consent on record for {master.name}; record consent before importing an interview"
+            )
+        dup = s.scalar(select(TranscriptRow).where(TranscriptRow.sha256 == digest))
+        if dup is not None:
+            raise DuplicateImport(f"{name}: already imported as transcript {dup.id}")
+        return master.name
 
     def _add_rule(
-        self, s: Session, master_id: int, transcript_id: int | None, rule: Rule, turn_ids: dict[int, int], actor: str
+        self,
+        s: Session,
+        master_id: int,
+        transcript_id: int | None,
+        rule: Rule,
+        turn_ids: dict[int, int],
+        *,
+        confidential: bool = False,
     ) -> int:
         row = RuleRow(
             master_id=master_id,
@@ -333,6 +537,7 @@ class KnowledgeBase:
             status="proposed",
             current_version=1,
             confidence=rule.confidence,
+            confidential=confidential,
         )
         s.add(row)
         s.flush()
@@ -353,10 +558,9 @@ class KnowledgeBase:
 
     # --- reading rules ----------------------------------------------------------------------
 
-    def _view(self, s: Session, row: RuleRow) -> RuleView:
-        version = s.scalar(
-            select(RuleVersion).where(RuleVersion.rule_id == row.id, RuleVersion.number == row.current_version)
-        )
+    def _view(self, s: Session, row: RuleRow, number: int | None = None) -> RuleView:
+        number = number or row.current_version
+        version = s.scalar(select(RuleVersion).where(RuleVersion.rule_id == row.id, RuleVersion.number == number))
         assert version is not None
         evidence = [
             EvidenceView(
@@ -371,20 +575,59 @@ class KnowledgeBase:
         ]
         return RuleView(
             row.id,
-            row.current_version,
-            row.status,
+            number,
+            version.status,
             row.master.name,
             Rule.model_validate(version.body),
             evidence,
             row.transcript_id,
+            row.confidential,
         )
 
+    @staticmethod
+    def _visible(actor: Actor, *, by_status: bool = True) -> list[Any]:
+        """SQL filters for the rules an actor may read (a release's rules were confirmed when
+        it was made, so `by_status=False` there)."""
+        where: list[Any] = []
+        if actor.role == "sme" and by_status:
+            where.append(RuleRow.status == "confirmed")
+        if actor.role == "admin":
+            pass
+        elif actor.organisation:
+            where.append(or_(RuleRow.confidential.is_(False), Master.organisation == actor.organisation))
+        else:
+            where.append(RuleRow.confidential.is_(False))
+        return where
+
+    def _readable(self, s: Session, rule_id: int, actor: Actor) -> RuleRow:
+        row = s.get(RuleRow, rule_id)
+        if row is None:
+            raise NotFound(f"no rule with id {rule_id}")
+        if not actor.can_see(status=row.status, confidential=row.confidential, organisation=row.master.organisation):
+            hidden_status = actor.role == "sme" and row.status != "confirmed"
+            why = f"is {row.status}, not confirmed" if hidden_status else "is confidential to its organisation"
+            raise PermissionDenied(
+                f"{actor.username} ({actor.role}) may not read rule {rule_id}: it {why}",
+                actor=actor.username,
+                action="read",
+                entity="rule",
+                entity_id=rule_id,
+            )
+        return row
+
     def list_rules(
-        self, *, status: str | None = None, master: str | None = None, limit: int | None = None, offset: int = 0
+        self,
+        *,
+        status: str | None = None,
+        master: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        actor: str | None = None,
     ) -> list[RuleView]:
-        """Rules with their current version, highest extractor confidence first."""
+        """Rules the user may read, with their current version, highest extractor confidence first."""
         with self._unit() as s:
-            q = select(RuleRow).join(Master).options(selectinload(RuleRow.master))
+            who = self._actor(s, actor, action="read")
+            q = select(RuleRow).join(Master).options(selectinload(RuleRow.master)).where(*self._visible(who))
             if status:
                 q = q.where(RuleRow.status == status)
             if master:
@@ -394,21 +637,21 @@ class KnowledgeBase:
                 q = q.limit(limit)
             return [self._view(s, r) for r in s.scalars(q)]
 
-    def count_rules(self) -> dict[str, int]:
+    def count_rules(self, *, actor: str | None = None) -> dict[str, int]:
         with self._unit() as s:
-            return {st: n for st, n in s.execute(select(RuleRow.status, func.count()).group_by(RuleRow.status))}
+            who = self._actor(s, actor, action="read")
+            q = select(RuleRow.status, func.count()).join(Master).where(*self._visible(who)).group_by(RuleRow.status)
+            return {st: n for st, n in s.execute(q)}
 
-    def get_rule(self, rule_id: int) -> RuleView:
+    def get_rule(self, rule_id: int, *, actor: str | None = None) -> RuleView:
         with self._unit() as s:
-            row = s.get(RuleRow, rule_id)
-            if row is None:
-                raise NotFound(f"no rule with id {rule_id}")
-            return self._view(s, row)
+            return self._view(s, self._readable(s, rule_id, self._actor(s, actor, action="read")))
 
-    def history(self, rule_id: int) -> list[VersionView]:
+    def history(self, rule_id: int, *, actor: str | None = None) -> list[VersionView]:
+        """Every version of a rule, oldest first, each with its author, time, reason and the
+        reviewer's comment."""
         with self._unit() as s:
-            if s.get(RuleRow, rule_id) is None:
-                raise NotFound(f"no rule with id {rule_id}")
+            self._readable(s, rule_id, self._actor(s, actor, action="read"))
             return [
                 VersionView(v.number, v.status, v.author, v.reason, v.created_at, Rule.model_validate(v.body))
                 for v in s.scalars(
@@ -416,8 +659,17 @@ class KnowledgeBase:
                 )
             ]
 
-    def audit(self, limit: int = 100) -> list[dict[str, Any]]:
+    def diff(self, rule_id: int, a: int, b: int, *, actor: str | None = None) -> list[FieldChange]:
+        """Field-level differences between two versions of a rule."""
+        versions = {v.number: v for v in self.history(rule_id, actor=actor)}
+        missing = [n for n in (a, b) if n not in versions]
+        if missing:
+            raise NotFound(f"rule {rule_id} has no version {missing[0]} (it has 1 to {max(versions)})")
+        return field_diff(_comparable(versions[a]), _comparable(versions[b]))
+
+    def audit(self, limit: int = 100, *, actor: str | None = None) -> list[dict[str, Any]]:
         with self._unit() as s:
+            self._require(s, "audit", actor, entity="audit")
             return [
                 {
                     "at": e.at,
@@ -456,18 +708,43 @@ class KnowledgeBase:
         row.confidence = body.confidence
         return row
 
+    def _reviewer(self, s: Session, rule_id: int, name: str | None, action: str) -> tuple[Actor, RuleRow]:
+        """The acting user, who must be the rule's master, his delegate, or an admin."""
+        who = self._require(s, "review", name, entity="rule", entity_id=rule_id)
+        row = s.get(RuleRow, rule_id)
+        if row is None:
+            raise NotFound(f"no rule with id {rule_id}")
+        if not who.speaks_for(row.master_id):
+            raise PermissionDenied(
+                f"{who.username} ({who.role}) may not {action} rule {rule_id}: it comes from {row.master.name}'s "
+                "interviews (an admin can delegate)",
+                actor=who.username,
+                action=action,
+                entity="rule",
+                entity_id=rule_id,
+            )
+        return who, row
+
     def _commit_guarded(self, rule_id: int, expected_version: int, work: Any) -> Any:
         try:
-            with self._unit() as s:
+            with self._unit(write=True) as s:
                 result = work(s)
         except StaleDataError:
-            current = self.get_rule(rule_id).version
+            with self._unit() as s:
+                row = s.get(RuleRow, rule_id)
+                current = row.current_version if row is not None else expected_version
             raise StaleEdit(rule_id, expected_version, current) from None
         self._compiled.clear()
         return result
 
     def review(
-        self, rule_id: int, decision: str, *, reviewer: str, expected_version: int, comment: str | None = None
+        self,
+        rule_id: int,
+        decision: str,
+        *,
+        expected_version: int,
+        comment: str | None = None,
+        reviewer: str | None = None,
     ) -> RuleView:
         """Record a reviewer's decision as a new version with the new status."""
         try:
@@ -478,26 +755,31 @@ class KnowledgeBase:
             ) from None
 
         def work(s: Session) -> RuleView:
-            row = s.get(RuleRow, rule_id)
-            if row is None:
-                raise NotFound(f"no rule with id {rule_id}")
+            who, row = self._reviewer(s, rule_id, reviewer, "review")
             if target not in TRANSITIONS[row.status]:
                 raise InvalidTransition(f"rule {rule_id} is {row.status}; it cannot become {target}")
             current = self._view(s, row).rule
             row = self._new_version(
-                s, rule_id, expected_version, current, target, reviewer, comment or f"review: {target}"
+                s, rule_id, expected_version, current, target, who.username, comment or f"review: {target}"
             )
             s.add(
                 Review(
                     rule_id=rule_id,
                     version_number=row.current_version,
                     decision=target,
-                    reviewer=reviewer,
+                    reviewer=who.username,
                     comment=comment,
                 )
             )
             self._audit(
-                s, reviewer, "review", "rule", rule_id, decision=target, version=row.current_version, comment=comment
+                s,
+                who.username,
+                "review",
+                "rule",
+                rule_id,
+                decision=target,
+                version=row.current_version,
+                comment=comment,
             )
             s.flush()
             return self._view(s, row)
@@ -505,7 +787,13 @@ class KnowledgeBase:
         return self._commit_guarded(rule_id, expected_version, work)  # type: ignore[no-any-return]
 
     def edit_rule(
-        self, rule_id: int, new: Rule | dict[str, Any], *, author: str, reason: str, expected_version: int
+        self,
+        rule_id: int,
+        new: Rule | dict[str, Any],
+        *,
+        reason: str,
+        expected_version: int,
+        author: str | None = None,
     ) -> RuleView:
         """Save an edited rule as a new version (status unchanged); invalid data is refused."""
         if not reason.strip():
@@ -518,60 +806,205 @@ class KnowledgeBase:
             raise InvalidEdit(f"invalid rule edit at {where or 'rule'}: {first['msg']}") from None
 
         def work(s: Session) -> RuleView:
-            row = s.get(RuleRow, rule_id)
-            if row is None:
-                raise NotFound(f"no rule with id {rule_id}")
+            who, row = self._reviewer(s, rule_id, author, "edit")
             if row.status == "retired":
-                raise InvalidTransition(f"rule {rule_id} is retired; restore it before editing")
+                raise InvalidTransition(f"rule {rule_id} is retired; it can no longer be edited")
             old = self._view(s, row).rule
             kept = rule.model_copy(update={"evidence": rule.evidence or old.evidence})
-            row = self._new_version(s, rule_id, expected_version, kept, row.status, author, reason)
-            self._audit(s, author, "edit", "rule", rule_id, version=row.current_version, reason=reason)
+            row = self._new_version(s, rule_id, expected_version, kept, row.status, who.username, reason)
+            self._audit(s, who.username, "edit", "rule", rule_id, version=row.current_version, reason=reason)
             s.flush()
             return self._view(s, row)
 
         return self._commit_guarded(rule_id, expected_version, work)  # type: ignore[no-any-return]
 
+    def restore_version(
+        self, rule_id: int, number: int, *, reason: str, expected_version: int, author: str | None = None
+    ) -> RuleView:
+        """Bring back an old version's content as a new version; the history keeps both."""
+
+        def work(s: Session) -> RuleView:
+            who, row = self._reviewer(s, rule_id, author, "restore")
+            if row.status == "retired":
+                raise InvalidTransition(f"rule {rule_id} is retired; it can no longer be edited")
+            old = s.scalar(select(RuleVersion).where(RuleVersion.rule_id == rule_id, RuleVersion.number == number))
+            if old is None:
+                raise NotFound(f"rule {rule_id} has no version {number}")
+            why = f"restored version {number}: {reason}" if reason.strip() else f"restored version {number}"
+            body = Rule.model_validate(old.body)
+            row = self._new_version(s, rule_id, expected_version, body, row.status, who.username, why)
+            self._audit(s, who.username, "restore", "rule", rule_id, version=row.current_version, restored=number)
+            s.flush()
+            return self._view(s, row)
+
+        return self._commit_guarded(rule_id, expected_version, work)  # type: ignore[no-any-return]
+
+    # --- releases -------------------------------------------------------------------------
+
+    def create_release(self, name: str, *, note: str | None = None, actor: str | None = None) -> ReleaseView:
+        """Freeze the confirmed rules (at their current versions) under a name; immutable."""
+        name = name.strip()
+        if not name:
+            raise KnowledgeBaseError("a release needs a name")
+        with self._unit(write=True) as s:
+            who = self._require(s, "release", actor, entity="release")
+            if s.scalar(select(Release).where(Release.name == name)) is not None:
+                raise KnowledgeBaseError(f"release {name!r} already exists; releases are immutable, pick a new name")
+            release = Release(name=name, note=note, created_by=who.username)
+            s.add(release)
+            s.flush()
+            rows = s.execute(
+                select(RuleRow.id, RuleRow.current_version).where(RuleRow.status == "confirmed").order_by(RuleRow.id)
+            ).all()
+            s.add_all(ReleaseRule(release_id=release.id, rule_id=r, version_number=v) for r, v in rows)
+            self._audit(s, who.username, "release", "release", release.id, name=name, rules=len(rows))
+            return ReleaseView(release.id, name, note, who.username, release.created_at, len(rows))
+
+    def releases(self) -> list[ReleaseView]:
+        with self._unit() as s:
+            q = select(ReleaseRule.release_id, func.count()).group_by(ReleaseRule.release_id)
+            counts: dict[int, int] = {release_id: n for release_id, n in s.execute(q)}
+            return [
+                ReleaseView(r.id, r.name, r.note, r.created_by, r.created_at, counts.get(r.id, 0))
+                for r in s.scalars(select(Release).order_by(Release.id))
+            ]
+
+    def _release_versions(self, s: Session, name: str) -> dict[int, int]:
+        release = s.scalar(select(Release).where(Release.name == name))
+        if release is None:
+            raise NotFound(f"no release named {name!r}")
+        q = select(ReleaseRule.rule_id, ReleaseRule.version_number).where(ReleaseRule.release_id == release.id)
+        return {rule_id: number for rule_id, number in s.execute(q)}
+
+    def release_diff(self, old: str, new: str, *, actor: str | None = None) -> ReleaseDiff:
+        """Rules added, removed and changed (field by field) from release `old` to `new`."""
+        with self._unit() as s:
+            who = self._actor(s, actor, action="read")
+            a, b = self._release_versions(s, old), self._release_versions(s, new)
+            changed: dict[int, list[FieldChange]] = {}
+            for rule_id in sorted(set(a) & set(b)):
+                if a[rule_id] != b[rule_id]:
+                    row = s.get(RuleRow, rule_id)
+                    assert row is not None
+                    if not who.can_see(
+                        status="confirmed", confidential=row.confidential, organisation=row.master.organisation
+                    ):
+                        continue
+                    before, after = self._view(s, row, a[rule_id]), self._view(s, row, b[rule_id])
+                    changed[rule_id] = field_diff(
+                        before.rule.model_dump(mode="json", exclude={"evidence"}),
+                        after.rule.model_dump(mode="json", exclude={"evidence"}),
+                    )
+            return ReleaseDiff(sorted(set(b) - set(a)), sorted(set(a) - set(b)), changed)
+
+    # --- export, import, backup, restore ---------------------------------------------------
+
+    @staticmethod
+    def _schema(s: Session) -> str | None:
+        return s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def export(self, *, actor: str | None = None) -> dict[str, Any]:
+        """Everything the user may share, as one JSON document: rules with all versions, reviews,
+        evidence, consent and attribution. Masters whose consent is withdrawn leave their rules
+        and transcripts behind, as do confidential rules of other organisations."""
+        with self._unit(write=True) as s:
+            who = self._require(s, "export", actor, entity="export")
+            live = set(s.scalars(select(Consent.master_id).where(Consent.withdrawn_at.is_(None))))
+            withdrawn = set(s.scalars(select(Master.id))) - live
+            # Confidential rules leave only with someone of their own organisation, admins included.
+            elsewhere = Master.organisation.is_(None) | (Master.organisation != (who.organisation or ""))
+            hidden = set(
+                s.scalars(
+                    select(RuleRow.id)
+                    .join(Master)
+                    .where(or_(RuleRow.master_id.in_(withdrawn), RuleRow.confidential.is_(True) & elsewhere))
+                )
+            )
+            self._audit(s, who.username, "export", "knowledge_base", None, withheld_rules=len(hidden))
+            s.flush()
+            return archive.dump(s, kind="export", schema=self._schema(s), drop_rules=hidden, drop_masters=withdrawn)
+
+    def backup(self, *, actor: str | None = None) -> dict[str, Any]:
+        """The whole knowledge base, nothing left out (password hashes included): admins only."""
+        with self._unit(write=True) as s:
+            who = self._require(s, "manage_users", actor, entity="backup")
+            self._audit(s, who.username, "backup", "knowledge_base", None)
+            s.flush()
+            return archive.dump(s, kind="backup", schema=self._schema(s))
+
+    def restore(self, document: Any) -> dict[str, int]:
+        """Load a backup or an export into this knowledge base, which must be empty; all or nothing."""
+        with self._unit(write=True) as s:
+            counts = archive.load(s, document)
+        self._compiled.clear()
+        return counts
+
     # --- guidance ---------------------------------------------------------------------------
 
-    def guidance_rules(self, *, include_proposed: bool = False) -> list[KnownRule]:
-        """Confirmed rules (and, on request, proposed ones) of masters whose consent stands."""
+    def guidance_rules(
+        self, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None
+    ) -> list[KnownRule]:
+        """The rules guidance may use: confirmed ones (or those frozen in a release; proposed ones
+        too on request, never for an SME), of masters whose consent to internal guidance stands,
+        and only those the user may read."""
         statuses = ["confirmed", "proposed"] if include_proposed else ["confirmed"]
         with self._unit() as s:
+            who = self._actor(s, actor, action="ask")
+            if who.role == "sme":
+                statuses = ["confirmed"]
             consenting = select(Consent.master_id).where(
                 Consent.withdrawn_at.is_(None), Consent.scope == "internal_guidance"
             )
-            rows = s.scalars(
+            q = (
                 select(RuleRow)
+                .join(Master)
                 .options(selectinload(RuleRow.master))
-                .where(RuleRow.status.in_(statuses), RuleRow.master_id.in_(consenting))
+                .where(RuleRow.master_id.in_(consenting), *self._visible(who, by_status=release is None))
                 .order_by(RuleRow.id)
             )
+            frozen: dict[int, int] = {}
+            if release is not None:
+                frozen = self._release_versions(s, release)
+                q = q.where(RuleRow.id.in_(list(frozen) or [-1]))
+            else:
+                q = q.where(RuleRow.status.in_(statuses))
             out = []
-            for row in rows:
-                view = self._view(s, row)
+            for row in s.scalars(q):
+                view = self._view(s, row, frozen.get(row.id))
                 out.append(
                     KnownRule(
                         key=str(row.id),
                         rule=view.rule,
                         version=view.version,
-                        status=view.status,
+                        status="confirmed" if release is not None else view.status,
                         master=view.master,
                         quote=view.quote or None,
                     )
                 )
             return out
 
-    def engine_for(self, *, include_proposed: bool = False) -> Engine:
+    def engine_for(
+        self, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None
+    ) -> Engine:
         """The compiled engine for the current state; recompiled only when the rules changed."""
-        rules = self.guidance_rules(include_proposed=include_proposed)
-        key = (include_proposed, tuple((k.key, k.version, k.status) for k in rules))
+        rules = self.guidance_rules(include_proposed=include_proposed, release=release, actor=actor)
+        key = (include_proposed, release, tuple((k.key, k.version, k.status) for k in rules))
         with self._engine_lock:
             engine = self._compiled.get(key)
             if engine is None:
                 engine = Engine(rules)
-                self._compiled = {key: engine}
+                self._compiled[key] = engine
+                while len(self._compiled) > 8:
+                    self._compiled.pop(next(iter(self._compiled)))
             return engine
 
-    def ask(self, facts: dict[str, Scalar], *, include_proposed: bool = False) -> Answer:
-        return self.engine_for(include_proposed=include_proposed).ask(facts)
+    def ask(
+        self,
+        facts: dict[str, Scalar],
+        *,
+        include_proposed: bool = False,
+        release: str | None = None,
+        actor: str | None = None,
+    ) -> Answer:
+        """Guidance for the facts, from the working state or from a named release."""
+        return self.engine_for(include_proposed=include_proposed, release=release, actor=actor).ask(facts)

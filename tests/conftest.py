@@ -54,8 +54,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def kb(db_url: str) -> Iterator[KnowledgeBase]:
+    """A fresh knowledge base with its first admin, acting as that admin."""
     base = KnowledgeBase(db_url)
-    yield base
+    base.add_user("admin", "admin")
+    yield base.as_user("admin")
     base.engine.dispose()
 
 

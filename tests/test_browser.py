@@ -16,7 +16,7 @@ import pytest
 
 from knowledge_base import KnowledgeBase
 from ui.cli import streamlit_command
-from ui.workflows import load_samples
+from ui.workflows import ensure_admin, load_samples
 
 from .conftest import ROOT, _in_ci, chromium_path
 
@@ -27,7 +27,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
-    kb = KnowledgeBase(url)
+    kb = ensure_admin(KnowledgeBase(url))
     load_samples(kb)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

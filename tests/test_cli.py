@@ -21,7 +21,7 @@ def run(*args: str, stdin: str | None = None, env_url: str | None = None) -> sub
 
 
 def test_every_subcommand_has_help() -> None:
-    for cmd in ["demo", "ui", "import", "extract", "ask", "review", "export", "user", "consent"]:
+    for cmd in ["demo", "ui", "import", "extract", "ask", "review", "export", "backup", "restore", "release", "user"]:
         out = run(cmd, "--help")
         assert out.returncode == 0 and "Usage" in out.stdout, cmd
 
@@ -62,7 +62,8 @@ def test_extract_jsonl_answers_each_line_in_order_and_nothing_else() -> None:
         (None, ["ask", "--facts-json", "{oops"], "not JSON"),
         (None, ["ask"], "describe the situation"),
         (None, ["extract", "--jsonl"], None),
-        (None, ["review", "confirm", "999", "--as", "x"], "no rule with id 999"),
+        (None, ["--as", "x", "review", "confirm", "999"], "unknown user 'x'"),
+        (None, ["review", "list"], "no user given"),
         (None, ["frobnicate"], "No such command"),
     ],
 )
@@ -80,25 +81,48 @@ def test_bad_input_gives_one_line_error_and_nonzero_exit(
         assert message in out.stderr
 
 
-def test_end_to_end_import_confirm_ask(tmp_path: Path) -> None:
+def test_end_to_end_roles_import_confirm_ask(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kb.db'}"
-    refused = run("import", str(SAMPLES / "shipyard_welding.txt"), "--master", "Park Jae-sung", env_url=url)
+
+    def as_(user: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return run("--as", user, *args, env_url=url)
+
+    assert run("user", "add", "boss", "--role", "admin", env_url=url).returncode == 0
+    assert as_("boss", "user", "add", "kim", "--role", "interviewer").returncode == 0
+    welding = str(SAMPLES / "shipyard_welding.txt")
+    refused = as_("kim", "import", welding, "--master", "Park Jae-sung")
     assert refused.returncode == 1 and "register the master first" in refused.stderr
-    assert run("consent", "add", "--master", "Park Jae-sung", "--craft", "welding", env_url=url).returncode == 0
-    imported = run("import", str(SAMPLES / "shipyard_welding.txt"), "--master", "Park Jae-sung", "--json", env_url=url)
+    assert as_("kim", "consent", "add", "--master", "Park Jae-sung", "--craft", "welding").returncode == 0
+    imported = as_("kim", "import", welding, "--master", "Park Jae-sung", "--json")
     assert imported.returncode == 0, imported.stderr
     assert json.loads(imported.stdout)["rule_ids"]
-    listed = json.loads(run("review", "list", "--json", env_url=url).stdout)
+    assert as_("boss", "user", "add", "park", "--role", "master", "--master", "Park Jae-sung").returncode == 0
+    listed = json.loads(as_("park", "review", "list", "--json").stdout)
     rain = next(r for r in listed if any(c["variable"] == "weather" for c in r["rule"]["conditions"]))
-    assert json.loads(run("ask", "--fact", "weather=rain", "--json", env_url=url).stdout)["fired"] == []
-    confirmed = run("review", "confirm", str(rain["id"]), "--as", "Park Jae-sung", env_url=url)
+    assert json.loads(as_("park", "ask", "--fact", "weather=rain", "--json").stdout)["fired"] == []
+    by_kim = as_("kim", "review", "confirm", str(rain["id"]))
+    assert by_kim.returncode == 1 and "kim (interviewer) may not review" in by_kim.stderr
+    confirmed = as_("park", "review", "confirm", str(rain["id"]))
     assert confirmed.returncode == 0 and "confirmed" in confirmed.stdout
-    answer = json.loads(run("ask", "--fact", "weather=rain", "--fact", "humidity=85", "--json", env_url=url).stdout)
+    answer = json.loads(as_("park", "ask", "--fact", "weather=rain", "--fact", "humidity=85", "--json").stdout)
     [fired] = answer["fired"]
     assert fired["rule_id"] == str(rain["id"]) and fired["master"] == "Park Jae-sung"
     assert fired["matched"][0]["variable"] == "weather" and "rains" in fired["quote"]
-    text = run("ask", "--fact", "weather=rain", env_url=url).stdout
+    text = as_("park", "ask", "--fact", "weather=rain").stdout
     assert "Park Jae-sung said" in text and "because weather = 'rain'" in text
+    assert "confirmed" in as_("park", "review", "history", str(rain["id"])).stdout
+    assert "status: 'proposed' -> 'confirmed'" in as_("park", "review", "diff", str(rain["id"]), "1", "2").stdout
+    assert as_("boss", "release", "create", "welding 2026-Q4").returncode == 0
+    assert json.loads(as_("park", "ask", "--release", "welding 2026-Q4", "--fact", "weather=rain", "--json").stdout)[
+        "fired"
+    ]
+    backup = tmp_path / "kb.json"
+    assert as_("boss", "backup", "--out", str(backup)).returncode == 0
+    other = f"sqlite:///{tmp_path / 'copy.db'}"
+    restored = run("restore", str(backup), env_url=other)
+    assert restored.returncode == 0, restored.stderr
+    again = run("--as", "park", "review", "list", "--json", env_url=other)
+    assert json.loads(again.stdout) == json.loads(as_("park", "review", "list", "--json").stdout)
 
 
 def test_demo_without_ui_loads_the_samples_once(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def import_sample(kb: KnowledgeBase, consent: bool = True) -> list[int]:
     if consent:
         kb.record_consent(master_id, ["internal_guidance"])
     transcript = parse_bytes(DATA, "shipyard_welding.txt")
-    return kb.import_transcript(master_id, transcript, DATA, extract_transcript(transcript)).rule_ids
+    return kb.import_transcript(master_id, transcript, DATA, extract_transcript).rule_ids
 
 
 def rain_rule(kb: KnowledgeBase) -> int:
@@ -53,17 +53,17 @@ def test_same_file_twice_is_refused_and_the_first_import_stays(kb: KnowledgeBase
     ids = import_sample(kb)
     transcript = parse_bytes(DATA, "shipyard_welding.txt")
     with pytest.raises(DuplicateImport, match="already imported"):
-        kb.import_transcript(kb.master_by_name("Park Jae-sung").id, transcript, DATA, [])
+        kb.import_transcript(kb.master_by_name("Park Jae-sung").id, transcript, DATA, lambda t: [])
     assert sorted(v.id for v in kb.list_rules()) == sorted(ids)
 
 
 def test_confirm_creates_a_version_a_review_and_an_audit_event(kb: KnowledgeBase) -> None:
     rule_id = import_sample(kb)[0]
-    view = kb.review(rule_id, "confirmed", reviewer="Park Jae-sung", expected_version=1, comment="right")
+    view = kb.review(rule_id, "confirmed", expected_version=1, comment="right")
     assert (view.status, view.version) == ("confirmed", 2)
     assert [v.status for v in kb.history(rule_id)] == ["proposed", "confirmed"]
     event = kb.audit()[0]
-    assert (event["actor"], event["action"], event["entity_id"]) == ("Park Jae-sung", "review", rule_id)
+    assert (event["actor"], event["action"], event["entity_id"]) == ("admin", "review", rule_id)
 
 
 @pytest.mark.parametrize("first,second", [("rejected", "confirmed"), ("proposed", "retired")])
@@ -71,9 +71,9 @@ def test_transitions_outside_the_workflow_are_refused(kb: KnowledgeBase, first: 
     rule_id = import_sample(kb)[0]
     version = 1
     if first != "proposed":
-        version = kb.review(rule_id, first, reviewer="p", expected_version=1).version
+        version = kb.review(rule_id, first, expected_version=1).version
     with pytest.raises(InvalidTransition):
-        kb.review(rule_id, second, reviewer="p", expected_version=version)
+        kb.review(rule_id, second, expected_version=version)
     assert kb.get_rule(rule_id).version == version
 
 
@@ -82,7 +82,7 @@ def test_edit_keeps_the_old_version_and_provenance(kb: KnowledgeBase) -> None:
     old = kb.get_rule(rule_id)
     data = old.rule.model_dump()
     data["actions"][0]["text"] = "add one more pass of filler"
-    new = kb.edit_rule(rule_id, data, author="Park Jae-sung", reason="more precise", expected_version=1)
+    new = kb.edit_rule(rule_id, data, reason="more precise", expected_version=1)
     assert new.version == 2 and new.rule.actions[0].text == "add one more pass of filler"
     assert new.rule.evidence == old.rule.evidence
     assert kb.history(rule_id)[0].rule == old.rule
@@ -93,9 +93,9 @@ def test_stale_edit_raises_conflict_and_keeps_both_versions(kb: KnowledgeBase) -
     base = kb.get_rule(rule_id).rule.model_dump()
     first = dict(base, rationale="first editor")
     second = dict(base, rationale="second editor")
-    kb.edit_rule(rule_id, first, author="a", reason="one", expected_version=1)
+    kb.edit_rule(rule_id, first, reason="one", expected_version=1)
     with pytest.raises(StaleEdit, match="you edited version 1, the stored version is now 2"):
-        kb.edit_rule(rule_id, second, author="b", reason="two", expected_version=1)
+        kb.edit_rule(rule_id, second, reason="two", expected_version=1)
     assert [v.rule.rationale for v in kb.history(rule_id)][1:] == ["first editor"]
 
 
@@ -106,7 +106,7 @@ def test_parallel_editors_of_one_version_only_one_wins(kb: KnowledgeBase) -> Non
 
     def edit(name: str) -> None:
         try:
-            kb.edit_rule(rule_id, dict(base, rationale=name), author=name, reason=name, expected_version=1)
+            kb.edit_rule(rule_id, dict(base, rationale=name), reason=name, expected_version=1)
             outcomes.append("saved")
         except StaleEdit:
             outcomes.append("stale")
@@ -134,7 +134,7 @@ def test_invalid_edit_is_refused_and_nothing_is_written(
     rule_id = import_sample(kb)[0]
     data = dict(kb.get_rule(rule_id).rule.model_dump(), **change)
     with pytest.raises(InvalidEdit, match=message):
-        kb.edit_rule(rule_id, data, author="a", reason="r", expected_version=1)
+        kb.edit_rule(rule_id, data, reason="r", expected_version=1)
     assert len(kb.history(rule_id)) == 1
 
 
@@ -143,7 +143,7 @@ def test_guidance_uses_confirmed_rules_and_follows_changes_without_restart(kb: K
     rule_id = rain_rule(kb)
     assert kb.ask({"weather": "rain"}).fired == []
     assert kb.ask({"weather": "rain"}, include_proposed=True).fired
-    kb.review(rule_id, "confirmed", reviewer="Park Jae-sung", expected_version=1)
+    kb.review(rule_id, "confirmed", expected_version=1)
     [firing] = kb.ask({"weather": "rain"}).fired
     assert firing.known.key == str(rule_id) and firing.known.master == "Park Jae-sung"
     assert firing.known.quote and "rains" in firing.known.quote
@@ -152,17 +152,10 @@ def test_guidance_uses_confirmed_rules_and_follows_changes_without_restart(kb: K
 def test_withdrawn_consent_drops_the_masters_rules_from_guidance(kb: KnowledgeBase) -> None:
     import_sample(kb)
     rule_id = rain_rule(kb)
-    kb.review(rule_id, "confirmed", reviewer="Park Jae-sung", expected_version=1)
+    kb.review(rule_id, "confirmed", expected_version=1)
     kb.withdraw_consent(kb.master_by_name("Park Jae-sung").id)
     assert kb.ask({"weather": "rain"}).fired == []
     assert kb.audit()[0]["action"] == "withdraw_consent"
-
-
-def test_users_and_roles(kb: KnowledgeBase) -> None:
-    kb.add_user("park", "master", password="s3cret")
-    assert kb.list_users()[0]["role"] == "master"
-    with pytest.raises(Exception, match="unknown role"):
-        kb.add_user("x", "boss")
 
 
 def test_migrations_go_down_to_nothing_and_up_again(kb: KnowledgeBase) -> None:

@@ -6,20 +6,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from knowledge_base import KnowledgeBase
-from ui.workflows import load_samples
+from ui.workflows import ensure_admin, load_samples
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 
 
 @pytest.fixture
 def loaded(sqlite_env: str) -> KnowledgeBase:
-    kb = KnowledgeBase(sqlite_env)
+    kb = ensure_admin(KnowledgeBase(sqlite_env))
     load_samples(kb)
+    kb.add_user("park", "master", master="Park Jae-sung")
+    kb.add_user("sme", "sme")
     return kb
 
 
-def app() -> AppTest:
+def app(user: str = "admin") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["actor"] = user
     at.run()
     assert not at.exception
     return at
@@ -32,7 +35,7 @@ def test_interview_page_lists_masters_with_consent(loaded: KnowledgeBase) -> Non
 
 
 def test_review_page_confirms_the_top_rule_as_the_master(loaded: KnowledgeBase) -> None:
-    at = app()
+    at = app("park")
     at.switch_page("pages/review.py").run()
     at.selectbox(key="review_master").select("Park Jae-sung").run()
     top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
@@ -40,7 +43,24 @@ def test_review_page_confirms_the_top_rule_as_the_master(loaded: KnowledgeBase) 
     assert not at.exception
     assert any(f"Rule #{top.id} confirmed" in s.value for s in at.success)
     assert loaded.get_rule(top.id).status == "confirmed"
-    assert loaded.history(top.id)[-1].author == "Park Jae-sung"
+    assert loaded.history(top.id)[-1].author == "park"
+
+
+def test_another_masters_rule_cannot_be_confirmed_from_the_review_page(loaded: KnowledgeBase) -> None:
+    at = app("park")
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="review_master").select("Choi Min-ji").run()
+    top = loaded.list_rules(status="proposed", master="Choi Min-ji")[0]
+    at.button(key="confirm").click().run()
+    assert any("may not review" in e.value for e in at.error)
+    assert loaded.get_rule(top.id).status == "proposed"
+
+
+def test_an_sme_sees_only_confirmed_rules(loaded: KnowledgeBase) -> None:
+    at = app("sme")
+    at.switch_page("pages/knowledge.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 0 if at.dataframe else True
 
 
 def test_review_page_escapes_transcript_html(loaded: KnowledgeBase) -> None:
@@ -52,7 +72,7 @@ def test_review_page_escapes_transcript_html(loaded: KnowledgeBase) -> None:
 
 def test_guidance_page_explains_fired_rules(loaded: KnowledgeBase) -> None:
     rain = next(v for v in loaded.list_rules() if any(c.variable == "weather" for c in v.rule.clauses()))
-    loaded.review(rain.id, "confirmed", reviewer=rain.master, expected_version=1)
+    loaded.review(rain.id, "confirmed", expected_version=1)
     at = app()
     at.switch_page("pages/guidance.py").run()
     at.text_area(key="facts").input("weather=rain").run()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from knowledge_base import KnowledgeBaseError
+from ui.state import actor
+
 st.set_page_config(page_title="myeongjang", page_icon=":material/local_fire_department:", layout="wide")
 
 pages = [
@@ -13,5 +16,8 @@ pages = [
     st.Page("pages/knowledge.py", title="Knowledge base", icon=":material/menu_book:"),
 ]
 with st.sidebar:
-    st.text_input("Your name", key="actor", value=st.session_state.get("actor", "interviewer"))
-st.navigation(pages).run()
+    st.text_input("Acting as (user name)", key="actor", value=actor())
+try:
+    st.navigation(pages).run()
+except KnowledgeBaseError as exc:  # a permission refusal (already audited) or a missing record
+    st.error(str(exc))

@@ -31,8 +31,12 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+_USER: dict[str, str | None] = {"name": None}
+
+
 def _kb() -> KnowledgeBase:
-    return KnowledgeBase()
+    """The knowledge base, acting as the user given by --as (or MYEONGJANG_USER)."""
+    return KnowledgeBase(user=_USER["name"])
 
 
 def _emit(data: Any) -> None:
@@ -40,12 +44,15 @@ def _emit(data: Any) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.option("--as", "as_user", envvar="MYEONGJANG_USER", default=None, help="Act as this user (or MYEONGJANG_USER).")
+def cli(as_user: str | None) -> None:
     """myeongjang: turn masters' interviews into reviewed, explainable if-then rules.
 
     The knowledge base is a SQLite file in your data directory unless MYEONGJANG_DATABASE_URL
-    names another database (e.g. postgresql://user@host/db).
+    names another database (e.g. postgresql://user@host/db). Every command acts as a user
+    (--as USER); what it may do follows that user's role.
     """
+    _USER["name"] = as_user
 
 
 # --- extract ----------------------------------------------------------------------------------
@@ -109,18 +116,18 @@ def _extract_jsonl(extract_texts: Any) -> None:
 @cli.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--master", required=True, help="The master interviewed (registered, with consent).")
-@click.option("--interviewer", default="interviewer", show_default=True)
 @click.option("--title", default=None)
+@click.option("--confidential", is_flag=True, help="Rules visible only inside the master's organisation.")
 @click.option("--json", "as_json", is_flag=True)
-def import_(file: Path, master: str, interviewer: str, title: str | None, as_json: bool) -> None:
-    """Import a transcript FILE for MASTER and store the extracted rules as proposals."""
+def import_(file: Path, master: str, title: str | None, confidential: bool, as_json: bool) -> None:
+    """Import a transcript FILE for MASTER: redact personal data, extract rules, store them as proposals."""
     from ui.workflows import import_interview
 
     if not file.exists():
         raise CliError(f"{file}: no such file")
     if file.is_dir():
         raise CliError(f"{file}: is a directory, not a transcript file")
-    result = import_interview(_kb(), master, file.name, file.read_bytes(), interviewer=interviewer, title=title)
+    result = import_interview(_kb(), master, file.name, file.read_bytes(), title=title, confidential=confidential)
     if as_json:
         _emit(
             {
@@ -128,6 +135,7 @@ def import_(file: Path, master: str, interviewer: str, title: str | None, as_jso
                 "turns": result.turns,
                 "encoding": result.encoding,
                 "rule_ids": result.rule_ids,
+                "redactions": result.redactions,
             }
         )
     else:
@@ -135,6 +143,9 @@ def import_(file: Path, master: str, interviewer: str, title: str | None, as_jso
             f"imported {file.name} as transcript {result.transcript_id}: {result.turns} turns, "
             f"{len(result.rule_ids)} proposed rules for {master} to review"
         )
+        if result.redactions:
+            removed = ", ".join(f"{n} {kind}" for kind, n in result.redactions.items())
+            click.echo(f"redacted before storing: {removed}")
 
 
 @cli.group()
@@ -154,22 +165,20 @@ def consent() -> None:
     default=["internal_guidance"],
     show_default=True,
 )
-@click.option("--by", "actor", default="interviewer", show_default=True)
-def consent_add(master: str, craft: str | None, organisation: str | None, scopes: tuple[str, ...], actor: str) -> None:
+def consent_add(master: str, craft: str | None, organisation: str | None, scopes: tuple[str, ...]) -> None:
     """Register MASTER (if new) and record the consent given."""
     kb = _kb()
-    master_id = kb.register_master(master, craft=craft, organisation=organisation, actor=actor)
-    kb.record_consent(master_id, list(scopes), actor=actor)
+    master_id = kb.register_master(master, craft=craft, organisation=organisation)
+    kb.record_consent(master_id, list(scopes))
     click.echo(f"consent recorded for {master}: {', '.join(scopes)}")
 
 
 @consent.command("withdraw")
 @click.option("--master", required=True)
-@click.option("--by", "actor", default="admin", show_default=True)
-def consent_withdraw(master: str, actor: str) -> None:
-    """Withdraw MASTER's consent: the master's rules drop out of guidance."""
+def consent_withdraw(master: str) -> None:
+    """Withdraw MASTER's consent: the master's rules drop out of guidance and exports."""
     kb = _kb()
-    kb.withdraw_consent(kb.master_by_name(master).id, actor=actor)
+    kb.withdraw_consent(kb.master_by_name(master).id)
     click.echo(f"consent withdrawn for {master}")
 
 
@@ -195,14 +204,44 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--name", "display_name", default=None)
 @click.option("--organisation", default=None)
+@click.option("--master", default=None, help="For a master's account: the master it belongs to.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_add(
-    username: str, role: str, display_name: str | None, organisation: str | None, password_stdin: bool
+    username: str,
+    role: str,
+    display_name: str | None,
+    organisation: str | None,
+    master: str | None,
+    password_stdin: bool,
 ) -> None:
-    """Add a user with a role."""
+    """Add a user with a role (the first user must be an admin)."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    _kb().add_user(username, role, display_name=display_name, organisation=organisation, password=password)
+    _kb().add_user(
+        username, role, display_name=display_name, organisation=organisation, password=password, master=master
+    )
     click.echo(f"user {username} added as {role}")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def user_passwd(username: str, password_stdin: bool) -> None:
+    """Set USERNAME's password (your own, or anyone's as an admin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _kb().set_password(username, password)
+    click.echo(f"password changed for {username}")
+
+
+@user.command("delegate")
+@click.argument("username")
+@click.option("--master", required=True, help="The master whose rules USERNAME may review.")
+def user_delegate(username: str, master: str) -> None:
+    """Let USERNAME review MASTER's rules on his behalf (admins only)."""
+    _kb().delegate(username, master)
+    click.echo(f"{username} may now review {master}'s rules")
 
 
 @user.command("list")
@@ -213,7 +252,8 @@ def user_list(as_json: bool) -> None:
         _emit(users)
         return
     for u in users:
-        click.echo(f"{u['username']:20s} {u['role']:12s} {u['display_name']}")
+        linked = f" (master {u['master']})" if u["master"] else ""
+        click.echo(f"{u['username']:20s} {u['role']:12s} {u['display_name']}{linked}")
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -254,15 +294,14 @@ def review_list(status: str | None, master: str | None, as_json: bool) -> None:
 
 def _decide(decision: str) -> Any:
     @click.argument("rule_id", type=int)
-    @click.option("--as", "reviewer", required=True, help="Who decides (the master's name).")
     @click.option(
         "--version", "expected", type=int, default=None, help="The version you reviewed (default: the current one)."
     )
     @click.option("--comment", default=None)
-    def command(rule_id: int, reviewer: str, expected: int | None, comment: str | None) -> None:
+    def command(rule_id: int, expected: int | None, comment: str | None) -> None:
         kb = _kb()
         version = expected if expected is not None else kb.get_rule(rule_id).version
-        view = kb.review(rule_id, decision, reviewer=reviewer, expected_version=version, comment=comment)
+        view = kb.review(rule_id, decision, expected_version=version, comment=comment)
         click.echo(f"rule {view.id} is now {view.status} (version {view.version})")
 
     command.__doc__ = f"Mark RULE_ID as {decision}."
@@ -278,6 +317,73 @@ for _name, _decision in (
     review.command(_name)(_decide(_decision))
 
 
+@review.command("history")
+@click.argument("rule_id", type=int)
+def review_history(rule_id: int) -> None:
+    """Every version of RULE_ID: who, when, why."""
+    for v in _kb().history(rule_id):
+        click.echo(f"v{v.number} {v.status:16s} {v.author:16s} {v.created_at:%Y-%m-%d %H:%M} {v.reason}")
+
+
+@review.command("diff")
+@click.argument("rule_id", type=int)
+@click.argument("old", type=int)
+@click.argument("new", type=int)
+def review_diff(rule_id: int, old: int, new: int) -> None:
+    """Field-by-field changes of RULE_ID from version OLD to version NEW."""
+    changes = _kb().diff(rule_id, old, new)
+    for change in changes:
+        click.echo(str(change))
+    if not changes:
+        click.echo("no differences")
+
+
+@review.command("restore")
+@click.argument("rule_id", type=int)
+@click.argument("number", type=int)
+@click.option("--reason", required=True)
+def review_restore(rule_id: int, number: int, reason: str) -> None:
+    """Bring back version NUMBER of RULE_ID as a new version."""
+    kb = _kb()
+    view = kb.restore_version(rule_id, number, reason=reason, expected_version=kb.get_rule(rule_id).version)
+    click.echo(f"rule {view.id} restored from version {number} as version {view.version}")
+
+
+# --- releases -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def release() -> None:
+    """Named, immutable snapshots of the confirmed rules."""
+
+
+@release.command("create")
+@click.argument("name")
+@click.option("--note", default=None)
+def release_create(name: str, note: str | None) -> None:
+    """Freeze the confirmed rules as release NAME."""
+    r = _kb().create_release(name, note=note)
+    click.echo(f"release {r.name!r}: {r.rules} confirmed rules")
+
+
+@release.command("list")
+def release_list() -> None:
+    for r in _kb().releases():
+        click.echo(f"{r.name:30s} {r.rules:5d} rules  {r.created_at:%Y-%m-%d %H:%M} by {r.created_by}")
+
+
+@release.command("diff")
+@click.argument("old")
+@click.argument("new")
+def release_diff(old: str, new: str) -> None:
+    """Rules added, removed and changed from release OLD to release NEW."""
+    d = _kb().release_diff(old, new)
+    click.echo(f"added: {', '.join(f'#{i}' for i in d.added) or '-'}")
+    click.echo(f"removed: {', '.join(f'#{i}' for i in d.removed) or '-'}")
+    for rule_id, changes in d.changed.items():
+        click.echo(f"changed #{rule_id}: " + "; ".join(str(c) for c in changes))
+
+
 # --- ask ----------------------------------------------------------------------------------------
 
 
@@ -285,15 +391,18 @@ for _name, _decision in (
 @click.option("--fact", "facts", multiple=True, help="A fact name=value, e.g. --fact humidity=85 (repeatable).")
 @click.option("--facts-json", default=None, help='Facts as a JSON object, e.g. \'{"weather": "rain"}\'.')
 @click.option("--include-proposed", is_flag=True, help="Also use rules not yet confirmed by a master.")
+@click.option("--release", "release_name", default=None, help="Ask a named release instead of the working state.")
 @click.option("--json", "as_json", is_flag=True)
-def ask(facts: tuple[str, ...], facts_json: str | None, include_proposed: bool, as_json: bool) -> None:
+def ask(
+    facts: tuple[str, ...], facts_json: str | None, include_proposed: bool, release_name: str | None, as_json: bool
+) -> None:
     """Describe a situation; print the masters' rules that apply and why they fired."""
     situation = parse_facts(list(facts))
     if facts_json:
         situation.update(_json_facts(facts_json))
     if not situation:
         raise CliError("describe the situation with --fact name=value or --facts-json")
-    answer = _kb().ask(situation, include_proposed=include_proposed)
+    answer = _kb().ask(situation, include_proposed=include_proposed, release=release_name)
     if as_json:
         _emit(answer_to_json(answer))
         return
@@ -354,34 +463,47 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-# --- export -------------------------------------------------------------------------------------
+# --- export, backup, restore --------------------------------------------------------------------
+
+
+def _write_document(document: dict[str, Any], out: Path | None, what: str) -> None:
+    text = json.dumps(document, ensure_ascii=False, indent=1, default=str)
+    if out is None:
+        click.echo(text)
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(out)  # never a half-written file under the real name
+    click.echo(f"wrote {what} ({len(document['tables']['rules'])} rules) to {out}", err=True)
 
 
 @cli.command()
-@click.option("--status", default="confirmed", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
-def export(status: str, out: Path | None) -> None:
-    """Export rules as JSON, each with its master (attribution) and the words it came from."""
-    views = _kb().list_rules(status=status or None)
-    data = {
-        "rules": [
-            {
-                "id": v.id,
-                "version": v.version,
-                "status": v.status,
-                "master": v.master,
-                "quote": v.quote,
-                "rule": v.rule.model_dump(mode="json"),
-            }
-            for v in views
-        ]
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if out is None:
-        click.echo(text)
-    else:
-        out.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {len(views)} rules to {out}")
+def export(out: Path | None) -> None:
+    """Export the knowledge base as JSON: rules with every version, review, quote and master
+    (attribution), and consent. Withdrawn masters and other organisations' confidential rules stay out."""
+    _write_document(_kb().export(), out, "export")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def backup(out: Path) -> None:
+    """Write the whole knowledge base to a JSON file (admins only)."""
+    _write_document(_kb().backup(), out, "backup")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def restore(file: Path) -> None:
+    """Load a backup or an export FILE into an empty knowledge base."""
+    if not file.exists():
+        raise CliError(f"{file}: no such file")
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"{file}: not a JSON knowledge-base file ({exc})") from None
+    counts = KnowledgeBase().restore(document)
+    click.echo(f"restored {counts.get('rules', 0)} rules, {counts.get('rule_versions', 0)} versions from {file}")
 
 
 # --- demo and ui ----------------------------------------------------------------------------------
@@ -407,10 +529,12 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def _serve(port: int) -> None:
+def _serve(port: int, user: str | None) -> None:
     click.echo(f"The myeongjang UI is at http://127.0.0.1:{port}  (Ctrl-C stops it)")
     cmd = streamlit_command(port)
     env = dict(os.environ, MYEONGJANG_DATABASE_URL=_kb().url)
+    if user:
+        env["MYEONGJANG_USER"] = user
     with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(cmd, env=env, check=False)
 
@@ -420,10 +544,10 @@ def _serve(port: int) -> None:
 @click.option("--no-ui", is_flag=True, help="Set up the knowledge base and load the samples, then stop.")
 def demo(port: int, no_ui: bool) -> None:
     """Create the knowledge base, import the bundled sample interviews, extract rules, start the UI."""
-    from ui.workflows import load_samples
+    from ui.workflows import ensure_admin, load_samples
 
-    kb = _kb()
-    click.echo(f"knowledge base: {kb.url}")
+    kb = ensure_admin(KnowledgeBase(), _USER["name"] or "admin")
+    click.echo(f"knowledge base: {kb.url} (acting as {kb.user})")
     for name, result in load_samples(kb):
         if result is None:
             click.echo(f"  {name}: already imported")
@@ -432,14 +556,14 @@ def demo(port: int, no_ui: bool) -> None:
     counts = kb.count_rules()
     click.echo("rules: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if not no_ui:
-        _serve(port)
+        _serve(port, kb.user)
 
 
 @cli.command()
 @click.option("--port", default=8501, show_default=True)
 def ui(port: int) -> None:
     """Start the Streamlit UI on localhost."""
-    _serve(port)
+    _serve(port, _USER["name"])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 
 import streamlit as st
 
@@ -15,8 +16,9 @@ def _knowledge_base_at(url: str) -> KnowledgeBase:
 
 
 def knowledge_base() -> KnowledgeBase:
-    """The knowledge base at MYEONGJANG_DATABASE_URL (or the default SQLite file), one per URL."""
-    return _knowledge_base_at(default_url())
+    """The knowledge base at MYEONGJANG_DATABASE_URL (or the default SQLite file), one per URL,
+    acting as the user named in the sidebar."""
+    return _knowledge_base_at(default_url()).as_user(actor())
 
 
 def highlighted_turn(view: RuleView) -> str:
@@ -32,5 +34,6 @@ def highlighted_turn(view: RuleView) -> str:
 
 
 def actor() -> str:
-    """Who is working, from the sidebar (sign-in comes with the roles work)."""
-    return str(st.session_state.get("actor") or "interviewer")
+    """The user working, from the sidebar (MYEONGJANG_USER by default); the service layer
+    checks every action against that user's role. Password sign-in comes with the UI work."""
+    return str(st.session_state.get("actor") or os.environ.get("MYEONGJANG_USER") or "admin")

@@ -19,17 +19,30 @@ def import_interview(
     name: str,
     data: bytes,
     *,
-    interviewer: str = "interviewer",
     title: str | None = None,
     held_on: date | None = None,
+    confidential: bool = False,
 ) -> ImportResult:
-    """Parse a transcript file's bytes, extract rules, and store both for the named master."""
+    """Parse a transcript file's bytes and store it for the named master; the knowledge base
+    redacts PII and then runs the extractor on the redacted turns."""
     transcript = parse_bytes(data, name)
     master_view = kb.master_by_name(master)
-    rules = extract_transcript(transcript)
     return kb.import_transcript(
-        master_view.id, transcript, data, rules, interviewer=interviewer, title=title, held_on=held_on
+        master_view.id,
+        transcript,
+        data,
+        extract_transcript,
+        title=title,
+        held_on=held_on,
+        confidential=confidential,
     )
+
+
+def ensure_admin(kb: KnowledgeBase, username: str = "admin") -> KnowledgeBase:
+    """On a knowledge base without accounts, create the first admin; act as `username`."""
+    if not kb.has_users():
+        kb.add_user(username, "admin", display_name="Administrator")
+    return kb.as_user(username)
 
 
 def load_samples(kb: KnowledgeBase) -> list[tuple[str, ImportResult | None]]:
@@ -40,12 +53,10 @@ def load_samples(kb: KnowledgeBase) -> list[tuple[str, ImportResult | None]]:
     manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
     done: list[tuple[str, ImportResult | None]] = []
     for item in manifest["interviews"]:
-        master_id = kb.register_master(
-            item["master"], craft=item["craft"], organisation=item["organisation"], actor="demo"
-        )
+        master_id = kb.register_master(item["master"], craft=item["craft"], organisation=item["organisation"])
         if not any(m.id == master_id and m.consent_scopes for m in kb.masters()):
             kb.record_consent(
-                master_id, ["internal_guidance", "training"], given_on=date.fromisoformat(item["held_on"]), actor="demo"
+                master_id, ["internal_guidance", "training"], given_on=date.fromisoformat(item["held_on"])
             )
         data = (SAMPLES / item["file"]).read_bytes()
         try:
@@ -54,7 +65,6 @@ def load_samples(kb: KnowledgeBase) -> list[tuple[str, ImportResult | None]]:
                 item["master"],
                 Path(item["file"]).name,
                 data,
-                interviewer=item["interviewer"],
                 title=item["title"],
                 held_on=date.fromisoformat(item["held_on"]),
             )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from elicitation import TranscriptError
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
-from ui.state import actor, knowledge_base
+from ui.state import knowledge_base
 from ui.workflows import import_interview
 
 kb = knowledge_base()
@@ -19,8 +19,8 @@ with st.expander("Register a master and record consent", expanded=not kb.masters
     scopes = st.multiselect("Consent given for", CONSENT_SCOPES, default=["internal_guidance"])
     if st.form_submit_button("Register and record consent"):
         try:
-            master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None, actor=actor())
-            kb.record_consent(master_id, scopes, actor=actor())
+            master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None)
+            kb.record_consent(master_id, scopes)
             st.success(f"Consent recorded for {name}: {', '.join(scopes)}")
         except KnowledgeBaseError as exc:
             st.error(str(exc))
@@ -39,7 +39,7 @@ upload = st.file_uploader(
 if upload is not None and st.button("Import and extract rules", type="primary"):
     with st.spinner("Extracting rules…"):
         try:
-            result = import_interview(kb, master, upload.name, upload.getvalue(), interviewer=actor())
+            result = import_interview(kb, master, upload.name, upload.getvalue())
         except (TranscriptError, KnowledgeBaseError) as exc:
             st.error(str(exc))
         else:
@@ -47,6 +47,9 @@ if upload is not None and st.button("Import and extract rules", type="primary"):
                 f"Imported {upload.name}: {result.turns} turns ({result.encoding}), "
                 f"{len(result.rule_ids)} proposed rules for {master} to review."
             )
+            if result.redactions:
+                removed = ", ".join(f"{n} {kind.lower().replace('_', ' ')}" for kind, n in result.redactions.items())
+                st.info(f"Personal data replaced by placeholders before storing: {removed}.")
             for rule_id in result.rule_ids:
                 view = kb.get_rule(rule_id)
                 st.write(f"**#{view.id}** [{view.rule.confidence:.2f}] {view.rule.summary()}")

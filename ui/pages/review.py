@@ -56,7 +56,7 @@ c1, c2, c3, c4 = st.columns(4)
 
 def decide(decision: str) -> None:
     try:
-        kb.review(view.id, decision, reviewer=master, expected_version=view.version, comment=comment or None)
+        kb.review(view.id, decision, expected_version=view.version, comment=comment or None)
         st.session_state["review_flash"] = f"Rule #{view.id} {decision}."
     except KnowledgeBaseError as exc:
         st.session_state["review_flash"] = f"error: {exc}"
@@ -100,7 +100,7 @@ with st.expander("Edit this rule"), st.form(f"edit_{view.id}"):
 
         try:
             new_rule = rule_from_form(rule, edited, actions_text, certainty)
-            kb.edit_rule(view.id, new_rule, author=master, reason=reason, expected_version=view.version)
+            kb.edit_rule(view.id, new_rule, reason=reason, expected_version=view.version)
             st.success(f"Saved rule #{view.id} as a new version.")
         except StaleEdit as exc:
             st.error(str(exc))

