@@ -250,7 +250,9 @@ class Redactor:
         for r in sorted(results, key=lambda r: (-(r.end - r.start), -r.score)):
             if r.score < self.policy.min_score:
                 continue
-            if r.entity_type == "PERSON" and ("@" in text[r.start : r.end] or self._kept(text[r.start : r.end])):
+            if r.entity_type == "PERSON" and (
+                "@" in text[r.start : r.end] or self._kept(text[r.start : r.end]) or _common_word(text, r.start, r.end)
+            ):
                 continue
             if any(r.start < c.end and c.start < r.end for c in chosen):
                 continue
@@ -291,3 +293,13 @@ def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
             break
         end += m.end(1)
     return start, end
+
+
+def _common_word(text: str, start: int, end: int) -> bool:
+    """A lone capitalised word opening a sentence ("Lunch is at noon") that the tagger took
+    for a name, and that is not a Korean surname: most likely an ordinary word."""
+    word = text[start:end]
+    if " " in word or word in KOREAN_SURNAMES:
+        return False
+    before = text[:start].rstrip()
+    return not before or before.endswith((".", "!", "?", ":"))
