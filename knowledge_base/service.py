@@ -415,7 +415,9 @@ class KnowledgeBase:
         self._compiled.clear()
 
     def masters(self) -> list[MasterView]:
+        """The masters and the consent in force; any signed-in user may read this."""
         with self._unit() as s:
+            self._actor(s, action="read")
             out = []
             for m in s.scalars(select(Master).options(selectinload(Master.consents)).order_by(Master.name)):
                 scopes = sorted({c.scope for c in m.consents if c.withdrawn_at is None})
