@@ -153,18 +153,8 @@ def parse_vtt(text: str, name: str = "input") -> list[Turn]:
                     i += 1
             i += 1
             continue
-        where = f"{name}, line {i + 1}"
-        left, _, right = line.partition("-->")
-        start = parse_timestamp(left, where)
-        end = parse_timestamp(right.split()[0] if right.split() else "", where)
-        if end < start:
-            raise TranscriptError(f"{where}: cue ends before it starts")
-        i += 1
-        payload: list[str] = []
-        while i < len(lines) and lines[i].strip():
-            payload.append(lines[i].strip())
-            i += 1
-        cues.append(_Cue(" ".join(payload), start, end))
+        cue, i = _read_cue(lines, i, name)
+        cues.append(cue)
     return _merge_cues(cues, name)
 
 
@@ -174,6 +164,23 @@ class _Cue:
     start: float
     end: float
     speaker: str = ""
+
+
+def _read_cue(lines: list[str], i: int, name: str) -> tuple[_Cue, int]:
+    """The cue whose `start --> end` timing is on line `i` (VTT and SRT alike), with its text
+    lines up to the next blank line; returns the cue and the index after it."""
+    where = f"{name}, line {i + 1}"
+    left, _, right = lines[i].strip().partition("-->")
+    start = parse_timestamp(left, where)
+    end = parse_timestamp(right.split()[0] if right.split() else "", where)
+    if end < start:
+        raise TranscriptError(f"{where}: cue ends before it starts")
+    i += 1
+    payload: list[str] = []
+    while i < len(lines) and lines[i].strip():
+        payload.append(lines[i].strip())
+        i += 1
+    return _Cue(" ".join(payload), start, end), i
 
 
 def _merge_cues(cues: list[_Cue], name: str) -> list[Turn]:
@@ -216,18 +223,8 @@ def parse_srt(text: str, name: str = "input") -> list[Turn]:
                 raise TranscriptError(f"{name}, line {i + 1}: not an SRT file (expected a cue number or timing)")
             i += 1
             continue
-        where = f"{name}, line {i + 1}"
-        left, _, right = line.partition("-->")
-        start = parse_timestamp(left, where)
-        end = parse_timestamp(right.split()[0] if right.split() else "", where)
-        if end < start:
-            raise TranscriptError(f"{where}: cue ends before it starts")
-        i += 1
-        payload: list[str] = []
-        while i < len(lines) and lines[i].strip():
-            payload.append(lines[i].strip())
-            i += 1
-        cues.append(_Cue(" ".join(payload), start, end))
+        cue, i = _read_cue(lines, i, name)
+        cues.append(cue)
     if not cues:
         raise TranscriptError(f"{name}: no SRT cues found")
     return _merge_cues(cues, name)

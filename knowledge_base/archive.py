@@ -62,7 +62,6 @@ def dump(
         else ()
     )
     tables: dict[str, list[dict[str, Any]]] = {}
-    kept_transcripts: set[int] = set()
     dropped_transcripts: set[int] = set()
     for table in _tables():
         rows = []
@@ -71,11 +70,9 @@ def dump(
             name = table.name
             if name == "interview_sessions" and data["id"] in sessions:
                 continue
-            if name == "transcripts":
-                if data["session_id"] in sessions:
-                    dropped_transcripts.add(data["id"])
-                    continue
-                kept_transcripts.add(data["id"])
+            if name == "transcripts" and data["session_id"] in sessions:
+                dropped_transcripts.add(data["id"])
+                continue
             if name == "turns" and data["transcript_id"] in dropped_transcripts:
                 continue
             if name == "rules" and data["id"] in drop_rules:

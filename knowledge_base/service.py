@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import false, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -593,12 +593,9 @@ class KnowledgeBase:
         where: list[Any] = []
         if actor.role == "sme" and by_status:
             where.append(RuleRow.status == "confirmed")
-        if actor.role == "admin":
-            pass
-        elif actor.organisation:
-            where.append(or_(RuleRow.confidential.is_(False), Master.organisation == actor.organisation))
-        else:
-            where.append(RuleRow.confidential.is_(False))
+        if actor.role != "admin":  # admins see confidential rules; others only their organisation's
+            own = Master.organisation == actor.organisation if actor.organisation else false()
+            where.append(or_(RuleRow.confidential.is_(False), own))
         return where
 
     def _readable(self, s: Session, rule_id: int, actor: Actor) -> RuleRow:

@@ -57,10 +57,13 @@ def test_another_masters_rule_cannot_be_confirmed_from_the_review_page(loaded: K
 
 
 def test_an_sme_sees_only_confirmed_rules(loaded: KnowledgeBase) -> None:
+    top = loaded.list_rules(status="proposed")[0]
+    loaded.review(top.id, "confirmed", expected_version=1)
     at = app("sme")
     at.switch_page("pages/knowledge.py").run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == 0 if at.dataframe else True
+    assert [m.label for m in at.metric] == ["confirmed"]
+    assert list(at.dataframe[0].value["id"]) == [top.id]
 
 
 def test_review_page_escapes_transcript_html(loaded: KnowledgeBase) -> None:
