@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -51,7 +51,7 @@ from knowledge_base.models import (
 from knowledge_base.permissions import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy, Redactor
 from knowledge_base.versions import FieldChange, field_diff
-from rules import Answer, Engine, KnownRule, ReviewStatus, Rule, Scalar
+from rules import Answer, Engine, Fact, KnownRule, ReviewStatus, Rule
 
 CONSENT_SCOPES = ("internal_guidance", "training", "sharing")
 TRANSITIONS: dict[str, set[str]] = {
@@ -999,7 +999,7 @@ class KnowledgeBase:
 
     def ask(
         self,
-        facts: dict[str, Scalar],
+        facts: Mapping[str, Fact],
         *,
         include_proposed: bool = False,
         release: str | None = None,

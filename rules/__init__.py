@@ -1,7 +1,29 @@
 """The rule as data and the engine that runs it; imports nothing from the other packages."""
 
-from rules.engine import Answer, ClauseMatch, CompileError, Engine, Firing, KnownRule
-from rules.facts import FactSyntaxError, check_name, clause_holds, parse_fact, parse_facts, parse_value
+from rules.engine import (
+    Answer,
+    ClauseMatch,
+    CompileError,
+    Derivation,
+    Engine,
+    EngineUnavailable,
+    FactError,
+    Firing,
+    KnownRule,
+    Question,
+    group_holds,
+    question_for,
+)
+from rules.explain import answer_lines, answer_to_dict, firing_lines
+from rules.facts import (
+    FactSyntaxError,
+    check_name,
+    clause_holds,
+    facts_from_json,
+    parse_fact,
+    parse_facts,
+    parse_value,
+)
 from rules.model import (
     Action,
     Certainty,
@@ -14,6 +36,7 @@ from rules.model import (
     Scalar,
     iter_clauses,
 )
+from rules.units import Fact, Quantity, UnitError
 
 __all__ = [
     "Action",
@@ -22,20 +45,33 @@ __all__ = [
     "Clause",
     "ClauseMatch",
     "CompileError",
+    "Derivation",
     "Engine",
+    "EngineUnavailable",
     "Evidence",
+    "Fact",
+    "FactError",
     "FactSyntaxError",
     "Firing",
     "Group",
     "KnownRule",
     "Operator",
+    "Quantity",
+    "Question",
     "ReviewStatus",
     "Rule",
     "Scalar",
+    "UnitError",
+    "answer_lines",
+    "answer_to_dict",
     "check_name",
     "clause_holds",
+    "facts_from_json",
+    "firing_lines",
+    "group_holds",
     "iter_clauses",
     "parse_fact",
     "parse_facts",
     "parse_value",
+    "question_for",
 ]

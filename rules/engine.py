@@ -1,38 +1,39 @@
 """Inference on durable_rules, compiled from rule data, with an explanation for every firing.
 
-durable_rules cannot change or remove a registered ruleset, so every knowledge-base state is
-compiled to a new ruleset name. It reports only which action ran, so the explanation (which
-clause matched which fact value) is computed here from the same clause data.
+Each knowledge-base state compiles to new durable_rules JSON rulesets (a registered ruleset can
+be neither changed nor cleanly removed). The compiler absorbs the C core's limits: every rule's
+condition tree becomes a disjunction of plain conjunctions, and these are packed into rulesets of
+at most `PARTITION_SIZE` (64) durable rules, grouped by a variable each one needs, so no ruleset
+comes near the 512 alternatives that hang `create_ruleset`, the ~256 rules with one first condition
+that fail with error 108, 4,096 rules per ruleset, or the 65 matches of one fact that fail with
+error 303; a situation is asserted only into the rulesets whose variables it mentions. The rulesets live in a separate process (`rules.durable_core`).
+
+durable_rules reports only which action ran, so the explanation (which clause matched which fact
+value, and which derived facts led there) is computed here from the same clause data, and every
+firing is checked against it. Derived facts (an action that sets a variable) are chained to a
+fixpoint: the situation is asserted again with them until nothing new follows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
-import threading
-from collections.abc import Callable, Sequence
+import weakref
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable.engine import Host, MessageNotHandledException
-
+from rules.durable_core import CoreCrashed, CoreError, CoreProcess, shared_core
 from rules.facts import clause_holds
 from rules.model import Clause, Group, Operator, Rule, Scalar
+from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, normalize_fact, reference_units, show
 
 _SITUATION = "myeongjang_situation"
-_host_lock = threading.Lock()
-_host: Host | None = None
+PARTITION_SIZE = 64  # durable_rules fails with error 303 (stack size) when more rules match one fact
+MAX_ALTERNATIVES = 1024
 _counter = itertools.count(1)
-
-
-def _shared_host() -> Host:
-    global _host
-    with _host_lock:
-        if _host is None:
-            _host = Host()
-        return _host
 
 
 @dataclass(frozen=True)
@@ -49,50 +50,101 @@ class KnownRule:
 
 @dataclass(frozen=True)
 class ClauseMatch:
+    """A clause that held, the fact value that satisfied it (as given), and the rule that derived it."""
+
     clause: Clause
-    fact_value: Scalar | None
+    fact_value: Fact | None
+    derived_by: str | None = None
+
+    def explain(self) -> str:
+        given = show(self.fact_value) if self.fact_value is not None else "?"
+        how = f", derived by rule #{self.derived_by}" if self.derived_by else ""
+        return f"{self.clause.text!r} ({self.clause.variable} = {given}{how})"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A fact a rule asserted: the variable, its value, and the firing that asserted it."""
+
+    variable: str
+    value: Scalar
+    unit: str | None
+    rule_key: str
 
 
 @dataclass(frozen=True)
 class Firing:
-    """A rule that fired, with the clauses that matched and the fact values that satisfied them."""
+    """A rule that fired, with the clauses that matched and the chain of derived facts behind it."""
 
     known: KnownRule
     matched: list[ClauseMatch]
+    chain: list[Derivation] = field(default_factory=list)
 
     def explain(self) -> str:
         if not self.matched:
             return "applies in every situation"
-        parts = [f"{m.clause.text!r} ({m.clause.variable} = {m.fact_value!r})" for m in self.matched]
-        return "because " + " and ".join(parts)
+        text = "because " + " and ".join(m.explain() for m in self.matched)
+        if self.chain:
+            steps = "; ".join(
+                f"rule #{d.rule_key} set {d.variable} = {show(d.value)}{' ' + d.unit if d.unit else ''}"
+                for d in self.chain
+            )
+            text += f" (chain: {steps})"
+        return text
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the engine needs to know: a fact a near-miss rule lacks, or a clause not measurable yet."""
+
+    text: str
+    variable: str | None = None
+    unit: str | None = None
+    rules: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
 class Answer:
-    facts: dict[str, Scalar]
+    facts: dict[str, Fact]
     fired: list[Firing]
-    questions: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    derived: dict[str, Derivation] = field(default_factory=dict)
+    blocked: list[tuple[KnownRule, Clause]] = field(default_factory=list)
 
 
 class CompileError(ValueError):
     """A rule that cannot be compiled to the engine's form."""
 
 
-def compile_clause(clause: Clause) -> dict[str, Any]:
-    """One clause as a durable_rules JSON expression."""
+class FactError(ValueError):
+    """A fact the engine cannot use (a unit that cannot measure its variable)."""
+
+
+class EngineUnavailable(RuntimeError):
+    """The rule engine's process failed on this request; the caller's process is unharmed."""
+
+
+# --- compiling ---------------------------------------------------------------------------------
+
+
+def compile_clause(clause: Clause) -> list[list[dict[str, Any]]]:
+    """One clause as alternatives (a disjunction) of conjunctions of durable_rules tests."""
     var, op, value = clause.variable, clause.operator, clause.value
     if var is None or op is None:
         raise CompileError(f"clause {clause.text!r} is not measurable")
     if op is Operator.IS_TRUE:
-        return {var: True}
+        return [[{var: True}]]
     if op is Operator.IS_FALSE:
-        return {var: False}
+        return [[{var: False}]]
     if op is Operator.IN:
         assert isinstance(value, list)
-        return {"$or": [{var: _norm(v)} for v in value]}
+        return [[{var: _norm(v)}] for v in dict.fromkeys(_norm(v) for v in value)]
     if op is Operator.BETWEEN:
         assert isinstance(value, list)
-        return {"$and": [{"$gte": {var: float(value[0])}}, {"$lte": {var: float(value[1])}}]}
+        return [[{"$gte": {var: float(value[0])}}, {"$lte": {var: float(value[1])}}]]
     symbol = {
         Operator.EQ: None,
         Operator.NE: "$neq",
@@ -102,9 +154,36 @@ def compile_clause(clause: Clause) -> dict[str, Any]:
         Operator.GE: "$gte",
     }[op]
     assert value is not None and not isinstance(value, list)
-    if symbol is None:
-        return {var: _norm(value)}
-    return {symbol: {var: _norm(value)}}
+    return [[{var: _norm(value)}]] if symbol is None else [[{symbol: {var: _norm(value)}}]]
+
+
+def alternatives(group: Group) -> list[list[dict[str, Any]]]:
+    """A condition tree as a disjunction of conjunctions of tests (an empty list: it can never fire).
+
+    In an `all` group one unmeasurable clause makes the group untestable (the rule then comes
+    back as a question); in an `any` group unmeasurable items are left out.
+    """
+    if not group.items:
+        return [[]]
+    parts: list[list[list[dict[str, Any]]]] = []
+    for item in group.items:
+        alts = alternatives(item) if isinstance(item, Group) else compile_clause(item) if item.measurable else []
+        if not alts and group.join == "all":
+            return []
+        parts.append(alts)
+    if group.join == "any":
+        return [alt for alts in parts for alt in alts][: MAX_ALTERNATIVES + 1]
+    product: list[list[dict[str, Any]]] = [[]]
+    for alts in parts:
+        product = [left + right for left in product for right in alts]
+        if len(product) > MAX_ALTERNATIVES:
+            break
+    return product
+
+
+def _variables(test: dict[str, Any]) -> list[str]:
+    (key, inner), *_ = test.items()
+    return list(inner) if key.startswith("$") else [key]
 
 
 def _norm(v: Scalar) -> Scalar:
@@ -115,130 +194,307 @@ def _norm(v: Scalar) -> Scalar:
     return v
 
 
-def compile_group(group: Group) -> dict[str, Any] | None:
-    """A condition tree as a durable_rules expression, or None when nothing in it is testable.
-
-    In an `all` group one unmeasurable clause makes the group untestable (the rule then cannot
-    fire and comes back as a question); in an `any` group unmeasurable items are left out.
-    """
-    parts: list[dict[str, Any]] = []
-    for item in group.items:
-        compiled = (
-            compile_group(item) if isinstance(item, Group) else (compile_clause(item) if item.measurable else None)
-        )
-        if compiled is None:
-            if group.join == "all":
-                return None
-            continue
-        parts.append(compiled)
-    if not parts:
-        return None if group.items else {}
-    if len(parts) == 1:
-        return parts[0]
-    return {"$and" if group.join == "all" else "$or": parts}
+@dataclass
+class _Compiled:
+    known: KnownRule
+    conditions: Group
+    exceptions: list[Clause]
 
 
-def compile_ruleset(
-    rules: Sequence[KnownRule], callback: Callable[[str], Callable[[Any], None]]
-) -> tuple[dict[str, Any], list[str]]:
-    """The durable_rules JSON ruleset for these rules, and the keys of rules that cannot fire."""
-    definition: dict[str, Any] = {}
-    untestable: list[str] = []
-    for index, known in enumerate(rules):
-        expr = compile_group(known.rule.conditions)
-        if expr is None:
-            untestable.append(known.key)
-            continue
-        guard: dict[str, Any] = {"kind": _SITUATION}
-        match = {"$and": [guard, expr]} if expr else guard
-        definition[f"r{index}"] = {"all": [{"m": match}], "run": callback(known.key)}
-    return definition, untestable
+def group_holds(group: Group, facts: Mapping[str, Scalar]) -> bool:
+    """Whether a (unit-normalised) condition tree holds for the (normalised) facts."""
+    if not group.items:
+        return True
+    verdicts = (
+        group_holds(item, facts) if isinstance(item, Group) else bool(clause_holds(item, facts)) for item in group.items
+    )
+    return all(verdicts) if group.join == "all" else any(verdicts)
+
+
+def _normalize_group(group: Group, units: Mapping[str, str]) -> Group:
+    return Group(
+        join=group.join,
+        items=[_normalize_group(i, units) if isinstance(i, Group) else normalize_clause(i, units) for i in group.items],
+    )
 
 
 class Engine:
-    """The compiled form of one knowledge-base state; ask it about a situation."""
+    """The compiled form of one knowledge-base state; ask it about a situation.
 
-    def __init__(self, rules: Sequence[KnownRule]) -> None:
+    `skipped` lists rules that could not be compiled (with the reason), `untestable` the keys of
+    rules that cannot fire until a clause is made measurable.
+    """
+
+    def __init__(self, rules: Sequence[KnownRule], *, core: CoreProcess | None = None) -> None:
         self.rules = list(rules)
-        self._by_key = {k.key: k for k in self.rules}
-        self._fired: list[str] = []
-        self._lock = threading.Lock()
-        definition, self.untestable = compile_ruleset(self.rules, self._recorder)
-        digest = hashlib.sha1(
-            json.dumps({k: v["all"] for k, v in definition.items()}, sort_keys=True, default=str).encode()
-        ).hexdigest()[:12]
-        self.ruleset_name = f"kb_{digest}_{next(_counter)}"
-        self._host = _shared_host()
-        if definition:
-            self._host.register_rulesets({self.ruleset_name: definition})
-        self._has_rules = bool(definition)
+        self._core = core or shared_core()
+        self.untestable: list[str] = []
+        self.skipped: dict[str, str] = {}
+        clauses = [c for k in self.rules for c in itertools.chain(k.rule.clauses(), k.rule.exceptions)]
+        self.units = reference_units(clauses)
+        self._compiled: dict[str, _Compiled] = {}
+        terms: list[tuple[str, list[dict[str, Any]]]] = []
+        for known in self.rules:
+            try:
+                conditions = _normalize_group(known.rule.conditions, self.units)
+                exceptions = [normalize_clause(e, self.units) for e in known.rule.exceptions]
+            except UnitError as exc:
+                self.skipped[known.key] = f"rule #{known.key}: {exc}"
+                continue
+            alts = alternatives(conditions)
+            if len(alts) > MAX_ALTERNATIVES:
+                self.skipped[known.key] = (
+                    f"rule #{known.key}: its conditions expand to more than {MAX_ALTERNATIVES} alternatives"
+                )
+                continue
+            self._compiled[known.key] = _Compiled(known, conditions, exceptions)
+            if not alts:
+                self.untestable.append(known.key)
+            terms.extend((known.key, alt) for alt in alts)
+        self._rulesets, self._by_anchor, self._always, self._rule_of = self._partition(terms)
+        self.ruleset_name = next(iter(self._rulesets), "")
+        self.size = len(terms)
+        if self._rulesets:
+            try:
+                self._core.register(self._rulesets)
+            except CoreError as exc:
+                raise EngineUnavailable(f"the rules could not be compiled: {exc}") from None
+            weakref.finalize(self, self._core.retire, list(self._rulesets))
 
-    def _recorder(self, key: str) -> Callable[[Any], None]:
-        def record(_closure: Any) -> None:
-            self._fired.append(key)
+    def _partition(
+        self, terms: list[tuple[str, list[dict[str, Any]]]]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]], list[str], dict[str, str]]:
+        """Pack the conjunctions into rulesets, grouped by the rarest variable each one needs."""
+        frequency = Counter(v for _key, tests in terms for t in tests for v in _variables(t))
+        by_anchor: dict[str | None, list[tuple[str, list[dict[str, Any]]]]] = {}
+        for key, tests in terms:
+            needed = {v for t in tests for v in _variables(t)}
+            anchor = min(needed, key=lambda v: (frequency[v], v)) if needed else None
+            by_anchor.setdefault(anchor, []).append((key, tests))
+        digest = hashlib.sha1(json.dumps(terms, sort_keys=True, default=str).encode()).hexdigest()[:10]
+        prefix = f"kb_{digest}_{next(_counter)}"
+        rulesets: dict[str, dict[str, Any]] = {}
+        anchors: dict[str, list[str]] = {}
+        always: list[str] = []
+        rule_of: dict[str, str] = {}
+        # small groups share a ruleset; a group never spreads over more rulesets than it needs
+        current: dict[str, Any] = {}
+        current_anchors: set[str | None] = set()
 
-        return record
+        def close() -> None:
+            nonlocal current, current_anchors
+            if not current:
+                return
+            name = f"{prefix}_{len(rulesets)}"
+            rulesets[name] = current
+            for anchor in current_anchors:
+                if anchor is None:
+                    always.append(name)
+                else:
+                    anchors.setdefault(anchor, []).append(name)
+            current, current_anchors = {}, set()
 
-    def ask(self, facts: dict[str, Scalar]) -> Answer:
+        for anchor in sorted(by_anchor, key=lambda a: (a is not None, a or "")):
+            for key, tests in by_anchor[anchor]:
+                if len(current) >= PARTITION_SIZE:
+                    close()
+                guard: dict[str, Any] = {"kind": _SITUATION}
+                match = {"$and": [guard, *tests]} if tests else guard
+                name = f"t{len(rule_of)}"
+                rule_of[name] = key
+                current[name] = {"all": [{"m": match}]}
+                current_anchors.add(anchor)
+        close()
+        return rulesets, anchors, always, rule_of
+
+    # --- asking ----------------------------------------------------------------------------
+
+    def normalize(self, facts: Mapping[str, Fact]) -> dict[str, Scalar]:
+        """The facts in each variable's reference unit; raises FactError naming a unit that cannot fit."""
+        try:
+            return {name: normalize_fact(name, value, self.units) for name, value in facts.items()}
+        except UnitError as exc:
+            raise FactError(str(exc)) from None
+
+    def _matching(self, facts: dict[str, Scalar]) -> list[str]:
+        names = list(self._always)
+        for var in facts:
+            names.extend(self._by_anchor.get(var, ()))
+        if not names:
+            return []
+        message = {"kind": _SITUATION, **facts}
+        for attempt in (1, 2):  # a restarted core needs the rulesets again, which ask() registers
+            try:
+                fired = self._core.ask(self._rulesets, list(dict.fromkeys(names)), message)
+                break
+            except CoreCrashed as exc:
+                if attempt == 2:
+                    raise EngineUnavailable(f"{exc}; this situation could not be answered") from None
+            except CoreError as exc:
+                raise EngineUnavailable(str(exc)) from None
+        return list(dict.fromkeys(self._rule_of[name] for name in fired))
+
+    def ask(self, facts: Mapping[str, Fact]) -> Answer:
         """The rules that fire for these facts, each explained, and questions for near misses."""
-        fact = {k: _norm(v) for k, v in facts.items()}
-        fired_keys: list[str] = []
-        if self._has_rules:
-            with self._lock:
-                self._fired.clear()
-                message: dict[str, Any] = {"sid": "ask", "id": "situation", "kind": _SITUATION}
-                message.update(fact)
-                try:
-                    self._host.assert_fact(self.ruleset_name, message)
-                except MessageNotHandledException:
-                    pass
-                finally:
-                    with contextlib.suppress(MessageNotHandledException):
-                        self._host.retract_fact(self.ruleset_name, message)
-                fired_keys = list(dict.fromkeys(self._fired))
-        firings = []
-        for key in fired_keys:
-            known = self._by_key[key]
-            if any(clause_holds(e, facts) for e in known.rule.exceptions):
-                continue  # the master's "unless ..." holds: the rule does not apply
-            matched = [
-                ClauseMatch(c, facts.get(c.variable) if c.variable else None)
-                for c in known.rule.clauses()
-                if c.measurable and clause_holds(c, facts)
-            ]
-            firings.append(Firing(known, matched))
+        given = dict(facts)
+        state = self.normalize(given)
+        derived: dict[str, Derivation] = {}
+        order: list[str] = []
+        blocked: dict[str, Clause] = {}
+        for _round in range(len(self._compiled) + 1):
+            new_fact = False
+            for key in self._matching(state):
+                if key in order or key in blocked:
+                    continue
+                compiled = self._compiled[key]
+                if not group_holds(compiled.conditions, state):
+                    continue  # the C core's match is checked against the rule data
+                exception = next((e for e in compiled.exceptions if clause_holds(e, state)), None)
+                if exception is not None:
+                    blocked[key] = exception  # the master's "unless ..." holds: the rule does not apply
+                    continue
+                order.append(key)
+                for action in compiled.known.rule.actions:
+                    if action.variable is None or action.value is None or action.variable in state:
+                        continue
+                    value = action.value
+                    target = self.units.get(action.variable)
+                    if action.unit and target and isinstance(value, (int, float)) and not isinstance(value, bool):
+                        value = convert(float(value), action.unit, target)
+                    derived[action.variable] = Derivation(action.variable, value, action.unit, key)
+                    state[action.variable] = _norm(value)
+                    new_fact = True
+            if not new_fact:
+                break
+        firings = [self._firing(self._compiled[key], given, state, derived) for key in order]
         firings.sort(key=lambda f: (-f.known.rule.confidence, f.known.key))
-        questions = self._questions(facts, fired_keys)
+        questions = self._questions(state, set(order) | set(blocked))
         for firing in firings:  # an exception nobody has ruled out yet is worth asking about
-            for exception in firing.known.rule.exceptions:
-                q = _question(exception)
-                if clause_holds(exception, facts) is None and q not in questions:
-                    questions.append(q)
-        return Answer(facts=dict(facts), fired=firings, questions=questions)
+            for exception in self._compiled[firing.known.key].exceptions:
+                if clause_holds(exception, state) is None:
+                    _add(questions, exception, firing.known.key)
+        return Answer(
+            facts=given,
+            fired=firings,
+            questions=questions,
+            derived=derived,
+            blocked=[(self._compiled[k].known, c) for k, c in blocked.items()],
+        )
 
-    def _questions(self, facts: dict[str, Scalar], fired: list[str]) -> list[str]:
+    def _firing(
+        self,
+        compiled: _Compiled,
+        given: dict[str, Fact],
+        state: dict[str, Scalar],
+        derived: dict[str, Derivation],
+    ) -> Firing:
+        originals = compiled.known.rule.clauses()
+        normalized = list(_clauses(compiled.conditions))
+        matched = []
+        for original, clause in zip(originals, normalized, strict=True):
+            if not clause.measurable or not clause_holds(clause, state):
+                continue
+            var = clause.variable
+            assert var is not None
+            d = derived.get(var)
+            matched.append(ClauseMatch(original, given.get(var, d.value if d else None), d.rule_key if d else None))
+        chain: list[Derivation] = []
+        pending = [m.derived_by for m in matched if m.derived_by]
+        seen: set[str] = set()
+        while pending:  # walk back through the rules whose derived facts this firing used
+            key = pending.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            for d in derived.values():
+                if d.rule_key == key:
+                    chain.insert(0, d)
+            for clause in _clauses(self._compiled[key].conditions):
+                upstream = derived.get(clause.variable or "")
+                if upstream is not None and clause_holds(clause, state):
+                    pending.append(upstream.rule_key)
+        return Firing(compiled.known, matched, chain)
+
+    def _questions(self, facts: dict[str, Scalar], done: set[str]) -> list[Question]:
         """Questions whose answers could make a near-miss rule fire.
 
         A rule is a near miss when none of its measurable clauses is contradicted by the facts
-        and at least one clause lacks a fact or cannot be measured yet.
+        and at least one clause holds while another lacks a fact or cannot be measured yet.
         """
-        questions: list[str] = []
-        for known in self.rules:
-            if known.key in fired:
+        questions: list[Question] = []
+        for key, compiled in self._compiled.items():
+            if key in done:
                 continue
-            clauses = known.rule.clauses()
+            clauses = list(_clauses(compiled.conditions))
             verdicts = [clause_holds(c, facts) if c.measurable else None for c in clauses]
             if any(v is False for v in verdicts) or not any(v is True for v in verdicts):
                 continue
             for clause, verdict in zip(clauses, verdicts, strict=True):
                 if verdict is None:
-                    q = _question(clause)
-                    if q not in questions:
-                        questions.append(q)
+                    _add(questions, clause, key)
         return questions
 
 
-def _question(clause: Clause) -> str:
-    if clause.variable is None:
+def _clauses(group: Group) -> Any:
+    for item in group.items:
+        if isinstance(item, Group):
+            yield from _clauses(item)
+        else:
+            yield item
+
+
+def _add(questions: list[Question], clause: Clause, key: str) -> None:
+    text = question_for(clause)
+    for i, q in enumerate(questions):
+        if q.text == text:
+            questions[i] = Question(q.text, q.variable, q.unit, (*q.rules, key))
+            return
+    questions.append(Question(text, clause.variable, clause.unit, (key,)))
+
+
+_PHRASES = {
+    Operator.LT: "below",
+    Operator.LE: "at most",
+    Operator.GT: "above",
+    Operator.GE: "at least",
+    Operator.EQ: "",
+    Operator.NE: "other than",
+}
+
+
+def question_for(clause: Clause) -> str:
+    """A yes/no question an SME can answer: "Is steel temperature below 5 degC?"."""
+    said = f" (the master said: {clause.text!r})"
+    if clause.variable is None or clause.operator is None:
         return f"Does this hold: {clause.text.rstrip('.?!')}?"
-    return f"What is {clause.variable.replace('_', ' ')}? (the master said: {clause.text!r})"
+    name = clause.variable.replace("_", " ")
+    unit = f" {clause.unit}" if clause.unit else ""
+    op, value = clause.operator, clause.value
+    if op is Operator.IS_TRUE:
+        return f"Is it so: {name}?{said}"
+    if op is Operator.IS_FALSE:
+        return f"Is it not so: {name}?{said}"
+    if op is Operator.BETWEEN and isinstance(value, list):
+        return f"Is {name} between {show(value[0])} and {show(value[1])}{unit}?{said}"
+    if op is Operator.IN and isinstance(value, list):
+        return f"Is {name} one of {', '.join(show(v) for v in value)}?{said}"
+    assert value is not None and not isinstance(value, list)
+    phrase = _PHRASES[op]
+    return f"Is {name} {phrase + ' ' if phrase else ''}{show(value)}{unit}?{said}"
+
+
+__all__ = [
+    "Answer",
+    "ClauseMatch",
+    "CompileError",
+    "Derivation",
+    "Engine",
+    "EngineUnavailable",
+    "FactError",
+    "Firing",
+    "KnownRule",
+    "Quantity",
+    "Question",
+    "group_holds",
+    "question_for",
+]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from rules.model import Clause, Operator, Scalar
+from rules.units import Fact, Quantity, parse_quantity
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -14,12 +17,17 @@ class FactSyntaxError(ValueError):
     """A fact that is not `name=value` with an identifier name and a non-empty value."""
 
 
-def parse_value(raw: str) -> Scalar:
-    """Read a fact value: numbers become floats, true/false/yes/no become booleans, else text."""
+def parse_value(raw: str) -> Fact:
+    """Read a fact value: numbers become floats, a number with a known unit a Quantity
+    (`2912 degF`), true/false/yes/no booleans, anything else lower-case text."""
     text = raw.strip()
     cleaned = text.replace(",", "") if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text) else text
     if _NUMBER.match(cleaned):
         return float(cleaned)
+    if text[:1].isdigit() or text[:1] in "+-.":
+        quantity = parse_quantity(text)
+        if quantity is not None:
+            return quantity
     lowered = text.lower()
     if lowered in ("true", "yes"):
         return True
@@ -35,7 +43,7 @@ def check_name(name: str) -> str:
     return name
 
 
-def parse_fact(item: str) -> tuple[str, Scalar]:
+def parse_fact(item: str) -> tuple[str, Fact]:
     """Parse one `name=value` fact, raising FactSyntaxError with the offending text."""
     if "=" not in item:
         raise FactSyntaxError(f"fact {item!r} is not of the form name=value")
@@ -46,15 +54,46 @@ def parse_fact(item: str) -> tuple[str, Scalar]:
     return name, parse_value(raw)
 
 
-def parse_facts(items: list[str]) -> dict[str, Scalar]:
-    facts: dict[str, Scalar] = {}
+def parse_facts(items: list[str]) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
     for item in items:
         name, value = parse_fact(item)
         facts[name] = value
     return facts
 
 
-def clause_holds(clause: Clause, facts: dict[str, Scalar]) -> bool | None:
+def facts_from_json(data: Any) -> dict[str, Fact]:
+    """Facts from a JSON object: numbers, true/false, text (`"2912 degF"` is read with its unit),
+    or `{"value": 2912, "unit": "degF"}`."""
+    if not isinstance(data, dict):
+        raise FactSyntaxError("facts must be a JSON object of name: value")
+    out: dict[str, Fact] = {}
+    for name, value in data.items():
+        check_name(str(name))
+        if isinstance(value, bool):
+            out[str(name)] = value
+        elif isinstance(value, (int, float)):
+            out[str(name)] = float(value)
+        elif isinstance(value, str):
+            if not value.strip():
+                raise FactSyntaxError(f"fact {name!r} has no value")
+            out[str(name)] = parse_value(value)
+        elif isinstance(value, dict) and set(value) == {"value", "unit"}:
+            number, unit = value["value"], value["unit"]
+            if not isinstance(number, (int, float)) or isinstance(number, bool) or not isinstance(unit, str):
+                raise FactSyntaxError(f"fact {name!r}: value must be a number and unit a text")
+            quantity = parse_quantity(f"{number} {unit}")
+            if quantity is None:
+                raise FactSyntaxError(f"fact {name!r}: unknown unit {unit!r}")
+            out[str(name)] = quantity
+        else:
+            raise FactSyntaxError(
+                f'fact {name!r}: value must be a number, text, true/false or {{"value": ..., "unit": ...}}'
+            )
+    return out
+
+
+def clause_holds(clause: Clause, facts: Mapping[str, Scalar | Quantity]) -> bool | None:
     """Whether a measurable clause holds for the facts; None when the fact is missing.
 
     This is the data interpretation of the closed operator set, used to explain a firing
@@ -63,6 +102,8 @@ def clause_holds(clause: Clause, facts: dict[str, Scalar]) -> bool | None:
     if clause.variable is None or clause.variable not in facts:
         return None
     fact = facts[clause.variable]
+    if isinstance(fact, Quantity):  # callers normalise units first; a bare Quantity compares by number
+        fact = fact.value
     op = clause.operator
     value = clause.value
     if op is Operator.IS_TRUE:

@@ -66,11 +66,7 @@ class Clause(_Strict):
     @field_validator("variable")
     @classmethod
     def _variable_is_identifier(cls, v: str | None) -> str | None:
-        if v is None or v == "":
-            return None
-        if not all(ch.isalnum() or ch == "_" for ch in v) or v[0].isdigit():
-            raise ValueError(f"variable name {v!r} must be letters, digits and underscores")
-        return v
+        return _identifier(v)
 
     @model_validator(mode="after")
     def _operator_fits_value(self) -> Clause:
@@ -114,7 +110,11 @@ class Group(_Strict):
 
 
 class Action(_Strict):
-    """What the master does or tells you to do."""
+    """What the master does or tells you to do.
+
+    An action may also assert a derived fact (`variable` = `value`, in `unit` when it has one:
+    "humidity above 80 % -> treat it as rain" sets weather = rain), which other rules then use.
+    """
 
     text: str
     verb: str | None = None
@@ -124,6 +124,19 @@ class Action(_Strict):
     negated: bool = False
     start: int | None = None
     end: int | None = None
+    variable: str | None = None
+    value: Scalar | None = None
+
+    @field_validator("variable")
+    @classmethod
+    def _variable_is_identifier(cls, v: str | None) -> str | None:
+        return _identifier(v)
+
+    @model_validator(mode="after")
+    def _derived_fact_is_whole(self) -> Action:
+        if (self.variable is None) != (self.value is None):
+            raise ValueError(f"action {self.text!r} must give both the variable and the value of the fact it sets")
+        return self
 
 
 class Evidence(_Strict):
@@ -179,6 +192,14 @@ def iter_clauses(group: Group) -> Any:
             yield from iter_clauses(item)
         else:
             yield item
+
+
+def _identifier(v: str | None) -> str | None:
+    if v is None or v == "":
+        return None
+    if not all(ch.isalnum() or ch == "_" for ch in v) or v[0].isdigit():
+        raise ValueError(f"variable name {v!r} must be letters, digits and underscores")
+    return v
 
 
 def _is_number(v: object) -> bool:

@@ -109,7 +109,7 @@ def test_end_to_end_roles_import_confirm_ask(tmp_path: Path) -> None:
     assert fired["rule_id"] == str(rain["id"]) and fired["master"] == "Park Jae-sung"
     assert fired["matched"][0]["variable"] == "weather" and "rains" in fired["quote"]
     text = as_("park", "ask", "--fact", "weather=rain").stdout
-    assert "Park Jae-sung said" in text and "because weather = 'rain'" in text
+    assert "Park Jae-sung said" in text and "because weather = rain satisfies" in text
     assert "confirmed" in as_("park", "review", "history", str(rain["id"])).stdout
     assert "status: 'proposed' -> 'confirmed'" in as_("park", "review", "diff", str(rain["id"]), "1", "2").stdout
     assert as_("boss", "release", "create", "welding 2026-Q4").returncode == 0

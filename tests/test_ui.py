@@ -82,7 +82,7 @@ def test_guidance_page_explains_fired_rules(loaded: KnowledgeBase) -> None:
     at.button[0].click().run()
     assert not at.exception
     assert any(f"Rule #{rain.id}" in m.value for m in at.markdown)
-    assert any("because weather = 'rain'" in t.value for t in at.text)
+    assert any("because weather = rain satisfies" in t.value for t in at.text)
 
 
 def test_guidance_page_reports_bad_fact_syntax(loaded: KnowledgeBase) -> None:

@@ -17,7 +17,16 @@ import click
 
 from elicitation import TranscriptError
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBase, KnowledgeBaseError
-from rules import Answer, FactSyntaxError, Scalar, check_name, parse_facts, parse_value
+from rules import (
+    EngineUnavailable,
+    Fact,
+    FactError,
+    FactSyntaxError,
+    answer_lines,
+    answer_to_dict,
+    facts_from_json,
+    parse_facts,
+)
 
 EXIT_INPUT = 2
 
@@ -404,63 +413,18 @@ def ask(
         raise CliError("describe the situation with --fact name=value or --facts-json")
     answer = _kb().ask(situation, include_proposed=include_proposed, release=release_name)
     if as_json:
-        _emit(answer_to_json(answer))
+        _emit(answer_to_dict(answer))
         return
-    if not answer.fired:
-        click.echo("No rule applies to this situation.")
-    for f in answer.fired:
-        k = f.known
-        click.echo(f"Rule #{k.key} v{k.version} [{k.status}, {k.rule.certainty.value}] from {k.master}:")
-        click.echo(f"  THEN {'; '.join(a.text for a in k.rule.actions)}")
-        for m in f.matched:
-            click.echo(f"  because {m.clause.variable} = {m.fact_value!r} satisfies “{m.clause.text}”")
-        if k.quote:
-            click.echo(f"  {k.master} said: “{k.quote}”")
-    for q in answer.questions:
-        click.echo(f"To decide more, tell me: {q}")
+    for line in answer_lines(answer):
+        click.echo(line)
 
 
-def _json_facts(raw: str) -> dict[str, Scalar]:
+def _json_facts(raw: str) -> dict[str, Fact]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise FactSyntaxError(f"--facts-json is not JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise FactSyntaxError("--facts-json must be a JSON object of name: value")
-    out: dict[str, Scalar] = {}
-    for name, value in data.items():
-        check_name(str(name))
-        if isinstance(value, (bool, int, float)):
-            out[str(name)] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        elif isinstance(value, str):
-            out[str(name)] = parse_value(value)
-        else:
-            raise FactSyntaxError(f"fact {name!r}: value must be a number, text or true/false")
-    return out
-
-
-def answer_to_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "facts": answer.facts,
-        "fired": [
-            {
-                "rule_id": f.known.key,
-                "version": f.known.version,
-                "status": f.known.status,
-                "certainty": f.known.rule.certainty.value,
-                "master": f.known.master,
-                "quote": f.known.quote,
-                "actions": [a.text for a in f.known.rule.actions],
-                "matched": [
-                    {"clause": m.clause.text, "variable": m.clause.variable, "fact_value": m.fact_value}
-                    for m in f.matched
-                ],
-                "explanation": f.explain(),
-            }
-            for f in answer.fired
-        ],
-        "questions": answer.questions,
-    }
+    return facts_from_json(data)
 
 
 # --- export, backup, restore --------------------------------------------------------------------
@@ -573,8 +537,10 @@ def main(argv: list[str] | None = None) -> None:
         _fail("aborted", 130)
     except click.ClickException as exc:
         _fail(exc.format_message().replace("\n", " "), EXIT_INPUT)
-    except (CliError, FactSyntaxError) as exc:
+    except (CliError, FactSyntaxError, FactError) as exc:
         _fail(str(exc), EXIT_INPUT)
+    except EngineUnavailable as exc:
+        _fail(str(exc), 1)
     except TranscriptError as exc:
         _fail(str(exc), EXIT_INPUT)
     except KnowledgeBaseError as exc:

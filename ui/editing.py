@@ -7,7 +7,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge_base import InvalidEdit
-from rules import Action, Clause, Group, Rule, parse_value
+from rules import Action, Clause, Group, Quantity, Rule
+from rules import parse_value as _parse
+
+
+def parse_value(raw: str) -> Any:
+    """A clause value from the form: the unit has its own column, so `5 mm` keeps only the 5."""
+    value = _parse(raw)
+    return value.value if isinstance(value, Quantity) else value
 
 
 def _value(raw: str, operator: str) -> Any:

@@ -6,12 +6,14 @@ import html
 
 import streamlit as st
 
-from rules import FactSyntaxError, parse_facts
+from rules import EngineUnavailable, FactError, FactSyntaxError, firing_lines, parse_facts
 from ui.state import knowledge_base
 
 kb = knowledge_base()
 st.title("Guidance")
-st.write("Describe the situation, one fact per line as `name=value` (for example `weather=rain`, `humidity=85`).")
+st.write(
+    "Describe the situation, one fact per line as `name=value` (for example `weather=rain`, `humidity=85`, `temperature=2912 degF`)."
+)
 
 include_proposed = st.checkbox("Also use rules the masters have not confirmed yet", key="include_proposed")
 known_rules = kb.guidance_rules(include_proposed=include_proposed)
@@ -29,7 +31,11 @@ if st.button("Ask", type="primary"):
     if not facts:
         st.warning("Enter at least one fact.")
         st.stop()
-    answer = kb.ask(facts, include_proposed=include_proposed)
+    try:
+        answer = kb.ask(facts, include_proposed=include_proposed)
+    except (FactError, EngineUnavailable) as exc:
+        st.error(str(exc))
+        st.stop()
     if not answer.fired:
         st.info("No rule applies to this situation.")
     for firing in answer.fired:
@@ -37,9 +43,9 @@ if st.button("Ask", type="primary"):
         with st.container(border=True):
             st.markdown(f"**Rule #{k.key}** · version {k.version} · {k.status} · {k.rule.certainty.value}")
             st.markdown("**Do:** " + html.escape("; ".join(a.text for a in k.rule.actions)))
-            for m in firing.matched:
-                st.text(f"because {m.clause.variable} = {m.fact_value!r} satisfies “{m.clause.text}”")
-            if k.quote:
-                st.text(f"{k.master} said: “{k.quote}”")
+            for line in firing_lines(firing)[2:]:
+                st.text(line.strip())
+    for known, clause in answer.blocked:
+        st.caption(f"Rule #{known.key} does not apply: the master's exception holds (“{clause.text}”).")
     for question in answer.questions:
         st.warning(f"To decide more, tell me: {question}")

@@ -1,0 +1,145 @@
+"""Units of measure for facts and clauses: `1600 degC` and `2912 degF` are the same fact.
+
+Every variable gets one reference unit, the unit its rules use most. Clause values and facts are
+converted to it with pint before anything is compared, so the engine, the checks and the exporters
+all see one number per variable. A unit pint does not know ("HRC") is kept as an opaque label that
+only matches itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rules.model import Clause, Scalar
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_WITH_UNIT = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s].*?)\s*$")
+
+
+class UnitError(ValueError):
+    """A unit that cannot be read, or a fact in a unit that cannot measure its variable."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit, as an SME gives it (`2912 degF`)."""
+
+    value: float
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{_number(self.value)} {self.unit}"
+
+
+Fact = Scalar | Quantity
+
+
+@functools.cache
+def _registry() -> Any:
+    import pint  # loaded on first use: half a second that most answers without units never pay
+
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
+@functools.cache
+def known_unit(unit: str) -> bool:
+    """Whether pint can read this unit."""
+    try:
+        _registry().Unit(unit)
+    except Exception:  # pint raises several error types for unreadable units
+        return False
+    return True
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """`2912 degF`, `85%` or `3.2mm` as a Quantity; None when the text is not a number and a known unit."""
+    m = _WITH_UNIT.match(text)
+    if m is None:
+        return None
+    unit = m.group("unit")
+    if not known_unit(unit):
+        return None
+    return Quantity(float(m.group("num")), unit)
+
+
+@functools.cache
+def _compatible(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if not (known_unit(a) and known_unit(b)):
+        return False
+    reg = _registry()
+    return bool(reg.Unit(a).dimensionality == reg.Unit(b).dimensionality)
+
+
+def convert(value: float, unit: str, target: str) -> float:
+    """The value in the target unit, rounded to 12 significant digits so 1600 degC == 2912 degF."""
+    if unit == target:
+        return value
+    if not _compatible(unit, target):
+        raise UnitError(f"{unit!r} cannot be converted to {target!r}")
+    converted = _registry().Quantity(value, unit).to(target).magnitude
+    return float(f"{float(converted):.12g}")
+
+
+def reference_units(clauses: Iterable[Clause]) -> dict[str, str]:
+    """Per variable, the unit most of its clauses use (first seen wins a tie)."""
+    counts: dict[str, Counter[str]] = {}
+    for clause in clauses:
+        if clause.variable and clause.unit:
+            counts.setdefault(clause.variable, Counter())[clause.unit] += 1
+    return {var: c.most_common(1)[0][0] for var, c in counts.items()}
+
+
+def normalize_clause(clause: Clause, units: Mapping[str, str]) -> Clause:
+    """The clause with its value in its variable's reference unit; raises UnitError if it cannot be."""
+    target = units.get(clause.variable) if clause.variable else None
+    if target is None or clause.unit is None or clause.unit == target:
+        return clause  # a clause without a unit is read in its variable's reference unit
+    value = clause.value
+    if isinstance(value, list):
+        new: Any = [convert(float(v), clause.unit, target) if _numeric(v) else v for v in value]
+    elif _numeric(value):
+        new = convert(float(value), clause.unit, target)  # type: ignore[arg-type]
+    else:
+        new = value
+    return clause.model_copy(update={"value": new, "unit": target})
+
+
+def normalize_fact(name: str, fact: Fact, units: Mapping[str, str]) -> Scalar:
+    """A fact as the engine compares it: in its variable's reference unit, text lower-cased."""
+    if isinstance(fact, Quantity):
+        target = units.get(name)
+        if target is None:
+            return fact.value  # no rule measures this variable in a unit: the number is what counts
+        try:
+            return convert(fact.value, fact.unit, target)
+        except UnitError:
+            raise UnitError(
+                f"fact {name!r} is given in {fact.unit!r}, but the rules measure {name} in {target!r}"
+            ) from None
+    if isinstance(fact, str):
+        return fact.lower()
+    if isinstance(fact, int) and not isinstance(fact, bool):
+        return float(fact)
+    return fact
+
+
+def show(fact: Fact) -> str:
+    """A fact as a person reads it."""
+    if isinstance(fact, float):
+        return _number(fact)
+    return str(fact)
+
+
+def _numeric(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _number(v: float) -> str:
+    return f"{v:g}" if abs(v) < 1e15 else str(v)
