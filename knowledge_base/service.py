@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -51,7 +52,7 @@ from knowledge_base.models import (
 from knowledge_base.permissions import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy, Redactor
 from knowledge_base.versions import FieldChange, field_diff
-from rules import Answer, Engine, Fact, KnownRule, ReviewStatus, Rule
+from rules import Answer, Engine, Fact, KnownRule, ReviewStatus, Rule, exports
 
 CONSENT_SCOPES = ("internal_guidance", "training", "sharing")
 TRANSITIONS: dict[str, set[str]] = {
@@ -908,20 +909,42 @@ class KnowledgeBase:
         and transcripts behind, as do confidential rules of other organisations."""
         with self._unit(write=True) as s:
             who = self._require(s, "export", actor, entity="export")
-            live = set(s.scalars(select(Consent.master_id).where(Consent.withdrawn_at.is_(None))))
-            withdrawn = set(s.scalars(select(Master.id))) - live
-            # Confidential rules leave only with someone of their own organisation, admins included.
-            elsewhere = Master.organisation.is_(None) | (Master.organisation != (who.organisation or ""))
-            hidden = set(
-                s.scalars(
-                    select(RuleRow.id)
-                    .join(Master)
-                    .where(or_(RuleRow.master_id.in_(withdrawn), RuleRow.confidential.is_(True) & elsewhere))
-                )
-            )
+            hidden, withdrawn = self._withheld(s, who)
             self._audit(s, who.username, "export", "knowledge_base", None, withheld_rules=len(hidden))
             s.flush()
             return archive.dump(s, kind="export", schema=self._schema(s), drop_rules=hidden, drop_masters=withdrawn)
+
+    def _withheld(self, s: Session, who: Actor) -> tuple[set[int], set[int]]:
+        """Rules that may not leave with this user, and the masters whose consent is withdrawn."""
+        live = set(s.scalars(select(Consent.master_id).where(Consent.withdrawn_at.is_(None))))
+        withdrawn = set(s.scalars(select(Master.id))) - live
+        # Confidential rules leave only with someone of their own organisation, admins included.
+        elsewhere = Master.organisation.is_(None) | (Master.organisation != (who.organisation or ""))
+        hidden = set(
+            s.scalars(
+                select(RuleRow.id)
+                .join(Master)
+                .where(or_(RuleRow.master_id.in_(withdrawn), RuleRow.confidential.is_(True) & elsewhere))
+            )
+        )
+        return hidden, withdrawn
+
+    def decision_tables(self, fmt: str, *, release: str | None = None, actor: str | None = None) -> bytes:
+        """The confirmed rules (or a release) as decision tables other engines run:
+        `jdm` (GoRules JSON), `dmn` (DMN 1.3 XML) or `xlsx`. Same sharing limits as `export`."""
+        compilers: dict[str, Callable[[Sequence[KnownRule]], bytes]] = {
+            "jdm": lambda rules: json.dumps(exports.to_jdm(rules), ensure_ascii=False, indent=1).encode(),
+            "dmn": exports.to_dmn,
+            "xlsx": exports.to_xlsx,
+        }
+        if fmt not in compilers:
+            raise InvalidEdit(f"unknown decision-table format {fmt!r}; use one of {', '.join(compilers)}")
+        with self._unit(write=True) as s:
+            who = self._require(s, "export", actor, entity="export")
+            hidden, _withdrawn = self._withheld(s, who)
+            self._audit(s, who.username, "export", "decision_tables", None, format=fmt, release=release)
+        rules = [k for k in self.guidance_rules(release=release, actor=who.username) if int(k.key) not in hidden]
+        return compilers[fmt](rules)
 
     def backup(self, *, actor: str | None = None) -> dict[str, Any]:
         """The whole knowledge base, nothing left out (password hashes included): admins only."""

@@ -116,6 +116,22 @@ def test_end_to_end_roles_import_confirm_ask(tmp_path: Path) -> None:
     assert json.loads(as_("park", "ask", "--release", "welding 2026-Q4", "--fact", "weather=rain", "--json").stdout)[
         "fired"
     ]
+    jdm = as_("boss", "export", "--format", "jdm")
+    assert jdm.returncode == 0, jdm.stderr
+    table_rows = [
+        r for n in json.loads(jdm.stdout)["nodes"] if n["type"] == "decisionTableNode" for r in n["content"]["rules"]
+    ]
+    assert [json.loads(r["out_rule_id"]) for r in table_rows] == [str(rain["id"])]
+    dmn = as_("boss", "export", "--format", "dmn", "--release", "welding 2026-Q4")
+    assert dmn.returncode == 0 and "<decisionTable" in dmn.stdout and 'hitPolicy="COLLECT"' in dmn.stdout
+    no_out = as_("boss", "export", "--format", "xlsx")
+    assert no_out.returncode == 2 and "needs --out" in no_out.stderr
+    assert as_("boss", "export", "--format", "xlsx", "--out", str(tmp_path / "kb.xlsx")).returncode == 0
+    assert (tmp_path / "kb.xlsx").read_bytes()[:2] == b"PK"
+    in_fahrenheit = json.loads(
+        as_("park", "ask", "--fact", "weather=rain", "--facts-json", '{"t": "2912 degF"}', "--json").stdout
+    )
+    assert in_fahrenheit["facts"]["t"] == {"value": 2912.0, "unit": "degF"}
     backup = tmp_path / "kb.json"
     assert as_("boss", "backup", "--out", str(backup)).returncode == 0
     other = f"sqlite:///{tmp_path / 'copy.db'}"

@@ -443,10 +443,32 @@ def _write_document(document: dict[str, Any], out: Path | None, what: str) -> No
 
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
-def export(out: Path | None) -> None:
-    """Export the knowledge base as JSON: rules with every version, review, quote and master
-    (attribution), and consent. Withdrawn masters and other organisations' confidential rules stay out."""
-    _write_document(_kb().export(), out, "export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jdm", "dmn", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="json: the whole knowledge base; jdm, dmn, xlsx: the confirmed rules as decision tables.",
+)
+@click.option("--release", "release_name", default=None, help="Decision tables of a named release.")
+def export(out: Path | None, fmt: str, release_name: str | None) -> None:
+    """Export the knowledge base as JSON (rules with every version, review, quote and master, and
+    consent), or its confirmed rules as decision tables for other engines: GoRules JDM, DMN 1.3, XLSX.
+    Withdrawn masters and other organisations' confidential rules stay out."""
+    if fmt == "json":
+        if release_name:
+            raise CliError("--release applies to the decision-table formats (jdm, dmn, xlsx)")
+        _write_document(_kb().export(), out, "export")
+        return
+    data = _kb().decision_tables(fmt, release=release_name)
+    if out is None:
+        if fmt == "xlsx":
+            raise CliError("an XLSX workbook needs --out FILE")
+        sys.stdout.buffer.write(data)
+        return
+    out.write_bytes(data)
+    click.echo(f"wrote {fmt} decision tables to {out} ({len(data):,} bytes)", err=True)
 
 
 @cli.command()
