@@ -249,15 +249,22 @@ def _serve() -> None:  # pragma: no cover - runs in the child process, exercised
                 rulesets[name] = Ruleset(name, None, definition)
             return len(rulesets)
         if op == "ask":
-            fired.clear()
-            fact = dict(request["fact"], sid="0", id=f"s{next(ids)}")
+            # durable_rules' own loop (Ruleset.do_actions) builds a closure and writes the state
+            # back for every action; the actions here only record their name, so the C calls are
+            # made directly: start the first action, then complete each and start the next.
+            matched: list[str] = []
+            body = json.dumps(dict(request["fact"], sid="0", id=f"s{next(ids)}"))
             for name in request["rulesets"]:
-                ruleset = rulesets[name]
-                with contextlib.suppress(MessageNotHandledException):
-                    ruleset.do_actions(ruleset.assert_fact(fact), done)
-                with contextlib.suppress(MessageNotHandledException):
-                    ruleset.retract_fact(fact)
-            return list(fired)
+                handle = rulesets[name]._handle
+                code, state = durable_rules_engine.assert_fact(handle, body)
+                if code == 0:
+                    started = durable_rules_engine.start_action_for_state(handle, state)
+                    messages = started[1] if started else None
+                    while messages:
+                        matched.append(messages[2 : messages.index('"', 2)])  # '{"t12": {...}}'
+                        messages = durable_rules_engine.complete_and_start_action(handle, state)
+                durable_rules_engine.retract_fact(handle, body)
+            return matched
         if op == "retire":
             for name in request["rulesets"]:
                 ruleset = rulesets.pop(name, None)

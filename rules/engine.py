@@ -33,6 +33,7 @@ from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, no
 _SITUATION = "myeongjang_situation"
 PARTITION_SIZE = 64  # durable_rules fails with error 303 (stack size) when more rules match one fact
 MAX_ALTERNATIVES = 1024
+MAX_QUESTIONS = 25  # an SME answers a handful; the ones that decide the most rules come first
 _counter = itertools.count(1)
 
 
@@ -199,6 +200,10 @@ class _Compiled:
     known: KnownRule
     conditions: Group
     exceptions: list[Clause]
+    clauses: list[Clause] = field(default_factory=list)  # the condition tree's clauses, normalised
+
+    def __post_init__(self) -> None:
+        self.clauses = list(_clauses(self.conditions))
 
 
 def group_holds(group: Group, facts: Mapping[str, Scalar]) -> bool:
@@ -233,6 +238,7 @@ class Engine:
         clauses = [c for k in self.rules for c in itertools.chain(k.rule.clauses(), k.rule.exceptions)]
         self.units = reference_units(clauses)
         self._compiled: dict[str, _Compiled] = {}
+        self._rules_by_variable: dict[str, list[str]] = {}
         terms: list[tuple[str, list[dict[str, Any]]]] = []
         for known in self.rules:
             try:
@@ -247,7 +253,9 @@ class Engine:
                     f"rule #{known.key}: its conditions expand to more than {MAX_ALTERNATIVES} alternatives"
                 )
                 continue
-            self._compiled[known.key] = _Compiled(known, conditions, exceptions)
+            compiled = self._compiled[known.key] = _Compiled(known, conditions, exceptions)
+            for var in {c.variable for c in compiled.clauses if c.variable}:
+                self._rules_by_variable.setdefault(var, []).append(known.key)
             if not alts:
                 self.untestable.append(known.key)
             terms.extend((known.key, alt) for alt in alts)
@@ -416,23 +424,27 @@ class Engine:
         return Firing(compiled.known, matched, chain)
 
     def _questions(self, facts: dict[str, Scalar], done: set[str]) -> list[Question]:
-        """Questions whose answers could make a near-miss rule fire.
+        """Questions whose answers could make a near-miss rule fire, those that would decide the
+        most rules first, at most `MAX_QUESTIONS`.
 
         A rule is a near miss when none of its measurable clauses is contradicted by the facts
-        and at least one clause holds while another lacks a fact or cannot be measured yet.
+        and at least one clause holds while another lacks a fact or cannot be measured yet; only
+        rules that test one of the given facts can be one.
         """
-        questions: list[Question] = []
-        for key, compiled in self._compiled.items():
+        candidates = dict.fromkeys(key for var in facts for key in self._rules_by_variable.get(var, ()))
+        found: dict[str, Question] = {}
+        for key in candidates:
             if key in done:
                 continue
-            clauses = list(_clauses(compiled.conditions))
+            clauses = self._compiled[key].clauses
             verdicts = [clause_holds(c, facts) if c.measurable else None for c in clauses]
-            if any(v is False for v in verdicts) or not any(v is True for v in verdicts):
+            if False in verdicts or True not in verdicts:
                 continue
             for clause, verdict in zip(clauses, verdicts, strict=True):
                 if verdict is None:
-                    _add(questions, clause, key)
-        return questions
+                    _collect(found, clause, key)
+        ranked = sorted(found.values(), key=lambda q: -len(q.rules))  # stable: first seen wins a tie
+        return ranked[:MAX_QUESTIONS]
 
 
 def _clauses(group: Group) -> Any:
@@ -443,13 +455,16 @@ def _clauses(group: Group) -> Any:
             yield item
 
 
-def _add(questions: list[Question], clause: Clause, key: str) -> None:
+def _collect(found: dict[str, Question], clause: Clause, key: str) -> None:
     text = question_for(clause)
-    for i, q in enumerate(questions):
-        if q.text == text:
-            questions[i] = Question(q.text, q.variable, q.unit, (*q.rules, key))
-            return
-    questions.append(Question(text, clause.variable, clause.unit, (key,)))
+    q = found.get(text)
+    found[text] = Question(text, clause.variable, clause.unit, (*q.rules, key) if q else (key,))
+
+
+def _add(questions: list[Question], clause: Clause, key: str) -> None:
+    found = {q.text: q for q in questions}
+    _collect(found, clause, key)
+    questions[:] = list(found.values())
 
 
 _PHRASES = {
