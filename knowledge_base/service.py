@@ -53,6 +53,8 @@ from knowledge_base.permissions import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy, Redactor
 from knowledge_base.versions import FieldChange, field_diff
 from rules import Answer, Engine, Fact, KnownRule, ReviewStatus, Rule, exports
+from rules.checks import Finding
+from rules.checks import check as check_rules
 
 CONSENT_SCOPES = ("internal_guidance", "training", "sharing")
 TRANSITIONS: dict[str, set[str]] = {
@@ -1004,6 +1006,11 @@ class KnowledgeBase:
                     )
                 )
             return out
+
+    def findings(self, *, actor: str | None = None) -> list[Finding]:
+        """Conflicts, duplicates, special cases and gaps among the confirmed and proposed rules the
+        user may read, each with the question for the next interview."""
+        return check_rules(self.guidance_rules(include_proposed=True, actor=actor))
 
     def engine_for(
         self, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None

@@ -68,12 +68,13 @@ class Table:
         return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_") or "rules"
 
 
-def _dnf(group: Group) -> list[list[Clause]]:
+def clause_alternatives(group: Group) -> list[list[Clause]]:
+    """A condition tree as alternatives of measurable clauses that must all hold (none: it cannot fire)."""
     if not group.items:
         return [[]]
     parts: list[list[list[Clause]]] = []
     for item in group.items:
-        alts = _dnf(item) if isinstance(item, Group) else ([[item]] if item.measurable else [])
+        alts = clause_alternatives(item) if isinstance(item, Group) else ([[item]] if item.measurable else [])
         if not alts and group.join == "all":
             return []
         parts.append(alts)
@@ -106,7 +107,7 @@ def decision_tables(rules: Sequence[KnownRule]) -> list[Table]:
         not_measurable: list[KnownRule] = []
         for known in members:
             try:
-                terms = _dnf(known.rule.conditions)
+                terms = clause_alternatives(known.rule.conditions)
                 exceptions = [normalize_clause(e, units) for e in known.rule.exceptions if e.measurable]
                 normalized = [[normalize_clause(c, units) for c in term] for term in terms]
             except UnitError:

@@ -46,9 +46,16 @@ def _registry() -> Any:
     return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 
+# "degrees" without Celsius or Fahrenheit: pint would read an angle. It stays a label that matches
+# only itself, and which scale the master meant is a question for the next interview.
+_UNSPECIFIED = {"deg", "degree", "degrees"}
+
+
 @functools.cache
 def known_unit(unit: str) -> bool:
-    """Whether pint can read this unit."""
+    """Whether pint can read this unit (and it says enough to convert)."""
+    if unit.strip().lower() in _UNSPECIFIED:
+        return False
     try:
         _registry().Unit(unit)
     except Exception:  # pint raises several error types for unreadable units

@@ -216,3 +216,11 @@ def test_questions_read_as_yes_no_questions_with_units() -> None:
     cold = Clause(text="the steel is below 5 degC", variable="steel_temperature", operator="<", value=5, unit="degC")
     [q] = Engine([known("a", RAIN, cold)]).ask({"weather": "rain"}).questions
     assert q.text.startswith("Is steel temperature below 5 degC?") and q.unit == "degC"
+
+
+def test_degrees_without_a_scale_are_not_read_as_an_angle() -> None:
+    said = Clause(text="above 1600 degrees", variable="melt", operator=">", value=1600, unit="deg")
+    engine = Engine([known("a", said)])
+    assert [f.known.key for f in engine.ask({"melt": 1620.0}).fired] == ["a"]
+    with pytest.raises(FactError, match="'deg'"):
+        engine.ask(parse_facts(["melt=1620 degC"]))

@@ -322,3 +322,30 @@ def test_passwords_are_argon2_hashed_and_changed_by_their_owner(kb: KnowledgeBas
     with pytest.raises(PermissionDenied):
         kb.as_user("sme").set_password("admin", "hijacked!")
     assert [e for e in kb.audit() if e["action"] == "sign_in_failed"]
+
+
+def test_decision_tables_keep_confidential_rules_home_and_findings_ask_the_next_question(kb: KnowledgeBase) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    ids = seed(kb)
+    welding, steel = ids["w.txt"], ids["s.txt"]
+    for rule_id in welding:
+        kb.as_user("park").review(rule_id, "confirmed", expected_version=1)
+    for rule_id in steel:
+        kb.as_user("lee").review(rule_id, "confirmed", expected_version=1)
+
+    def exported(user: str) -> set[int]:
+        book = load_workbook(io.BytesIO(kb.as_user(user).decision_tables("xlsx")))
+        cells = [row[0] for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        return {int(str(c).lstrip("#")) for c in cells}
+
+    assert exported("kim") == set(welding) | set(steel)  # Hanbit's interviewer takes Hanbit's rules
+    kb.add_user("choi", "interviewer", organisation="Daesan Steel")
+    assert exported("choi") == set(steel)  # Park's confidential rules stay in Hanbit Shipyard
+    assert any(e["entity"] == "decision_tables" for e in kb.audit(limit=100))
+    with pytest.raises(KnowledgeBaseError, match="unknown decision-table format 'pdf'"):
+        kb.decision_tables("pdf")
+    gaps = [f for f in kb.findings() if f.kind == "gap"]
+    assert any("melt temperature is between 1600 and 1650" in f.question for f in gaps)

@@ -419,6 +419,34 @@ def ask(
         click.echo(line)
 
 
+@cli.command("check")
+@click.option("--json", "as_json", is_flag=True)
+def check_rules(as_json: bool) -> None:
+    """Find conflicts, duplicates, special cases and gaps among the rules (confirmed and proposed),
+    within one master's rules and between masters; print the questions for the next interview."""
+    found = _kb().findings()
+    if as_json:
+        _emit(
+            [
+                {
+                    "kind": f.kind,
+                    "rules": list(f.rules),
+                    "masters": list(f.masters),
+                    "scope": f.scope,
+                    "detail": f.detail,
+                    "question": f.question,
+                }
+                for f in found
+            ]
+        )
+        return
+    if not found:
+        click.echo("No conflicts, duplicates or gaps found.")
+    for f in found:
+        click.echo(f"[{f.kind}, {f.scope}] {f.detail}")
+        click.echo(f"  ask: {f.question}")
+
+
 def _json_facts(raw: str) -> dict[str, Fact]:
     try:
         data = json.loads(raw)
