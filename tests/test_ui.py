@@ -99,3 +99,22 @@ def test_knowledge_base_page_shows_counts_and_rules(loaded: KnowledgeBase) -> No
     assert not at.exception
     assert at.metric[0].label == "proposed"
     assert len(at.dataframe[0].value) == sum(loaded.count_rules().values())
+
+
+def test_knowledge_base_page_lists_findings_and_offers_decision_tables(loaded: KnowledgeBase) -> None:
+    at = app()
+    at.switch_page("pages/knowledge.py").run()
+    assert any(t.value.startswith("Ask: What do you do when melt temperature is between") for t in at.text)
+    at.toggle(key="prepare_tables").set_value(True).run()
+    assert not at.exception
+
+
+def test_guidance_page_reports_a_fact_in_the_wrong_unit(loaded: KnowledgeBase) -> None:
+    melt = next(v for v in loaded.list_rules() if any(c.variable == "melt_temperature" for c in v.rule.clauses()))
+    loaded.review(melt.id, "confirmed", expected_version=1)
+    at = app()
+    at.switch_page("pages/guidance.py").run()
+    at.text_area(key="facts").input("melt_temperature=3 mm").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "melt_temperature" in at.error[0].value

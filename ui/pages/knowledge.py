@@ -40,3 +40,37 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+st.subheader("Findings for the next interview")
+st.caption("Conflicts, duplicates, special cases and gaps among the confirmed and proposed rules.")
+findings = kb.findings()
+if not findings:
+    st.info("No conflicts, duplicates or gaps found.")
+for finding in findings:
+    with st.container(border=True):
+        st.text(f"{finding.kind} · {finding.scope} · rules {', '.join('#' + r for r in finding.rules)}")
+        st.text(finding.detail)
+        st.text(f"Ask: {finding.question}")
+
+if kb.whoami().may("export"):
+    st.subheader("Decision tables for other engines")
+    st.caption("Confirmed rules, one table per domain and process step; values in each column's unit.")
+    if st.toggle("Prepare downloads (GoRules JDM, DMN 1.3, XLSX)", key="prepare_tables"):
+        formats = [
+            ("jdm", "GoRules JDM (.json)", "json", "application/json"),
+            ("dmn", "DMN 1.3 (.dmn)", "dmn", "application/xml"),
+            (
+                "xlsx",
+                "Spreadsheet (.xlsx)",
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+        ]
+        for col, (fmt, label, extension, mime) in zip(st.columns(3), formats, strict=True):
+            col.download_button(
+                label,
+                data=kb.decision_tables(fmt),
+                file_name=f"myeongjang-rules.{extension}",
+                mime=mime,
+                key=f"download_{fmt}",
+            )
