@@ -98,7 +98,7 @@ def test_a_hang_in_the_c_core_costs_the_child_not_us(core: CoreProcess) -> None:
     assert fired(engine, {"weather": "rain"}) == {"a"}  # a new child, the engine's rules registered again
 
 
-def test_a_segfault_in_the_c_core_is_an_error_and_the_next_question_is_answered(core: CoreProcess) -> None:
+def test_a_crash_of_the_c_core_is_an_error_and_the_next_question_is_answered(core: CoreProcess) -> None:
     rain = Clause(text="it rains", variable="weather", operator="==", value="rain")
     engine = Engine([rule("a", rain)], core=core)
     join = {"r": {"all": [{"a": {"kind": "a"}}, {"b": {"kind": "b"}}]}}
