@@ -27,7 +27,7 @@ from typing import Any
 
 from rules.durable_core import CoreCrashed, CoreError, CoreProcess, shared_core
 from rules.facts import clause_holds
-from rules.model import Clause, Group, Operator, Rule, Scalar
+from rules.model import Clause, Group, Operator, Rule, Scalar, iter_clauses
 from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, normalize_fact, reference_units, show
 
 _SITUATION = "myeongjang_situation"
@@ -201,9 +201,11 @@ class _Compiled:
     conditions: Group
     exceptions: list[Clause]
     clauses: list[Clause] = field(default_factory=list)  # the condition tree's clauses, normalised
+    originals: list[Clause] = field(default_factory=list)  # the same clauses in the master's units
 
     def __post_init__(self) -> None:
-        self.clauses = list(_clauses(self.conditions))
+        self.clauses = list(iter_clauses(self.conditions))
+        self.originals = self.known.rule.clauses()
 
 
 def group_holds(group: Group, facts: Mapping[str, Scalar]) -> bool:
@@ -396,10 +398,8 @@ class Engine:
         state: dict[str, Scalar],
         derived: dict[str, Derivation],
     ) -> Firing:
-        originals = compiled.known.rule.clauses()
-        normalized = list(_clauses(compiled.conditions))
         matched = []
-        for original, clause in zip(originals, normalized, strict=True):
+        for original, clause in zip(compiled.originals, compiled.clauses, strict=True):
             if not clause.measurable or not clause_holds(clause, state):
                 continue
             var = clause.variable
@@ -417,7 +417,7 @@ class Engine:
             for d in derived.values():
                 if d.rule_key == key:
                     chain.insert(0, d)
-            for clause in _clauses(self._compiled[key].conditions):
+            for clause in self._compiled[key].clauses:
                 upstream = derived.get(clause.variable or "")
                 if upstream is not None and clause_holds(clause, state):
                     pending.append(upstream.rule_key)
@@ -445,14 +445,6 @@ class Engine:
                     _collect(found, clause, key)
         ranked = sorted(found.values(), key=lambda q: -len(q.rules))  # stable: first seen wins a tie
         return ranked[:MAX_QUESTIONS]
-
-
-def _clauses(group: Group) -> Any:
-    for item in group.items:
-        if isinstance(item, Group):
-            yield from _clauses(item)
-        else:
-            yield item
 
 
 def _collect(found: dict[str, Question], clause: Clause, key: str) -> None:
