@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
 from rules.engine import KnownRule
-from rules.exports import clause_alternatives
-from rules.model import Action, Clause, Operator
+from rules.model import Action, Clause, Operator, clause_alternatives
 from rules.units import UnitError, normalize_clause, reference_units, show
 
 

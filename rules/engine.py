@@ -27,7 +27,7 @@ from typing import Any
 
 from rules.durable_core import CoreCrashed, CoreError, CoreProcess, shared_core
 from rules.facts import clause_holds
-from rules.model import Clause, Group, Operator, Rule, Scalar, iter_clauses
+from rules.model import Clause, Group, Operator, Rule, Scalar, clause_alternatives, iter_clauses
 from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, normalize_fact, reference_units, show
 
 _SITUATION = "myeongjang_situation"
@@ -161,25 +161,20 @@ def compile_clause(clause: Clause) -> list[list[dict[str, Any]]]:
 def alternatives(group: Group) -> list[list[dict[str, Any]]]:
     """A condition tree as a disjunction of conjunctions of tests (an empty list: it can never fire).
 
-    In an `all` group one unmeasurable clause makes the group untestable (the rule then comes
-    back as a question); in an `any` group unmeasurable items are left out.
+    The clause alternatives of the tree (`rules.model.clause_alternatives`), with each `in`
+    clause spread over one conjunction per value; more than MAX_ALTERNATIVES are cut off there.
     """
-    if not group.items:
-        return [[]]
-    parts: list[list[list[dict[str, Any]]]] = []
-    for item in group.items:
-        alts = alternatives(item) if isinstance(item, Group) else compile_clause(item) if item.measurable else []
-        if not alts and group.join == "all":
-            return []
-        parts.append(alts)
-    if group.join == "any":
-        return [alt for alts in parts for alt in alts][: MAX_ALTERNATIVES + 1]
-    product: list[list[dict[str, Any]]] = [[]]
-    for alts in parts:
-        product = [left + right for left in product for right in alts]
-        if len(product) > MAX_ALTERNATIVES:
+    out: list[list[dict[str, Any]]] = []
+    for term in clause_alternatives(group, MAX_ALTERNATIVES):
+        tests: list[list[dict[str, Any]]] = [[]]
+        for clause in term:
+            tests = [left + right for left in tests for right in compile_clause(clause)]
+            if len(tests) > MAX_ALTERNATIVES:
+                break
+        out.extend(tests)
+        if len(out) > MAX_ALTERNATIVES:
             break
-    return product
+    return out
 
 
 def _variables(test: dict[str, Any]) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules.engine import KnownRule
-from rules.model import Clause, Group, Operator, Scalar
+from rules.model import Clause, Operator, Scalar, clause_alternatives
 from rules.units import UnitError, normalize_clause, reference_units, show
 
 DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
@@ -66,24 +66,6 @@ class Table:
     @property
     def slug(self) -> str:
         return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_") or "rules"
-
-
-def clause_alternatives(group: Group) -> list[list[Clause]]:
-    """A condition tree as alternatives of measurable clauses that must all hold (none: it cannot fire)."""
-    if not group.items:
-        return [[]]
-    parts: list[list[list[Clause]]] = []
-    for item in group.items:
-        alts = clause_alternatives(item) if isinstance(item, Group) else ([[item]] if item.measurable else [])
-        if not alts and group.join == "all":
-            return []
-        parts.append(alts)
-    if group.join == "any":
-        return [alt for alts in parts for alt in alts]
-    product: list[list[Clause]] = [[]]
-    for alts in parts:
-        product = [left + right for left in product for right in alts]
-    return product
 
 
 def _by_variable(clauses: Iterable[Clause]) -> dict[str, list[Clause]]:
@@ -131,7 +113,8 @@ def decision_tables(rules: Sequence[KnownRule]) -> list[Table]:
 # simply not match, as in our engine, instead of raising.
 
 
-def _zen_literal(value: Scalar) -> str:
+def _literal(value: Scalar) -> str:
+    """A value as ZEN and FEEL both write it: true/false, a float, a lower-case quoted string."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -141,10 +124,10 @@ def _zen_literal(value: Scalar) -> str:
 
 def _zen_equal(x: str, value: Scalar) -> str:
     if isinstance(value, str):
-        return f'type({x}) == "string" and lower({x}) == {_zen_literal(value)}'
+        return f'type({x}) == "string" and lower({x}) == {_literal(value)}'
     if isinstance(value, bool):
-        return f"{x} == {_zen_literal(value)}"
-    return f'type({x}) == "number" and {x} == {_zen_literal(value)}'
+        return f"{x} == {_literal(value)}"
+    return f'type({x}) == "number" and {x} == {_literal(value)}'
 
 
 def _zen_holds(clause: Clause) -> str:
@@ -160,7 +143,7 @@ def _zen_holds(clause: Clause) -> str:
         return " or ".join(f"({_zen_equal(x, v)})" for v in value)
     if op is Operator.BETWEEN:
         assert isinstance(value, list)
-        low, high = _zen_literal(value[0]), _zen_literal(value[1])
+        low, high = _literal(value[0]), _literal(value[1])
         return f'type({x}) == "number" and {x} >= {low} and {x} <= {high}'
     assert value is not None and not isinstance(value, list)
     if op is Operator.EQ:
@@ -168,7 +151,7 @@ def _zen_holds(clause: Clause) -> str:
     if op is Operator.NE:
         return f"{x} != null and not({_zen_equal(x, value)})"
     symbol = {Operator.LT: "<", Operator.LE: "<=", Operator.GT: ">", Operator.GE: ">="}[op]  # type: ignore[index]
-    return f'type({x}) == "number" and {x} {symbol} {_zen_literal(value)}'
+    return f'type({x}) == "number" and {x} {symbol} {_literal(value)}'
 
 
 def _zen_cell(conditions: list[Clause], exceptions: list[Clause]) -> str:
@@ -238,14 +221,6 @@ def _header(variable: str, units: dict[str, str]) -> str:
 # --- DMN 1.3 (FEEL; `?` is the input's value) --------------------------------------------------
 
 
-def _feel_literal(value: Scalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(float(value))
-    return json.dumps(value.lower())
-
-
 def _feel_holds(clause: Clause) -> str:
     op, value = clause.operator, clause.value
     if op is Operator.IS_TRUE:
@@ -254,10 +229,10 @@ def _feel_holds(clause: Clause) -> str:
         return "? = false"
     if op is Operator.IN:
         assert isinstance(value, list)
-        return f"list contains([{', '.join(_feel_literal(v) for v in value)}], ?)"
+        return f"list contains([{', '.join(_literal(v) for v in value)}], ?)"
     if op is Operator.BETWEEN:
         assert isinstance(value, list)
-        return f"? in [{_feel_literal(value[0])}..{_feel_literal(value[1])}]"
+        return f"? in [{_literal(value[0])}..{_literal(value[1])}]"
     assert value is not None and not isinstance(value, list)
     symbol = {
         Operator.EQ: "=",
@@ -267,7 +242,7 @@ def _feel_holds(clause: Clause) -> str:
         Operator.GT: ">",
         Operator.GE: ">=",
     }[op]  # type: ignore[index]
-    return f"? {symbol} {_feel_literal(value)}"
+    return f"? {symbol} {_literal(value)}"
 
 
 def _feel_unary(clause: Clause) -> str:
@@ -279,16 +254,16 @@ def _feel_unary(clause: Clause) -> str:
         return "false"
     if op is Operator.IN:
         assert isinstance(value, list)
-        return ", ".join(_feel_literal(v) for v in value)
+        return ", ".join(_literal(v) for v in value)
     if op is Operator.BETWEEN:
         assert isinstance(value, list)
-        return f"[{_feel_literal(value[0])}..{_feel_literal(value[1])}]"
+        return f"[{_literal(value[0])}..{_literal(value[1])}]"
     assert value is not None and not isinstance(value, list)
     if op is Operator.EQ:
-        return _feel_literal(value)
+        return _literal(value)
     if op is Operator.NE:
-        return f"not({_feel_literal(value)})"
-    return f"{op.value} {_feel_literal(value)}"  # type: ignore[union-attr]
+        return f"not({_literal(value)})"
+    return f"{op.value} {_literal(value)}"  # type: ignore[union-attr]
 
 
 def feel_cell(conditions: list[Clause], exceptions: list[Clause]) -> str:

@@ -186,6 +186,32 @@ class Rule(_Strict):
         return data
 
 
+def clause_alternatives(group: Group, limit: int | None = None) -> list[list[Clause]]:
+    """A condition tree as alternatives, each a list of measurable clauses that must all hold.
+
+    `all` multiplies its items' alternatives and `any` adds them. An unmeasurable clause leaves
+    an `all` group with none (the rule cannot fire yet) and drops out of an `any` group. With a
+    limit, expansion stops once there are more than `limit` alternatives.
+    """
+    if not group.items:
+        return [[]]
+    parts: list[list[list[Clause]]] = []
+    for item in group.items:
+        alts = clause_alternatives(item, limit) if isinstance(item, Group) else ([[item]] if item.measurable else [])
+        if not alts and group.join == "all":
+            return []
+        parts.append(alts)
+    if group.join == "any":
+        joined = [alt for alts in parts for alt in alts]
+        return joined if limit is None else joined[: limit + 1]
+    product: list[list[Clause]] = [[]]
+    for alts in parts:
+        product = [left + right for left in product for right in alts]
+        if limit is not None and len(product) > limit:
+            break
+    return product
+
+
 def iter_clauses(group: Group) -> Any:
     for item in group.items:
         if isinstance(item, Group):
