@@ -23,6 +23,7 @@ from knowledge_base.service import (
     ReleaseDiff,
     ReleaseView,
     RuleView,
+    TranscriptSummary,
     TurnView,
     VersionView,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ReleaseView",
     "RuleView",
     "StaleEdit",
+    "TranscriptSummary",
     "TurnView",
     "VersionView",
     "default_url",

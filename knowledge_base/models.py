@@ -104,6 +104,10 @@ class RuleRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Copied from the current version for search and filters (see Rule.search_text).
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    domain: Mapped[str | None] = mapped_column(String(200))
+    process_step: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     master: Mapped[Master] = relationship()
     versions: Mapped[list[RuleVersion]] = relationship(order_by="RuleVersion.number")

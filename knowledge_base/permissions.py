@@ -24,6 +24,7 @@ GRANTS: dict[str, frozenset[str]] = {
             "export",
             "audit",
             "delegate",
+            "classify",
         }
     ),
     "interviewer": frozenset({"register_master", "record_consent", "withdraw_consent", "import", "export"}),

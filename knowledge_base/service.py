@@ -63,7 +63,9 @@ TRANSITIONS: dict[str, set[str]] = {
     "rejected": {"proposed"},
     "confirmed": {"retired", "needs_discussion"},
     "retired": set(),
+    "merged": set(),  # reached only through merge_rules
 }
+MERGEABLE = ("proposed", "needs_discussion", "confirmed")
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,18 @@ class ReleaseDiff:
 
 
 @dataclass(frozen=True)
+class TranscriptSummary:
+    id: int
+    filename: str
+    title: str
+    master: str
+    held_on: date | None
+    encoding: str
+    turns: int
+    rules: int
+
+
+@dataclass(frozen=True)
 class ImportResult:
     transcript_id: int
     turns: int
@@ -149,6 +163,49 @@ class ImportResult:
 
 def _comparable(v: VersionView) -> dict[str, Any]:
     return {"status": v.status, **v.rule.model_dump(mode="json", exclude={"evidence"})}
+
+
+def _index(row: RuleRow, rule: Rule) -> None:
+    """Copy what search and filters look at from the rule's current version onto its row."""
+    row.summary = rule.search_text()
+    row.domain = rule.domain
+    row.process_step = rule.process_step
+
+
+_STOP = frozenset(
+    [
+        "if",
+        "then",
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "it",
+        "is",
+        "are",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "when",
+        "i",
+        "we",
+        "you",
+        "do",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in "".join(ch.lower() if ch.isalnum() else " " for ch in text).split() if w not in _STOP}
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern that finds `term` literally (its % and _ escaped with backslash)."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _hash(password: str) -> str:
@@ -496,6 +553,8 @@ class KnowledgeBase:
             s.add_all(turn_rows)
             s.flush()
             turn_ids = {t.index: t.id for t in turn_rows}
+            craft = (s.get_one(Master, master_id).craft or "").strip().lower() or None
+            rules = [r if r.domain or not craft else r.model_copy(update={"domain": craft}) for r in rules]
             rule_ids = [
                 self._add_rule(s, master_id, row.id, rule, turn_ids, confidential=confidential) for rule in rules
             ]
@@ -544,6 +603,7 @@ class KnowledgeBase:
             confidence=rule.confidence,
             confidential=confidential,
         )
+        _index(row, rule)
         s.add(row)
         s.flush()
         s.add(
@@ -617,33 +677,88 @@ class KnowledgeBase:
             )
         return row
 
+    def _filters(
+        self,
+        s: Session,
+        who: Actor,
+        *,
+        status: str | None,
+        master: str | None,
+        domain: str | None,
+        search: str | None,
+        release: str | None,
+    ) -> tuple[list[Any], dict[int, int]]:
+        """SQL filters for the rules matching a search that the user may read, and for a
+        release the version of each rule it froze."""
+        where = self._visible(who, by_status=release is None)
+        frozen: dict[int, int] = {}
+        if release:
+            frozen = self._release_versions(s, release)
+            where.append(RuleRow.id.in_(list(frozen) or [-1]))
+        if status:
+            where.append(RuleRow.status == status)
+        if master:
+            where.append(Master.name == master)
+        if domain:
+            where.append(RuleRow.domain == domain)
+        for word in (search or "").split():
+            where.append(RuleRow.summary.ilike(_like(word), escape="\\"))
+        return where, frozen
+
     def list_rules(
         self,
         *,
         status: str | None = None,
         master: str | None = None,
+        domain: str | None = None,
+        search: str | None = None,
+        release: str | None = None,
         limit: int | None = None,
         offset: int = 0,
         actor: str | None = None,
     ) -> list[RuleView]:
-        """Rules the user may read, with their current version, highest extractor confidence first."""
+        """Rules the user may read, with their current version (or the version a release froze),
+        highest extractor confidence first. `search` keeps rules whose conditions, actions,
+        exceptions or rationale contain every word."""
         with self._unit() as s:
             who = self._actor(s, actor, action="read")
-            q = select(RuleRow).join(Master).options(selectinload(RuleRow.master)).where(*self._visible(who))
-            if status:
-                q = q.where(RuleRow.status == status)
-            if master:
-                q = q.where(Master.name == master)
+            where, frozen = self._filters(
+                s, who, status=status, master=master, domain=domain, search=search, release=release
+            )
+            q = select(RuleRow).join(Master).options(selectinload(RuleRow.master)).where(*where)
             q = q.order_by(RuleRow.confidence.desc(), RuleRow.id).offset(offset)
             if limit is not None:
                 q = q.limit(limit)
-            return [self._view(s, r) for r in s.scalars(q)]
+            return [self._view(s, r, frozen.get(r.id)) for r in s.scalars(q)]
 
-    def count_rules(self, *, actor: str | None = None) -> dict[str, int]:
+    def count_rules(
+        self,
+        *,
+        master: str | None = None,
+        domain: str | None = None,
+        search: str | None = None,
+        release: str | None = None,
+        actor: str | None = None,
+    ) -> dict[str, int]:
+        """How many rules the user may read per status, with the same filters as `list_rules`."""
         with self._unit() as s:
             who = self._actor(s, actor, action="read")
-            q = select(RuleRow.status, func.count()).join(Master).where(*self._visible(who)).group_by(RuleRow.status)
+            where, _ = self._filters(s, who, status=None, master=master, domain=domain, search=search, release=release)
+            q = select(RuleRow.status, func.count()).join(Master).where(*where).group_by(RuleRow.status)
             return {st: n for st, n in s.execute(q)}
+
+    def domains(self) -> list[str]:
+        """The domains rules are filed under (for filters)."""
+        with self._unit() as s:
+            self._actor(s, action="read")
+            q = select(RuleRow.domain).where(RuleRow.domain.is_not(None)).distinct().order_by(RuleRow.domain)
+            return [d for d in s.scalars(q) if d]
+
+    def state_token(self) -> int:
+        """Changes whenever anything is written (every write is audited): the last audit event's
+        id. Pages key their caches of findings and graphs on it."""
+        with self._unit() as s:
+            return int(s.scalar(select(func.max(AuditEvent.id))) or 0)
 
     def get_rule(self, rule_id: int, *, actor: str | None = None) -> RuleView:
         with self._unit() as s:
@@ -708,6 +823,7 @@ class KnowledgeBase:
         row.current_version = number
         row.status = status
         row.confidence = body.confidence
+        _index(row, body)
         return row
 
     def _reviewer(self, s: Session, rule_id: int, name: str | None, action: str) -> tuple[Actor, RuleRow]:
@@ -756,6 +872,9 @@ class KnowledgeBase:
                 f"unknown decision {decision!r}; use one of {', '.join(s.value for s in ReviewStatus)}"
             ) from None
 
+        if target == "merged":
+            raise InvalidTransition("a rule becomes merged only by merging it into another (merge_rules)")
+
         def work(s: Session) -> RuleView:
             who, row = self._reviewer(s, rule_id, reviewer, "review")
             if target not in TRANSITIONS[row.status]:
@@ -800,12 +919,7 @@ class KnowledgeBase:
         """Save an edited rule as a new version (status unchanged); invalid data is refused."""
         if not reason.strip():
             raise InvalidEdit("an edit needs a reason")
-        try:
-            rule = new if isinstance(new, Rule) else Rule.model_validate(new)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise InvalidEdit(f"invalid rule edit at {where or 'rule'}: {first['msg']}") from None
+        rule = self._validated(new)
 
         def work(s: Session) -> RuleView:
             who, row = self._reviewer(s, rule_id, author, "edit")
@@ -840,6 +954,196 @@ class KnowledgeBase:
             return self._view(s, row)
 
         return self._commit_guarded(rule_id, expected_version, work)  # type: ignore[no-any-return]
+
+    def split_rule(
+        self,
+        rule_id: int,
+        parts: Sequence[Rule | dict[str, Any]],
+        *,
+        reason: str,
+        expected_version: int,
+        author: str | None = None,
+    ) -> list[RuleView]:
+        """Split a rule the extractor ran together into several: the first part becomes the
+        rule's next version, each other part a new proposed rule citing the same words."""
+        if len(parts) < 2:
+            raise InvalidEdit("a split needs at least two parts")
+        if not reason.strip():
+            raise InvalidEdit("a split needs a reason")
+        bodies = [self._validated(p) for p in parts]
+
+        def work(s: Session) -> list[RuleView]:
+            who, row = self._reviewer(s, rule_id, author, "split")
+            if row.status not in MERGEABLE:
+                raise InvalidTransition(f"rule {rule_id} is {row.status}; only a live rule can be split")
+            old = self._view(s, row).rule
+            first = bodies[0].model_copy(update={"evidence": bodies[0].evidence or old.evidence})
+            row = self._new_version(s, rule_id, expected_version, first, row.status, who.username, reason)
+            evidence = s.scalars(select(RuleEvidence).where(RuleEvidence.rule_id == rule_id)).all()
+            out = [row]
+            for body in bodies[1:]:
+                body = body.model_copy(update={"evidence": body.evidence or old.evidence})
+                new = RuleRow(
+                    master_id=row.master_id,
+                    transcript_id=row.transcript_id,
+                    status="proposed",
+                    current_version=1,
+                    confidence=body.confidence,
+                    confidential=row.confidential,
+                )
+                _index(new, body)
+                s.add(new)
+                s.flush()
+                s.add(
+                    RuleVersion(
+                        rule_id=new.id,
+                        number=1,
+                        body=body.model_dump(mode="json"),
+                        status="proposed",
+                        author=who.username,
+                        reason=f"split from rule {rule_id}: {reason}",
+                    )
+                )
+                s.add_all(RuleEvidence(rule_id=new.id, turn_id=e.turn_id, start=e.start, end=e.end) for e in evidence)
+                out.append(new)
+            s.flush()
+            self._audit(s, who.username, "split", "rule", rule_id, into=[r.id for r in out[1:]], reason=reason)
+            return [self._view(s, r) for r in out]
+
+        return self._commit_guarded(rule_id, expected_version, work)  # type: ignore[no-any-return]
+
+    def merge_rules(
+        self,
+        keep: int,
+        other: int,
+        *,
+        reason: str,
+        expected_versions: tuple[int, int],
+        body: Rule | dict[str, Any] | None = None,
+        author: str | None = None,
+    ) -> RuleView:
+        """Fold rule `other` into rule `keep`: `keep` gets a new version (its own body, or the
+        one given) and cites `other`'s words too; `other` becomes `merged`, its history kept.
+        The reviewer must speak for both rules' masters."""
+        if keep == other:
+            raise InvalidEdit("a rule cannot be merged with itself")
+        if not reason.strip():
+            raise InvalidEdit("a merge needs a reason")
+        merged_body = self._validated(body) if body is not None else None
+
+        def work(s: Session) -> RuleView:
+            who, kept_row = self._reviewer(s, keep, author, "merge")
+            _, other_row = self._reviewer(s, other, author, "merge")
+            for r in (kept_row, other_row):
+                if r.status not in MERGEABLE:
+                    raise InvalidTransition(f"rule {r.id} is {r.status}; only live rules can be merged")
+            current = merged_body or self._view(s, kept_row).rule
+            old_other = self._view(s, other_row).rule
+            joined = current.model_copy(update={"evidence": [*current.evidence, *old_other.evidence]})
+            why = f"merged rule {other} into this one: {reason}"
+            kept_row = self._new_version(s, keep, expected_versions[0], joined, kept_row.status, who.username, why)
+            self._new_version(
+                s, other, expected_versions[1], old_other, "merged", who.username, f"merged into rule {keep}: {reason}"
+            )
+            have = {
+                (e.turn_id, e.start, e.end) for e in s.scalars(select(RuleEvidence).where(RuleEvidence.rule_id == keep))
+            }
+            for e in s.scalars(select(RuleEvidence).where(RuleEvidence.rule_id == other)).all():
+                if (e.turn_id, e.start, e.end) not in have:
+                    s.add(RuleEvidence(rule_id=keep, turn_id=e.turn_id, start=e.start, end=e.end))
+            self._audit(s, who.username, "merge", "rule", keep, merged=other, reason=reason)
+            s.flush()
+            return self._view(s, kept_row)
+
+        return self._commit_guarded(keep, expected_versions[0], work)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _validated(new: Rule | dict[str, Any]) -> Rule:
+        try:
+            return new if isinstance(new, Rule) else Rule.model_validate(new)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InvalidEdit(f"invalid rule edit at {where or 'rule'}: {first['msg']}") from None
+
+    def similar_rules(self, rule_id: int, *, limit: int = 5, actor: str | None = None) -> list[tuple[RuleView, float]]:
+        """Live rules that say much the same (shared words and variables), best first: the
+        candidates for a merge. Word overlap for now; the semantic layer will rank by meaning."""
+        with self._unit() as s:
+            who = self._actor(s, actor, action="read")
+            row = self._readable(s, rule_id, who)
+            words = _words(row.summary)
+            q = (
+                select(RuleRow.id, RuleRow.summary)
+                .join(Master)
+                .where(RuleRow.status.in_(MERGEABLE), RuleRow.id != rule_id, *self._visible(who))
+            )
+            scored = []
+            for other_id, summary in s.execute(q):
+                theirs = _words(summary)
+                union = len(words | theirs)
+                score = len(words & theirs) / union if union else 0.0
+                if score > 0.2:
+                    scored.append((score, other_id))
+            scored.sort(key=lambda t: (-t[0], t[1]))
+            return [(self._view(s, s.get_one(RuleRow, i)), round(sc, 3)) for sc, i in scored[:limit]]
+
+    def set_confidential(self, rule_id: int, confidential: bool, *, actor: str | None = None) -> None:
+        """Mark a rule confidential to its master's organisation (or share it again); admins only."""
+        with self._unit(write=True) as s:
+            who = self._require(s, "classify", actor, entity="rule", entity_id=rule_id)
+            row = s.get(RuleRow, rule_id)
+            if row is None:
+                raise NotFound(f"no rule with id {rule_id}")
+            row.confidential = confidential
+            self._audit(s, who.username, "classify", "rule", rule_id, confidential=confidential)
+        self._compiled.clear()
+
+    def transcripts(self, *, actor: str | None = None) -> list[TranscriptSummary]:
+        """The imported interviews, newest first, for those who import them."""
+        with self._unit() as s:
+            self._require(s, "import", actor, entity="transcript")
+            turns = dict(s.execute(select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)).all())
+            rules = dict(s.execute(select(RuleRow.transcript_id, func.count()).group_by(RuleRow.transcript_id)).all())
+            q = (
+                select(TranscriptRow, InterviewSession, Master)
+                .join(InterviewSession, TranscriptRow.session_id == InterviewSession.id)
+                .join(Master, InterviewSession.master_id == Master.id)
+                .order_by(TranscriptRow.id.desc())
+            )
+            return [
+                TranscriptSummary(
+                    t.id,
+                    t.filename,
+                    sess.title,
+                    m.name,
+                    sess.held_on,
+                    t.encoding,
+                    turns.get(t.id, 0),
+                    rules.get(t.id, 0),
+                )
+                for t, sess, m in s.execute(q)
+            ]
+
+    def transcript(self, transcript_id: int, *, actor: str | None = None) -> tuple[list[TurnView], list[RuleView]]:
+        """One interview's turns and the rules it yielded that the user may read (merged ones left out)."""
+        with self._unit() as s:
+            who = self._require(s, "import", actor, entity="transcript", entity_id=transcript_id)
+            if s.get(TranscriptRow, transcript_id) is None:
+                raise NotFound(f"no transcript with id {transcript_id}")
+            turns = [
+                TurnView(t.id, t.index, t.speaker, t.text, t.is_interviewer)
+                for t in s.scalars(
+                    select(TurnRow).where(TurnRow.transcript_id == transcript_id).order_by(TurnRow.index)
+                )
+            ]
+            q = (
+                select(RuleRow)
+                .join(Master)
+                .where(RuleRow.transcript_id == transcript_id, RuleRow.status != "merged", *self._visible(who))
+                .order_by(RuleRow.confidence.desc(), RuleRow.id)
+            )
+            return turns, [self._view(s, r) for r in s.scalars(q)]
 
     # --- releases -------------------------------------------------------------------------
 

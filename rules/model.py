@@ -45,6 +45,7 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
     NEEDS_DISCUSSION = "needs_discussion"
     RETIRED = "retired"
+    MERGED = "merged"  # folded into another rule, which carries its evidence on
 
 
 class _Strict(BaseModel):
@@ -177,6 +178,11 @@ class Rule(_Strict):
         cond = " and ".join(c.text for c in self.clauses()) or "(always)"
         act = "; ".join(a.text for a in self.actions)
         return f"IF {cond} THEN {act}"
+
+    def search_text(self) -> str:
+        """The words a search looks in: the summary, the exceptions and the rationale."""
+        extra = [e.text for e in self.exceptions] + ([self.rationale] if self.rationale else [])
+        return " ".join([self.summary(), *extra])[:4000]
 
     def to_contract(self) -> dict[str, Any]:
         """The extraction contract's JSON form (see DESIGN.md), extended with the full record."""
