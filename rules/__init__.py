@@ -37,6 +37,7 @@ from rules.model import (
     iter_clauses,
 )
 from rules.units import Fact, Quantity, UnitError
+from rules.variables import Variable, catalogue, facts_from_text
 
 __all__ = [
     "Action",
@@ -62,11 +63,14 @@ __all__ = [
     "Rule",
     "Scalar",
     "UnitError",
+    "Variable",
     "answer_lines",
     "answer_to_dict",
+    "catalogue",
     "check_name",
     "clause_holds",
     "facts_from_json",
+    "facts_from_text",
     "firing_lines",
     "group_holds",
     "iter_clauses",
