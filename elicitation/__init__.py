@@ -8,17 +8,23 @@ from elicitation.extraction import (
     extract_transcript,
     load_pipeline,
 )
+from elicitation.guide import GuideQuestion, coverage, guide_docx, guide_markdown, interview_guide
 from elicitation.transcripts import Transcript, Turn, decode, is_interviewer, parse_bytes, read_transcript
 
 __all__ = [
+    "GuideQuestion",
     "RuleExtractor",
     "Transcript",
     "TranscriptError",
     "Turn",
+    "coverage",
     "decode",
     "extract_text",
     "extract_texts",
     "extract_transcript",
+    "guide_docx",
+    "guide_markdown",
+    "interview_guide",
     "is_interviewer",
     "load_pipeline",
     "parse_bytes",

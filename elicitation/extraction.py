@@ -76,16 +76,20 @@ def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[R
         yield list(doc._.rules)
 
 
-def extract_transcript(transcript: Transcript) -> list[Rule]:
+def extract_transcript(transcript: Transcript, progress: Callable[[int, int], None] | None = None) -> list[Rule]:
     """Rules from the master's turns (not the interviewer's), each citing its turn and the
     character offsets of the sentence it was said in.
 
-    Sorted by confidence, highest first, as the review queue shows them.
+    Sorted by confidence, highest first, as the review queue shows them. `progress(done, total)`
+    is called as turns are read, for a progress bar.
     """
     source = [t for t in transcript.turns if not t.is_interviewer] or list(transcript.turns)
     cleaned = [clean(t.text) for t in source]
     found: list[Rule] = []
-    for turn, spoken, doc in zip(source, cleaned, load_pipeline().pipe(c.text for c in cleaned), strict=True):
+    docs = load_pipeline().pipe(c.text for c in cleaned)
+    for done, (turn, spoken, doc) in enumerate(zip(source, cleaned, docs, strict=True), start=1):
+        if progress is not None:
+            progress(done, len(source))
         for rule in doc._.rules:
             offsets = list(_offsets(rule))
             start = min(o[0] for o in offsets)
