@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+import platformdirs
 
 from elicitation import TranscriptError
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBase, KnowledgeBaseError
@@ -558,7 +559,7 @@ def _serve(port: int, user: str | None) -> None:
 @click.option("--no-ui", is_flag=True, help="Set up the knowledge base and load the samples, then stop.")
 def demo(port: int, no_ui: bool) -> None:
     """Create the knowledge base, import the bundled sample interviews, extract rules, start the UI."""
-    from ui.workflows import ensure_admin, load_samples
+    from ui.workflows import demo_accounts, ensure_admin, load_samples
 
     kb = ensure_admin(KnowledgeBase(), _USER["name"] or "admin")
     click.echo(f"knowledge base: {kb.url} (acting as {kb.user})")
@@ -569,6 +570,13 @@ def demo(port: int, no_ui: bool) -> None:
             click.echo(f"  {name}: {result.turns} turns, {len(result.rule_ids)} proposed rules")
     counts = kb.count_rules()
     click.echo("rules: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    secrets_file = platformdirs.user_data_path("myeongjang") / "demo-password.txt"
+    accounts, password = demo_accounts(kb, secrets_file)
+    click.echo("sign in as: " + ", ".join(f"{u} ({r})" for u, r in accounts))
+    if password is None:
+        click.echo(f"  the demo password file {secrets_file} is gone: set one with `myeongjang user passwd admin`")
+    else:
+        click.echo(f"  password: {password}   (kept in {secrets_file})")
     if not no_ui:
         _serve(port, kb.user)
 

@@ -1,4 +1,5 @@
-"""Turning the review page's edit form into a rule (validated by the rule model, never evaluated)."""
+"""The review page's structured editor: a rule as table rows and back, a split into parts, and
+version differences in words. Every edit is validated by the rule model, never evaluated."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge_base import InvalidEdit
+from knowledge_base.versions import FieldChange
 from rules import Action, Clause, Group, Quantity, Rule
 from rules import parse_value as _parse
+
+CLAUSE_COLUMNS = ["text", "variable", "operator", "value", "unit"]
+ACTION_COLUMNS = ["text", "verb", "object", "amount", "unit", "negated", "sets", "to"]
 
 
 def parse_value(raw: str) -> Any:
@@ -22,39 +27,185 @@ def _value(raw: str, operator: str) -> Any:
     if not raw or operator in ("is_true", "is_false"):
         return None
     if operator in ("in", "between"):
-        items = [parse_value(p) for p in raw.strip("[]").split(",") if p.strip()]
-        return items
+        return [parse_value(p) for p in raw.strip("[]").split(",") if p.strip()]
     return parse_value(raw)
 
 
-def rule_from_form(old: Rule, rows: Any, actions_text: str, certainty: str) -> Rule:
-    """Build the edited rule from the form's clause rows and action lines; raises InvalidEdit."""
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def clause_rows(clauses: list[Clause]) -> list[dict[str, str]]:
+    return [
+        {
+            "text": c.text,
+            "variable": c.variable or "",
+            "operator": c.operator.value if c.operator else "",
+            "value": _show(c.value),
+            "unit": c.unit or "",
+        }
+        for c in clauses
+    ]
+
+
+def action_rows(actions: list[Action]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": a.text,
+            "verb": a.verb or "",
+            "object": a.object or "",
+            "amount": "" if a.amount is None else str(a.amount),
+            "unit": a.unit or "",
+            "negated": a.negated,
+            "sets": a.variable or "",
+            "to": _show(a.value),
+        }
+        for a in actions
+    ]
+
+
+def _records(rows: Any) -> list[dict[str, Any]]:
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
-    try:
-        clauses = []
-        for row in records:
-            text = str(row.get("text") or "").strip()
-            if not text:
-                continue
-            operator = str(row.get("operator") or "").strip()
-            variable = str(row.get("variable") or "").strip() or None
-            clauses.append(
+    return [{k: ("" if v is None or v != v else v) for k, v in r.items()} for r in records]  # NaN → ""
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    return str(row.get(key) or "").strip()
+
+
+def clauses_from_rows(rows: Any, what: str = "condition") -> list[Clause]:
+    """Clauses from editor rows; an empty row is skipped, a bad one named by its number."""
+    out = []
+    for n, row in enumerate(_records(rows), start=1):
+        text = _text(row, "text")
+        if not any(_text(row, k) for k in CLAUSE_COLUMNS):
+            continue
+        operator = _text(row, "operator")
+        try:
+            out.append(
                 Clause(
-                    text=text,
-                    variable=variable,
+                    text=text or " ".join(_text(row, k) for k in ("variable", "operator", "value", "unit")).strip(),
+                    variable=_text(row, "variable") or None,
                     operator=operator or None,  # type: ignore[arg-type]
-                    value=_value(str(row.get("value") or ""), operator),
-                    unit=str(row.get("unit") or "").strip() or None,
+                    value=_value(_text(row, "value"), operator),
+                    unit=_text(row, "unit") or None,
                 )
             )
-        actions = [Action(text=line.strip()) for line in actions_text.splitlines() if line.strip()]
-        data = old.model_dump()
-        data.update(
-            conditions=Group(join=old.conditions.join, items=clauses).model_dump(),  # type: ignore[arg-type]
-            actions=[a.model_dump() for a in actions],
-            certainty=certainty,
-        )
+        except (ValidationError, ValueError) as exc:
+            raise InvalidEdit(f"invalid rule edit: {what} {n}: {_message(exc)}") from None
+    return out
+
+
+def actions_from_rows(rows: Any) -> list[Action]:
+    out = []
+    for n, row in enumerate(_records(rows), start=1):
+        if not _text(row, "text"):
+            if any(_text(row, k) for k in ACTION_COLUMNS if k != "negated"):
+                raise InvalidEdit(f"invalid rule edit: action {n} needs its words (the text column)")
+            continue
+        amount = _text(row, "amount")
+        try:
+            out.append(
+                Action(
+                    text=_text(row, "text"),
+                    verb=_text(row, "verb") or None,
+                    object=_text(row, "object") or None,
+                    amount=float(amount) if amount else None,
+                    unit=_text(row, "unit") or None,
+                    negated=bool(row.get("negated")) and str(row.get("negated")).lower() not in ("false", "0"),
+                    variable=_text(row, "sets") or None,
+                    value=parse_value(_text(row, "to")) if _text(row, "to") else None,
+                )
+            )
+        except (ValidationError, ValueError) as exc:
+            raise InvalidEdit(f"invalid rule edit: action {n}: {_message(exc)}") from None
+    return out
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        return f"{field + ': ' if field else ''}{first['msg']}"
+    return str(exc)
+
+
+def rule_from_editor(
+    old: Rule,
+    *,
+    join: str,
+    conditions: Any,
+    actions: Any,
+    exceptions: Any,
+    certainty: str,
+    rationale: str = "",
+    domain: str = "",
+    process_step: str = "",
+) -> Rule:
+    """The edited rule from the structured editor's parts; raises InvalidEdit naming the row.
+    The extractor's confidence and the evidence stay as they were."""
+    data = old.model_dump()
+    data.update(
+        conditions=Group(join=join, items=clauses_from_rows(conditions)).model_dump(),  # type: ignore[arg-type]
+        actions=[a.model_dump() for a in actions_from_rows(actions)],
+        exceptions=[c.model_dump() for c in clauses_from_rows(exceptions, "exception")],
+        certainty=certainty,
+        rationale=rationale.strip() or None,
+        domain=domain.strip() or None,
+        process_step=process_step.strip() or None,
+    )
+    if not data["actions"]:
+        raise InvalidEdit("invalid rule edit: a rule needs at least one action")
+    try:
         return Rule.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InvalidEdit(f"invalid rule edit: {first['msg']}") from None
+        raise InvalidEdit(f"invalid rule edit: {_message(exc)}") from None
+
+
+def split(rule: Rule, moved_actions: list[int], moved_conditions: list[int] | None = None) -> list[Rule]:
+    """Two rules from one: the chosen actions move to a new rule with the chosen conditions
+    (all of them by default); the rest stay. Each part needs an action."""
+    if not moved_actions:
+        raise InvalidEdit("choose the action(s) that make the new rule")
+    keep = [a for i, a in enumerate(rule.actions) if i not in moved_actions]
+    move = [a for i, a in enumerate(rule.actions) if i in moved_actions]
+    if not keep:
+        raise InvalidEdit("leave at least one action in this rule; a split makes two rules")
+    clauses = rule.clauses()
+    chosen = range(len(clauses)) if moved_conditions is None else moved_conditions
+    conditions = Group(join=rule.conditions.join, items=[c for i, c in enumerate(clauses) if i in chosen])
+    first = rule.model_copy(update={"actions": keep})
+    second = rule.model_copy(update={"actions": move, "conditions": conditions})
+    return [first, second]
+
+
+_PARTS = {"conditions": "condition", "actions": "action", "exceptions": "exception"}
+
+
+def readable(change: FieldChange) -> str:
+    """One changed field in words: `conditions.items.0.value: 80 -> 85` becomes
+    `condition 1 value: 80 → 85`."""
+    parts = change.path.split(".")
+    words: list[str] = []
+    i = 0
+    while i < len(parts):
+        p = parts[i]
+        if p in _PARTS and i + 1 < len(parts):
+            nxt = parts[i + 1]
+            if nxt == "items" and i + 2 < len(parts) and parts[i + 2].isdigit():
+                words.append(f"{_PARTS[p]} {int(parts[i + 2]) + 1}")
+                i += 3
+                continue
+            if nxt.isdigit():
+                words.append(f"{_PARTS[p]} {int(nxt) + 1}")
+                i += 2
+                continue
+        words.append(p.replace("_", " "))
+        i += 1
+    before = "(none)" if change.before in (None, "") else _show(change.before)
+    after = "(none)" if change.after in (None, "") else _show(change.after)
+    return f"{' '.join(words)}: {before} → {after}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import secrets
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -22,16 +25,18 @@ def import_interview(
     title: str | None = None,
     held_on: date | None = None,
     confidential: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Parse a transcript file's bytes and store it for the named master; the knowledge base
-    redacts PII and then runs the extractor on the redacted turns."""
+    redacts PII and then runs the extractor on the redacted turns, reporting
+    `progress(turns done, turns)` as it goes."""
     transcript = parse_bytes(data, name)
     master_view = kb.master_by_name(master)
     return kb.import_transcript(
         master_view.id,
         transcript,
         data,
-        extract_transcript,
+        functools.partial(extract_transcript, progress=progress),
         title=title,
         held_on=held_on,
         confidential=confidential,
@@ -72,3 +77,31 @@ def load_samples(kb: KnowledgeBase) -> list[tuple[str, ImportResult | None]]:
             result = None
         done.append((item["file"], result))
     return done
+
+
+def demo_accounts(kb: KnowledgeBase, secrets_file: Path) -> tuple[list[tuple[str, str]], str | None]:
+    """Accounts to try every role with, on the demo knowledge base: admin, an interviewer, an SME
+    and one account per sample master (named by family name), sharing one random password.
+
+    The password is made when the accounts are, written to `secrets_file` (readable by the owner
+    only) and read back on later runs; it is never fixed in the code. Returns (user, role) pairs
+    and the password, or None where the file is gone (reset it with `myeongjang user passwd`).
+    """
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    wanted = [(kb.user or "admin", "admin", None), ("interviewer", "interviewer", None), ("sme", "sme", None)]
+    wanted += [(item["master"].split()[0].lower(), "master", item["master"]) for item in manifest["interviews"]]
+    existing = {u["username"] for u in kb.list_users()}
+    password = secrets_file.read_text(encoding="utf-8").strip() if secrets_file.exists() else None
+    first_run = existing <= {kb.user}  # only the account `ensure_admin` just made
+    if password is None and first_run:
+        password = secrets.token_urlsafe(9)
+        secrets_file.parent.mkdir(parents=True, exist_ok=True)
+        secrets_file.touch(mode=0o600)
+        secrets_file.write_text(password + "\n", encoding="utf-8")
+    for username, role, master in wanted:
+        if username in existing:
+            continue
+        kb.add_user(username, role, master=master, password=password, display_name=master or username.title())
+    if password is not None and first_run and kb.user:
+        kb.set_password(kb.user, password)
+    return [(u, r) for u, r, _ in wanted], password

@@ -1,29 +1,37 @@
-"""Interviewer: register a master and consent, import a transcript, see the extracted rules."""
+"""Interviewer: register a master and consent, import a transcript, see what was extracted in
+place, and take the next session's questions away as an interview guide."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
-from elicitation import TranscriptError
+from elicitation import TranscriptError, coverage, guide_docx, guide_markdown, interview_guide
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
-from ui.state import knowledge_base
+from rules import KnownRule
+from ui.state import LEGEND, findings, flash, knowledge_base, show_flash, turn_html
 from ui.workflows import import_interview
 
 kb = knowledge_base()
-st.title("Interview import")
+me = kb.whoami()
+st.title("Interview")
+show_flash()
 
-with st.expander("Register a master and record consent", expanded=not kb.masters()), st.form("consent"):
-    name = st.text_input("Master's name")
-    craft = st.text_input("Craft")
-    organisation = st.text_input("Organisation")
-    scopes = st.multiselect("Consent given for", CONSENT_SCOPES, default=["internal_guidance"])
-    if st.form_submit_button("Register and record consent"):
-        try:
-            master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None)
-            kb.record_consent(master_id, scopes)
-            st.success(f"Consent recorded for {name}: {', '.join(scopes)}")
-        except KnowledgeBaseError as exc:
-            st.error(str(exc))
+if me.may("register_master"):
+    with st.expander("Register a master and record consent", expanded=not kb.masters()), st.form("consent"):
+        name = st.text_input("Master's name")
+        craft = st.text_input("Craft (becomes the domain of the master's rules)")
+        organisation = st.text_input("Organisation")
+        scopes = st.multiselect("Consent given for", CONSENT_SCOPES, default=["internal_guidance"])
+        given_on = st.date_input("Consent given on", value=date.today())
+        if st.form_submit_button("Register and record consent"):
+            try:
+                master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None)
+                kb.record_consent(master_id, scopes, given_on=given_on)
+                st.success(f"Consent recorded for {name}: {', '.join(scopes)}")
+            except KnowledgeBaseError as exc:
+                st.error(str(exc))
 
 masters = kb.masters()
 if not masters:
@@ -31,28 +39,139 @@ if not masters:
     st.stop()
 
 st.subheader("Import a transcript")
-master = st.selectbox("Master interviewed", [m.name for m in masters], key="import_master")
-upload = st.file_uploader(
-    "Transcript (.txt with 'Speaker: text' lines, .vtt, .srt, Whisper .json or .docx)",
-    type=["txt", "vtt", "srt", "json", "docx"],
-)
-if upload is not None and st.button("Import and extract rules", type="primary"):
-    with st.spinner("Extracting rules…"):
+with_consent = [m.name for m in masters if m.consent_scopes]
+if not with_consent:
+    st.warning("No master has consent on record; record consent before importing an interview.")
+else:
+    left, right = st.columns(2)
+    master = left.selectbox("Master interviewed", with_consent, key="import_master")
+    title = right.text_input("Session title (optional)", key="import_title")
+    held_on = left.date_input("Held on", value=date.today(), key="import_held_on")
+    confidential = right.checkbox("Confidential to the master's organisation", key="import_confidential")
+    upload = st.file_uploader(
+        "Transcript (.txt with 'Speaker: text' lines, .vtt, .srt, Whisper .json or .docx)",
+        type=["txt", "vtt", "srt", "json", "docx"],
+        key="import_file",
+    )
+    if upload is not None and st.button("Import and extract rules", type="primary", key="import_go"):
+        bar = st.progress(0.0, text="Reading the transcript…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Extracting rules: turn {done} of {total}")
+
         try:
-            result = import_interview(kb, master, upload.name, upload.getvalue())
+            result = import_interview(
+                kb,
+                master,
+                upload.name,
+                upload.getvalue(),
+                title=title or None,
+                held_on=held_on,
+                confidential=confidential,
+                progress=progress,
+            )
         except (TranscriptError, KnowledgeBaseError) as exc:
+            bar.empty()
             st.error(str(exc))
         else:
-            st.success(
+            bar.progress(1.0, text="Done")
+            message = (
                 f"Imported {upload.name}: {result.turns} turns ({result.encoding}), "
                 f"{len(result.rule_ids)} proposed rules for {master} to review."
             )
             if result.redactions:
                 removed = ", ".join(f"{n} {kind.lower().replace('_', ' ')}" for kind, n in result.redactions.items())
-                st.info(f"Personal data replaced by placeholders before storing: {removed}.")
-            for rule_id in result.rule_ids:
-                view = kb.get_rule(rule_id)
-                st.write(f"**#{view.id}** [{view.rule.confidence:.2f}] {view.rule.summary()}")
+                message += f" Personal data replaced by placeholders before storing: {removed}."
+            flash(message)
+            st.session_state["transcript_choice"] = result.transcript_id
+            st.rerun()
+
+transcripts = kb.transcripts()
+if not transcripts:
+    st.stop()
+
+st.subheader("What the master said, and the rules found in it")
+labels = {t.id: f"#{t.id} {t.title} · {t.master} · {t.turns} turns · {t.rules} rules" for t in transcripts}
+chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__, key="transcript_choice", index=0)
+turns, views = kb.transcript(int(chosen))
+summary = next(t for t in transcripts if t.id == chosen)
+
+tab_text, tab_guide, tab_coverage = st.tabs(["Transcript", "Next session's questions", "Coverage"])
+with tab_text:
+    st.markdown(LEGEND, unsafe_allow_html=True)
+    only_rules = st.toggle("Only turns with rules", key="only_rule_turns")
+    cited = {e.turn.index for v in views for e in v.evidence}
+    shown = [t for t in turns if t.index in cited] if only_rules else turns
+    body = "".join(turn_html(t, views) for t in shown)  # every text escaped in turn_html
+    st.markdown(f'<div class="transcript">{body}</div>', unsafe_allow_html=True)
+    st.caption(f"{len(views)} rules from this interview; hover a highlight to see which.")
+    st.dataframe(
+        [
+            {
+                "rule": v.id,
+                "status": v.status,
+                "confidence": round(v.rule.confidence, 2),
+                "IF … THEN …": v.rule.summary(),
+            }
+            for v in views
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+known = [
+    KnownRule(key=str(v.id), rule=v.rule, version=v.version, status=v.status, master=v.master, quote=v.quote or None)
+    for v in views
+]
+with tab_guide:
+    questions = interview_guide(known, findings(kb))
+    st.caption(
+        "Cues to make measurable, conflicts and gaps found by the checks, and classic probes "
+        "(which cues, what a novice would miss, what goes wrong)."
+    )
+    for heading, kind in (
+        ("Cues to make measurable", "cue"),
+        ("Conflicts, duplicates and gaps", "finding"),
+        ("Probes", "probe"),
+    ):
+        items = [q for q in questions if q.kind == kind]
+        if items:
+            st.markdown(f"**{heading}**")
+            for q in items:
+                st.text(f"• {q.question}  (rules {', '.join('#' + r for r in q.rules)})")
+    title = f"Interview guide: {summary.master}, after “{summary.title}”"
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download the guide (.md)",
+        guide_markdown(title, questions),
+        file_name=f"interview-guide-{chosen}.md",
+        mime="text/markdown",
+        key="guide_md",
+    )
+    c2.download_button(
+        "Download the guide (.docx)",
+        guide_docx(title, questions),
+        file_name=f"interview-guide-{chosen}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="guide_docx",
+    )
+
+with tab_coverage:
+    scope = st.radio(
+        "Rules", ["this interview", f"all of {summary.master}'s interviews"], horizontal=True, key="cov_scope"
+    )
+    if scope != "this interview":
+        known = [
+            KnownRule(key=str(v.id), rule=v.rule, version=v.version, status=v.status, master=v.master)
+            for v in kb.list_rules(master=summary.master)
+        ]
+    table = coverage(known)
+    rows = [{"step": step, "cue": cue, "rules": n} for step, cues in table.items() for cue, n in cues.items()]
+    if rows:
+        st.bar_chart(rows, x="cue", y="rules", color="step", horizontal=True)
+        st.caption("Rules per cue and process step. Thin bars and “(unmeasured)” are what to ask about next.")
+    else:
+        st.info("No live rules yet.")
 
 st.subheader("Masters")
 st.dataframe(

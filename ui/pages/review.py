@@ -1,38 +1,78 @@
-"""Master: review proposed rules one at a time beside the words they came from."""
+"""Master: the proposed rules one at a time, highest confidence first, beside the words they came
+from; confirm, reject, edit, split, merge or mark for discussion; every version kept."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from knowledge_base import InvalidEdit, KnowledgeBaseError, StaleEdit
+from knowledge_base import InvalidEdit, KnowledgeBaseError, RuleView
 from rules import Certainty, Operator
-from ui.state import highlighted_turn, knowledge_base
+from ui.editing import (
+    action_rows,
+    clause_rows,
+    readable,
+    rule_from_editor,
+    split,
+)
+from ui.state import LEGEND, flash, highlighted_turn, knowledge_base, show_flash
 
 kb = knowledge_base()
+me = kb.whoami()
 st.title("Master review")
+show_flash()
 
-masters = [m.name for m in kb.masters()]
+masters = [m.name for m in kb.masters() if me.speaks_for(m.id)]
 if not masters:
-    st.info("No masters yet: import an interview first.")
+    st.info("There are no rules for you to review: your account speaks for no master yet.")
     st.stop()
-master = st.selectbox("Master", masters, key="review_master")
-queue = kb.list_rules(status="proposed", master=master)
-everything = kb.list_rules(master=master)
-reviewed = sum(1 for v in everything if v.status != "proposed")
-st.progress(reviewed / len(everything) if everything else 1.0, text=f"{reviewed} of {len(everything)} reviewed")
-if not queue:
-    st.success("Nothing left to review for this master.")
+top = st.columns([2, 2, 3])
+master = top[0].selectbox("Master", masters, key="review_master", disabled=len(masters) == 1)
+queue_status = top[1].radio(
+    "Queue", ["proposed", "needs_discussion"], horizontal=True, key="review_queue",
+    format_func=lambda s: s.replace("_", " "),
+)  # fmt: skip
+counts = kb.count_rules(master=master)
+total = sum(n for s, n in counts.items() if s != "merged")
+reviewed = total - counts.get("proposed", 0)
+top[2].progress(reviewed / total if total else 1.0, text=f"{reviewed} of {total} reviewed")
+waiting = counts.get(queue_status, 0)
+if not waiting:
+    st.success("Nothing left in this queue for this master.")
     st.stop()
 
-index = min(st.session_state.get("review_index", 0), len(queue) - 1)
-view = queue[index]
+position = int(st.session_state.get("review_index", 0)) % waiting
+found = kb.list_rules(status=queue_status, master=master, limit=1, offset=position)
+if not found:  # the queue moved under us (another reviewer); start again at the top
+    st.session_state["review_index"] = 0
+    st.rerun()
+view: RuleView = found[0]
 rule = view.rule
+
+
+def decide(decision: str, target: RuleView) -> None:
+    comment = str(st.session_state.get(f"comment_{target.id}") or "").strip()
+    if decision == "needs_discussion" and not comment:
+        flash("Say what needs discussing in the comment box first.", "error")
+        return
+    try:
+        kb.review(target.id, decision, expected_version=target.version, comment=comment or None)
+        flash(f"Rule #{target.id} {decision.replace('_', ' ')}.")
+    except KnowledgeBaseError as exc:
+        flash(str(exc), "error")
+
+
+def skip(step: int) -> None:
+    st.session_state["review_index"] = (position + step) % waiting
+
+
+st.caption(f"Rule {position + 1} of {waiting} {queue_status.replace('_', ' ')} · highest confidence first")
 left, right = st.columns(2)
 with left:
     st.caption(f"Rule #{view.id}, version {view.version}, confidence {rule.confidence:.2f}")
-    st.markdown(highlighted_turn(view), unsafe_allow_html=True)  # escaped in highlighted_turn
-with right:
-    st.subheader("IF")
+    st.markdown(LEGEND, unsafe_allow_html=True)
+    st.markdown(highlighted_turn(view), unsafe_allow_html=True)  # every text escaped in highlighted_turn
+with right, st.container(border=True):
+    st.markdown(f"**IF** ({'all of' if rule.conditions.join == 'all' else 'any of'})")
     for clause in rule.clauses():
         if clause.measurable:
             op = clause.operator.value if clause.operator else ""
@@ -41,72 +81,165 @@ with right:
         else:
             measured = "  (not measurable yet)"
         st.text(f"• {clause.text}{measured}")
-    st.subheader("THEN")
+    st.markdown("**THEN**")
     for action in rule.actions:
-        st.text(f"• {action.text}")
+        st.text(f"• {action.text}" + (f"  (sets {action.variable} = {action.value})" if action.variable else ""))
     if rule.exceptions:
         st.text("UNLESS " + "; ".join(e.text for e in rule.exceptions))
     if rule.rationale:
         st.text(f"BECAUSE {rule.rationale}")
-    st.text(f"Certainty: {rule.certainty.value}")
+    st.text(f"Certainty: {rule.certainty.value}" + (f" · domain: {rule.domain}" if rule.domain else ""))
 
-comment = st.text_input("Comment (optional)", key=f"comment_{view.id}")
-c1, c2, c3, c4 = st.columns(4)
+st.text_input("Comment (needed for “needs discussion”)", key=f"comment_{view.id}")
+buttons = st.columns(5)
+buttons[0].button("Confirm", on_click=decide, args=("confirmed", view), type="primary", key="confirm", shortcut="Y")
+buttons[1].button("Reject", on_click=decide, args=("rejected", view), key="reject", shortcut="X")
+buttons[2].button("Needs discussion", on_click=decide, args=("needs_discussion", view), key="discuss", shortcut="D")
+buttons[3].button("Previous", on_click=skip, args=(-1,), key="previous", shortcut="P")
+buttons[4].button("Next", on_click=skip, args=(1,), key="skip", shortcut="N")
+st.caption("Keys: Y confirm · X reject · D needs discussion · N next · P previous")
 
+tab_edit, tab_split, tab_merge, tab_history = st.tabs(["Edit", "Split", "Merge", "History"])
 
-def decide(decision: str) -> None:
-    try:
-        kb.review(view.id, decision, expected_version=view.version, comment=comment or None)
-        st.session_state["review_flash"] = f"Rule #{view.id} {decision}."
-    except KnowledgeBaseError as exc:
-        st.session_state["review_flash"] = f"error: {exc}"
-
-
-c1.button("Confirm", on_click=decide, args=("confirmed",), type="primary", key="confirm")
-c2.button("Reject", on_click=decide, args=("rejected",), key="reject")
-c3.button("Needs discussion", on_click=decide, args=("needs_discussion",), key="discuss")
-if c4.button("Skip", key="skip"):
-    st.session_state["review_index"] = (index + 1) % len(queue)
-    st.rerun()
-
-flash = st.session_state.pop("review_flash", None)
-if flash:
-    (st.error if flash.startswith("error") else st.success)(flash)
-
-with st.expander("Edit this rule"), st.form(f"edit_{view.id}"):
-    rows = [
-        {
-            "text": c.text,
-            "variable": c.variable or "",
-            "operator": c.operator.value if c.operator else "",
-            "value": "" if c.value is None else str(c.value),
-            "unit": c.unit or "",
-        }
-        for c in rule.clauses()
-    ]
-    edited = st.data_editor(
-        rows,
+with tab_edit, st.form(f"edit_{view.id}"):
+    operators = [""] + [o.value for o in Operator]
+    join = st.radio(
+        "The rule applies when", ["all", "any"], index=0 if rule.conditions.join == "all" else 1,
+        format_func=lambda j: "all conditions hold" if j == "all" else "any condition holds", horizontal=True,
+    )  # fmt: skip
+    if any(not hasattr(item, "text") for item in rule.conditions.items):
+        st.warning("This rule has nested condition groups; saving here makes them one flat list.")
+    clause_config = {
+        "operator": st.column_config.SelectboxColumn(options=operators),
+        "text": st.column_config.TextColumn("what the master said", width="large"),
+    }
+    conditions = st.data_editor(
+        clause_rows(rule.clauses()), num_rows="dynamic", key=f"conditions_{view.id}", column_config=clause_config
+    )
+    actions = st.data_editor(
+        action_rows(rule.actions),
         num_rows="dynamic",
-        key=f"clauses_{view.id}",
-        column_config={"operator": st.column_config.SelectboxColumn(options=[""] + [o.value for o in Operator])},
+        key=f"actions_{view.id}",
+        column_config={
+            "text": st.column_config.TextColumn("action", width="large"),
+            "negated": st.column_config.CheckboxColumn("never/don't"),
+            "sets": st.column_config.TextColumn("sets fact"),
+        },
     )
-    actions_text = st.text_area("Actions (one per line)", "\n".join(a.text for a in rule.actions))
-    certainty = st.selectbox(
-        "Certainty", [c.value for c in Certainty], index=[c.value for c in Certainty].index(rule.certainty.value)
+    exceptions = st.data_editor(
+        clause_rows(rule.exceptions), num_rows="dynamic", key=f"exceptions_{view.id}", column_config=clause_config
     )
-    reason = st.text_input("Reason for the change")
-    if st.form_submit_button("Save new version"):
-        from ui.editing import rule_from_form
-
+    c1, c2, c3 = st.columns(3)
+    certainties = [c.value for c in Certainty]
+    certainty = c1.selectbox("Certainty", certainties, index=certainties.index(rule.certainty.value))
+    domain = c2.text_input("Domain", rule.domain or "")
+    step = c3.text_input("Process step", rule.process_step or "")
+    rationale = st.text_input("Because (rationale)", rule.rationale or "")
+    reason = st.text_input("Reason for the change", key=f"reason_{view.id}")
+    if st.form_submit_button("Save new version", shortcut="Ctrl+Enter"):
         try:
-            new_rule = rule_from_form(rule, edited, actions_text, certainty)
-            kb.edit_rule(view.id, new_rule, reason=reason, expected_version=view.version)
-            st.success(f"Saved rule #{view.id} as a new version.")
-        except StaleEdit as exc:
-            st.error(str(exc))
-        except (InvalidEdit, ValueError) as exc:
+            new_rule = rule_from_editor(
+                rule,
+                join=join,
+                conditions=conditions,
+                actions=actions,
+                exceptions=exceptions,
+                certainty=certainty,
+                rationale=rationale,
+                domain=domain,
+                process_step=step,
+            )
+            saved = kb.edit_rule(view.id, new_rule, reason=reason, expected_version=view.version)
+            flash(f"Saved rule #{view.id} as version {saved.version}.")
+            st.rerun()
+        except (InvalidEdit, KnowledgeBaseError) as exc:
             st.error(f"Not saved: {exc}")
 
-with st.expander("History"):
-    for v in kb.history(view.id):
-        st.text(f"v{v.number} {v.status} by {v.author} at {v.created_at:%Y-%m-%d %H:%M}: {v.reason}")
+with tab_split:
+    if len(rule.actions) < 2:
+        st.info("This rule has one action. A rule can be split when the master said several things to do.")
+    else:
+        with st.form(f"split_{view.id}"):
+            moved = st.multiselect(
+                "Actions for the new rule", list(range(len(rule.actions))),
+                format_func=lambda i: rule.actions[i].text,
+            )  # fmt: skip
+            clauses = rule.clauses()
+            kept_conditions = st.multiselect(
+                "Conditions of the new rule", list(range(len(clauses))), default=list(range(len(clauses))),
+                format_func=lambda i: clauses[i].text,
+            )  # fmt: skip
+            why = st.text_input("Reason for the split", "two separate decisions")
+            if st.form_submit_button("Split into two rules"):
+                try:
+                    parts = split(rule, moved, kept_conditions)
+                    made = kb.split_rule(view.id, parts, reason=why, expected_version=view.version)
+                    flash(f"Rule #{view.id} split; the new rule is #{made[1].id}, waiting for review.")
+                    st.rerun()
+                except (InvalidEdit, KnowledgeBaseError) as exc:
+                    st.error(f"Not split: {exc}")
+
+with tab_merge:
+    similar = kb.similar_rules(view.id)
+    if not similar:
+        st.info("No similar rule found to merge with.")
+    else:
+        with st.form(f"merge_{view.id}"):
+            options = {other.id: (other, score) for other, score in similar}
+            other_id = st.radio(
+                "Merge this rule with", list(options),
+                format_func=lambda i: f"#{i} ({options[i][0].master}, {options[i][0].status}, "
+                f"similarity {options[i][1]:.2f}): {options[i][0].rule.summary()}",
+            )  # fmt: skip
+            keep_this = st.checkbox("Keep this rule's wording (otherwise keep the other's)", value=True)
+            why = st.text_input("Reason for the merge", "the same rule said twice")
+            if st.form_submit_button("Merge"):
+                other = options[other_id][0]
+                keep, gone = (view, other) if keep_this else (other, view)
+                try:
+                    merged = kb.merge_rules(
+                        keep.id, gone.id, reason=why, expected_versions=(keep.version, gone.version)
+                    )
+                    flash(f"Rule #{gone.id} merged into #{merged.id}; both sources are kept.")
+                    st.rerun()
+                except KnowledgeBaseError as exc:
+                    st.error(f"Not merged: {exc}")
+
+with tab_history:
+    versions = kb.history(view.id)
+    st.dataframe(
+        [
+            {
+                "version": v.number,
+                "status": v.status,
+                "by": v.author,
+                "when": f"{v.created_at:%Y-%m-%d %H:%M}",
+                "why": v.reason,
+                "rule": v.rule.summary(),
+            }
+            for v in versions
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    if len(versions) > 1:
+        numbers = [v.number for v in versions]
+        a_col, b_col = st.columns(2)
+        a = a_col.selectbox("Compare version", numbers, index=len(numbers) - 2, key=f"diff_a_{view.id}")
+        b = b_col.selectbox("with version", numbers, index=len(numbers) - 1, key=f"diff_b_{view.id}")
+        changes = kb.diff(view.id, int(a), int(b))
+        if not changes:
+            st.caption("No differences.")
+        for change in changes:
+            st.text(readable(change))
+        restorable = [n for n in numbers if n != view.version]
+        with st.form(f"restore_{view.id}"):
+            number = st.selectbox("Bring back the content of version", restorable, index=len(restorable) - 1)
+            why = st.text_input("Reason", "the earlier wording was right")
+            if st.form_submit_button("Restore as a new version"):
+                try:
+                    kb.restore_version(view.id, int(number), reason=why, expected_version=view.version)
+                    flash(f"Rule #{view.id}: version {number} restored as a new version.")
+                    st.rerun()
+                except KnowledgeBaseError as exc:
+                    st.error(f"Not restored: {exc}")
