@@ -1083,7 +1083,7 @@ class KnowledgeBase:
                 theirs = _words(summary)
                 union = len(words | theirs)
                 score = len(words & theirs) / union if union else 0.0
-                if score > 0.2:
+                if score >= 0.15:
                     scored.append((score, other_id))
             scored.sort(key=lambda t: (-t[0], t[1]))
             return [(self._view(s, s.get_one(RuleRow, i)), round(sc, 3)) for sc, i in scored[:limit]]

@@ -21,7 +21,8 @@ _NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
 # Temperature units as people type them after a number; "%" and a bare number mean the
 # variable's own unit.

@@ -1,7 +1,8 @@
 """The UI in a real headless Chromium (Debian's package, driven by Playwright; no downloaded browser).
 
-Serves the app on loopback over a fresh knowledge base with the samples, confirms a rule on
-the review page and asks for guidance; screenshots go to test-artifacts/.
+Serves the app on loopback over a fresh knowledge base with the samples. A master signs in,
+confirms one rule and edits another in the structured editor; an SME signs in, asks, and gets the
+edited rule with its explanation. Every page is screenshotted to test-artifacts/.
 """
 
 import os
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,7 @@ from .conftest import ROOT, _in_ci, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -29,16 +32,15 @@ def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     kb = ensure_admin(KnowledgeBase(url))
     load_samples(kb)
+    kb.set_password("admin", PASSWORD)
+    kb.add_user("park", "master", master="Park Jae-sung", password=PASSWORD)
+    kb.add_user("sme", "sme", password=PASSWORD)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, MYEONGJANG_DATABASE_URL=url)
-    proc = subprocess.Popen(
-        streamlit_command(port),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env.pop("MYEONGJANG_USER", None)
+    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     address = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -57,7 +59,25 @@ def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
         proc.wait(timeout=20)
 
 
-def test_master_confirms_a_rule_and_the_sme_gets_it_explained(server: tuple[str, KnowledgeBase]) -> None:
+def sign_in(page: Any, address: str, user: str, password: str = PASSWORD) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(address)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
+    page.get_by_label("User name").fill(user)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {user}")).to_be_visible(timeout=30_000)
+
+
+def shot(page: Any, name: str) -> None:
+    page.wait_for_timeout(800)  # let charts and fonts settle
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
+    server: tuple[str, KnowledgeBase],
+) -> None:
     exe = chromium_path()
     if exe is None:
         if _in_ci():
@@ -67,48 +87,94 @@ def test_master_confirms_a_rule_and_the_sme_gets_it_explained(server: tuple[str,
 
     address, kb = server
     ARTIFACTS.mkdir(exist_ok=True)
+    queue = kb.list_rules(status="proposed", master="Park Jae-sung")
+    humidity = next(v for v in queue if any(c.variable == "humidity" for c in v.rule.clauses()))
+    other = next(v for v in queue if v.id != humidity.id)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=exe,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
         page.goto(address)
-        expect(page.get_by_role("heading", name="Interview import")).to_be_visible(timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "interview.png"), full_page=True)
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
+        page.get_by_label("User name").fill("park")
+        page.get_by_label("Password", exact=True).fill("wrong password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("Wrong user name or password.")).to_be_visible(timeout=30_000)
+        shot(page, "01-sign-in-refused")
 
-        page.goto(f"{address}/review")
+        # The master: his queue only, highest confidence first, beside his highlighted words.
+        sign_in(page, address, "park")
         expect(page.get_by_role("heading", name="Master review")).to_be_visible(timeout=60_000)
-        master = kb.masters()[0].name
-        top = kb.list_rules(status="proposed", master=master)[0]
-        expect(page.get_by_text(f"Rule #{top.id}, version 1")).to_be_visible(timeout=30_000)
-        expect(page.get_by_role("button", name="Confirm")).to_be_visible(timeout=30_000)
-        expect(page.locator("mark").first).to_be_visible(timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+        expect(page.locator("mark.condition").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+        shot(page, "02-review")
+        # Find the humidity rule, edit it in the structured editor, then confirm it.
+        for _ in range(len(queue)):
+            if page.get_by_text(f"Rule #{humidity.id}, version").count():
+                break
+            page.get_by_role("button", name="Next").click()
+            page.wait_for_timeout(700)
+        expect(page.get_by_text(f"Rule #{humidity.id}, version 1")).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="Edit").click()
+        grid = page.locator('[data-testid="stDataFrame"], [data-testid="stDataEditor"]').first
+        expect(grid).to_be_visible(timeout=30_000)
+        shot(page, "03-review-editor")
+        # He is sure, and says why: certainty and rationale in the structured editor.
+        page.get_by_label("Certainty").click()
+        page.keyboard.type("always")
+        page.keyboard.press("Enter")
+        page.get_by_label("Because (rationale)").fill("wet air makes the weld porous")
+        page.get_by_label("Reason for the change").fill("he is sure of it")
+        page.get_by_role("button", name="Save new version").click()
+        expect(page.get_by_text(f"Saved rule #{humidity.id} as version 2.")).to_be_visible(timeout=30_000)
+        edited = kb.get_rule(humidity.id).rule
+        assert (edited.certainty.value, edited.rationale) == ("always", "wet air makes the weld porous")
         page.get_by_role("button", name="Confirm").click()
-        expect(page.get_by_text(f"Rule #{top.id} confirmed.")).to_be_visible(timeout=30_000)
-        assert kb.get_rule(top.id).status == "confirmed"
+        expect(page.get_by_text(f"Rule #{humidity.id} confirmed.")).to_be_visible(timeout=30_000)
+        # Another rule, confirmed with the keyboard shortcut.
+        expect(page.get_by_text(f"Rule #{other.id}, version 1")).to_be_visible(timeout=30_000)
+        page.get_by_role("heading", name="Master review").click()
+        page.keyboard.press("y")
+        expect(page.get_by_text(f"Rule #{other.id} confirmed.")).to_be_visible(timeout=30_000)
+        assert kb.get_rule(other.id).status == "confirmed"
+        page.get_by_role("tab", name="History").click()
+        shot(page, "04-review-after")
+        page.get_by_role("button", name="Sign out").click()
 
-        page.goto(f"{address}/guidance")
+        # The SME: only guidance and the knowledge base; asks in plain words.
+        sign_in(page, address, "sme")
         expect(page.get_by_role("heading", name="Guidance")).to_be_visible(timeout=60_000)
-        facts = "\n".join(
-            f"{c.variable}={c.value[0] if isinstance(c.value, list) else c.value}"
-            for c in top.rule.clauses()
-            if c.variable
-        )
-        if "<" in facts or not facts:
-            pytest.fail(f"top rule #{top.id} has no simple facts to ask with: {top.rule.summary()}")
-        page.get_by_label("Situation").fill(facts)
-        page.get_by_role("button", name="Ask").click()
-        expect(page.get_by_text(f"Rule #{top.id}")).to_be_visible(timeout=30_000)
-        expect(page.get_by_text(f"{master} said:")).to_be_visible()
-        page.screenshot(path=str(ARTIFACTS / "guidance.png"), full_page=True)
+        expect(page.get_by_role("link", name="Master review")).to_have_count(0)
+        page.get_by_label("Ask in plain words (optional)").fill("what do I do at 85% humidity?")
+        page.get_by_label("Ask in plain words (optional)").press("Enter")
+        expect(page.get_by_text(f"Rule #{humidity.id} ·")).to_be_visible(timeout=30_000)
+        expect(
+            page.get_by_text(f"Rule #{humidity.id} · Park Jae-sung · version 3 · confirmed · always")
+        ).to_be_visible()
+        expect(page.get_by_text("humidity = 85").first).to_be_visible()
+        expect(page.get_by_text("Park Jae-sung said:").first).to_be_visible()
+        shot(page, "05-guidance")
+        page.get_by_role("link", name="Knowledge base").click()
+        expect(page.get_by_role("heading", name="Knowledge base")).to_be_visible(timeout=60_000)
+        shot(page, "06-knowledge-sme")
+        page.get_by_role("button", name="Sign out").click()
+
+        # The admin sees every page.
+        sign_in(page, address, "admin")
+        expect(page.get_by_role("heading", name="Interview")).to_be_visible(timeout=60_000)
+        shot(page, "07-interview")
+        page.get_by_role("tab", name="Next session's questions").click()
+        shot(page, "08-interview-guide")
+        page.get_by_role("tab", name="Coverage").click()
+        shot(page, "09-coverage")
+        page.get_by_role("link", name="Knowledge base").click()
+        expect(page.get_by_role("heading", name="Knowledge base")).to_be_visible(timeout=60_000)
+        shot(page, "10-knowledge-admin")
+        page.get_by_role("link", name="Admin").click()
+        expect(page.get_by_role("heading", name="Admin")).to_be_visible(timeout=60_000)
+        shot(page, "11-admin")
         browser.close()

@@ -39,6 +39,13 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def columns(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
+    """Rows as a table of columns for an editor; no rows gives one empty row (skipped when read
+    back), so the columns keep their text type."""
+    rows = rows or [{name: "" for name in names}]
+    return {name: [r.get(name, "") for r in rows] for name in names}
+
+
 def clause_rows(clauses: list[Clause]) -> list[dict[str, str]]:
     return [
         {
@@ -69,7 +76,11 @@ def action_rows(actions: list[Action]) -> list[dict[str, Any]]:
 
 
 def _records(rows: Any) -> list[dict[str, Any]]:
-    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
+    if isinstance(rows, dict):  # a table of columns
+        names = list(rows)
+        records = [dict(zip(names, values, strict=True)) for values in zip(*rows.values(), strict=True)]
+    else:
+        records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
     return [{k: ("" if v is None or v != v else v) for k, v in r.items()} for r in records]  # NaN → ""
 
 

@@ -92,7 +92,7 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
     except (FactError, EngineUnavailable) as exc:
         st.error(str(exc))
         st.stop()
-    st.subheader(f"{len(answer.fired)} rule{'s' if len(answer.fired) != 1 else ''} apply")
+    st.subheader(f"{len(answer.fired)} rules apply" if len(answer.fired) != 1 else "1 rule applies")
     if not answer.fired:
         st.info("No rule applies to this situation.")
     for firing in answer.fired:

@@ -8,8 +8,11 @@ import streamlit as st
 from knowledge_base import InvalidEdit, KnowledgeBaseError, RuleView
 from rules import Certainty, Operator
 from ui.editing import (
+    ACTION_COLUMNS,
+    CLAUSE_COLUMNS,
     action_rows,
     clause_rows,
+    columns,
     readable,
     rule_from_editor,
     split,
@@ -113,11 +116,16 @@ with tab_edit, st.form(f"edit_{view.id}"):
         "operator": st.column_config.SelectboxColumn(options=operators),
         "text": st.column_config.TextColumn("what the master said", width="large"),
     }
+    st.caption("Conditions: what the master said, and the variable, operator, value and unit it tests")
     conditions = st.data_editor(
-        clause_rows(rule.clauses()), num_rows="dynamic", key=f"conditions_{view.id}", column_config=clause_config
+        columns(clause_rows(rule.clauses()), CLAUSE_COLUMNS),
+        num_rows="dynamic",
+        key=f"conditions_{view.id}",
+        column_config=clause_config,
     )
+    st.caption("Actions: what to do; tick “never/don't” for a prohibition; “sets fact” for a derived fact")
     actions = st.data_editor(
-        action_rows(rule.actions),
+        columns(action_rows(rule.actions), ACTION_COLUMNS),
         num_rows="dynamic",
         key=f"actions_{view.id}",
         column_config={
@@ -126,15 +134,21 @@ with tab_edit, st.form(f"edit_{view.id}"):
             "sets": st.column_config.TextColumn("sets fact"),
         },
     )
+    st.caption("Exceptions: UNLESS …")
     exceptions = st.data_editor(
-        clause_rows(rule.exceptions), num_rows="dynamic", key=f"exceptions_{view.id}", column_config=clause_config
+        columns(clause_rows(rule.exceptions), CLAUSE_COLUMNS),
+        num_rows="dynamic",
+        key=f"exceptions_{view.id}",
+        column_config=clause_config,
     )
     c1, c2, c3 = st.columns(3)
     certainties = [c.value for c in Certainty]
-    certainty = c1.selectbox("Certainty", certainties, index=certainties.index(rule.certainty.value))
+    certainty = c1.selectbox(
+        "Certainty", certainties, index=certainties.index(rule.certainty.value), key=f"certainty_{view.id}"
+    )
     domain = c2.text_input("Domain", rule.domain or "")
     step = c3.text_input("Process step", rule.process_step or "")
-    rationale = st.text_input("Because (rationale)", rule.rationale or "")
+    rationale = st.text_input("Because (rationale)", rule.rationale or "", key=f"rationale_{view.id}")
     reason = st.text_input("Reason for the change", key=f"reason_{view.id}")
     if st.form_submit_button("Save new version", shortcut="Ctrl+Enter"):
         try:
