@@ -509,8 +509,8 @@ class KnowledgeBase:
 
         Refused without the master's consent on record, and for a file already imported. PII is
         replaced by typed placeholders before extraction, so neither the turns nor the rules
-        ever hold it. All or nothing: a failure (or a killed process) leaves the knowledge base
-        as it was.
+        ever hold it. Rules without a domain take the master's craft as theirs. All or nothing: a
+        failure (or a killed process) leaves the knowledge base as it was.
         """
         digest = hashlib.sha256(raw).hexdigest()
         with self._unit() as s:

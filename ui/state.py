@@ -145,10 +145,6 @@ LEGEND = (
 )
 
 
-def role_of(kb: KnowledgeBase) -> str:
-    return kb.whoami().role
-
-
 def flash(message: str, kind: str = "success") -> None:
     """A message shown once, after the rerun a button's callback causes."""
     st.session_state.setdefault("_flash", []).append((kind, message))
