@@ -112,6 +112,17 @@ class RuleView:
     def quote(self) -> str:
         return " … ".join(e.quote for e in self.evidence)
 
+    def known(self) -> KnownRule:
+        """The rule as the engine, the checks and the interview guide take it."""
+        return KnownRule(
+            key=str(self.id),
+            rule=self.rule,
+            version=self.version,
+            status=self.status,
+            master=self.master,
+            quote=self.quote or None,
+        )
+
 
 @dataclass(frozen=True)
 class VersionView:
@@ -1298,17 +1309,8 @@ class KnowledgeBase:
                 q = q.where(RuleRow.status.in_(statuses))
             out = []
             for row in s.scalars(q):
-                view = self._view(s, row, frozen.get(row.id))
-                out.append(
-                    KnownRule(
-                        key=str(row.id),
-                        rule=view.rule,
-                        version=view.version,
-                        status="confirmed" if release is not None else view.status,
-                        master=view.master,
-                        quote=view.quote or None,
-                    )
-                )
+                known = self._view(s, row, frozen.get(row.id)).known()
+                out.append(replace(known, status="confirmed") if release is not None else known)
             return out
 
     def findings(self, *, actor: str | None = None) -> list[Finding]:

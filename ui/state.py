@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
-from knowledge_base import KnowledgeBase, RuleView, TurnView, default_url
+from knowledge_base import KnowledgeBase, MasterView, RuleView, TurnView, default_url
 from rules import KnownRule, Variable, catalogue
 from rules.checks import Finding
 
@@ -143,6 +143,19 @@ LEGEND = (
     f'<mark style="background:{COLOURS["action"]}">action</mark> '
     f'<mark style="background:{COLOURS["rule"]}">rule sentence</mark></small>'
 )
+
+
+def masters_table(masters: Iterable[MasterView]) -> list[dict[str, str | None]]:
+    """The masters with their craft, organisation and the consent in force, one row each."""
+    return [
+        {
+            "master": m.name,
+            "craft": m.craft,
+            "organisation": m.organisation,
+            "consent": ", ".join(m.consent_scopes) or "none",
+        }
+        for m in masters
+    ]
 
 
 def flash(message: str, kind: str = "success") -> None:

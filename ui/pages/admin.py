@@ -8,7 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBaseError
-from ui.state import knowledge_base
+from ui.state import knowledge_base, masters_table
 
 kb = knowledge_base()
 st.title("Admin")
@@ -67,19 +67,7 @@ with users_tab:
                 st.error(str(exc))
 
 with consent_tab:
-    st.dataframe(
-        [
-            {
-                "master": m.name,
-                "craft": m.craft,
-                "organisation": m.organisation,
-                "consent": ", ".join(m.consent_scopes) or "none (withdrawn)",
-            }
-            for m in masters
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(masters_table(masters), hide_index=True, width="stretch")
     if masters:
         with st.form("consent_change"):
             target = st.selectbox("Master", [m.name for m in masters])

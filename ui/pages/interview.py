@@ -8,9 +8,9 @@ from datetime import date
 import streamlit as st
 
 from elicitation import TranscriptError, coverage, guide_docx, guide_markdown, interview_guide
+from elicitation.guide import SECTIONS
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
-from rules import KnownRule
-from ui.state import LEGEND, findings, flash, knowledge_base, show_flash, turn_html
+from ui.state import LEGEND, findings, flash, knowledge_base, masters_table, show_flash, turn_html
 from ui.workflows import import_interview
 
 kb = knowledge_base()
@@ -119,21 +119,14 @@ with tab_text:
         width="stretch",
     )
 
-known = [
-    KnownRule(key=str(v.id), rule=v.rule, version=v.version, status=v.status, master=v.master, quote=v.quote or None)
-    for v in views
-]
+known = [v.known() for v in views]
 with tab_guide:
     questions = interview_guide(known, findings(kb))
     st.caption(
         "Cues to make measurable, conflicts and gaps found by the checks, and classic probes "
         "(which cues, what a novice would miss, what goes wrong)."
     )
-    for heading, kind in (
-        ("Cues to make measurable", "cue"),
-        ("Conflicts, duplicates and gaps", "finding"),
-        ("Probes", "probe"),
-    ):
+    for kind, heading in SECTIONS:
         items = [q for q in questions if q.kind == kind]
         if items:
             st.markdown(f"**{heading}**")
@@ -161,10 +154,7 @@ with tab_coverage:
         "Rules", ["this interview", f"all of {summary.master}'s interviews"], horizontal=True, key="cov_scope"
     )
     if scope != "this interview":
-        known = [
-            KnownRule(key=str(v.id), rule=v.rule, version=v.version, status=v.status, master=v.master)
-            for v in kb.list_rules(master=summary.master)
-        ]
+        known = [v.known() for v in kb.list_rules(master=summary.master)]
     table = coverage(known)
     rows = [{"step": step, "cue": cue, "rules": n} for step, cues in table.items() for cue, n in cues.items()]
     if rows:
@@ -174,15 +164,4 @@ with tab_coverage:
         st.info("No live rules yet.")
 
 st.subheader("Masters")
-st.dataframe(
-    [
-        {
-            "master": m.name,
-            "craft": m.craft,
-            "organisation": m.organisation,
-            "consent": ", ".join(m.consent_scopes) or "none",
-        }
-        for m in masters
-    ],
-    hide_index=True,
-)
+st.dataframe(masters_table(masters), hide_index=True)
