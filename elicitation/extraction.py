@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import spacy
@@ -17,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from elicitation import patterns
 from elicitation.disfluency import Cleaned, clean
 from elicitation.patterns import Marker
-from elicitation.transcripts import Transcript
+from elicitation.transcripts import Transcript, Turn
 from elicitation.values import find_measure, snake
 from rules import Action, Certainty, Clause, Evidence, Group, Operator, Rule
 
@@ -50,18 +51,33 @@ class RuleExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
+        previous: tuple[Span, Rule | None] | None = None
         for sent in doc.sents:
-            rule = sentence_rule(sent, self.reparse)
+            rule = back_reference_rule(sent, *previous) if previous is not None else None
+            if rule is None:
+                rule = read_sentence(sent, self.reparse)
             if rule is not None and rule.confidence >= self.min_confidence:
                 found.append(rule)
+            if sent.text.strip():
+                previous = (sent, rule)
         doc._.rules = found
         return doc
+
+
+@Language.component("myeongjang_semicolons")
+def split_at_semicolons(doc: Doc) -> Doc:
+    """Spoken sentences run on; a semicolon in a transcript ends one statement and starts the next."""
+    for tok in doc[:-1]:
+        if tok.text == ";":
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 @functools.lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     """The English pipeline from its installed package, with the rule component added."""
     nlp = spacy.load(PIPELINE, exclude=["ner"])
+    nlp.add_pipe("myeongjang_semicolons", before="parser")
     nlp.add_pipe("myeongjang_rules")
     return nlp
 
@@ -77,32 +93,154 @@ def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[R
 
 
 def extract_transcript(transcript: Transcript, progress: Callable[[int, int], None] | None = None) -> list[Rule]:
-    """Rules from the master's turns (not the interviewer's), each citing its turn and the
-    character offsets of the sentence it was said in.
+    """Rules from the master's turns, each citing its turn and the character offsets of the
+    sentence it was said in; a condition the interviewer asked about ("And what if it rains?")
+    joins the answer's rule, which then cites the question's turn too.
 
     Sorted by confidence, highest first, as the review queue shows them. `progress(done, total)`
     is called as turns are read, for a progress bar.
     """
-    source = [t for t in transcript.turns if not t.is_interviewer] or list(transcript.turns)
-    cleaned = [clean(t.text) for t in source]
+    asking = interviewer_speakers(transcript)
+    turns = list(transcript.turns)
+    cleaned = [clean(t.text) for t in turns]
     found: list[Rule] = []
+    question: Question | None = None
     docs = load_pipeline().pipe(c.text for c in cleaned)
-    for done, (turn, spoken, doc) in enumerate(zip(source, cleaned, docs, strict=True), start=1):
+    for done, (turn, spoken, doc) in enumerate(zip(turns, cleaned, docs, strict=True), start=1):
         if progress is not None:
-            progress(done, len(source))
-        for rule in doc._.rules:
-            offsets = list(_offsets(rule))
-            start = min(o[0] for o in offsets)
-            end = max(o[1] for o in offsets)
-            for sent in doc.sents:
-                if sent.start_char <= start < sent.end_char:
-                    start = sent.start_char
-                    end = max(end, sent.start_char + len(sent.text.rstrip()))
-            start, end = spoken.to_original(start, end)
-            evidence = [Evidence(turn=turn.index, speaker=turn.speaker, start=start, end=end)]
-            found.append(_to_original(rule, spoken).model_copy(update={"evidence": evidence}))
+            progress(done, len(turns))
+        if turn.speaker in asking:
+            question = read_question(doc, turn, spoken)
+            continue
+        found.extend(answer_rules(question, doc, turn, spoken))
+        question = None
     found.sort(key=lambda r: -r.confidence)
     return found
+
+
+def interviewer_speakers(transcript: Transcript) -> set[str]:
+    """Who asks: speakers labelled as the interviewer, or else (for diarised transcripts with
+    labels like SPEAKER_00) the one speaker whose turns are mostly questions."""
+    named = {t.speaker for t in transcript.turns if t.is_interviewer}
+    speakers = transcript.speakers
+    if named or len(speakers) < 2:
+        return named
+    share = {}
+    for speaker in speakers:
+        own = [t for t in transcript.turns if t.speaker == speaker]
+        share[speaker] = sum(t.text.rstrip().endswith("?") for t in own) / len(own)
+    best = max(speakers, key=lambda s: share[s])
+    ranked = sorted(share.values(), reverse=True)
+    return {best} if share[best] >= 0.5 and ranked[1] < share[best] / 2 else set()
+
+
+@dataclass(frozen=True)
+class Question:
+    """The condition an interviewer's question sets up, for the answer to complete."""
+
+    turn: int
+    speaker: str
+    start: int
+    end: int
+    conditions: tuple[Clause, ...]
+
+
+_QUESTION_LEADS = {"suppose", "imagine", "say"}
+
+
+def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
+    """The conditions in the turn's last question: "And what if the humidity is high but it is
+    not raining?", "Suppose a shelf cracks, what then?". None when it asks for none."""
+    sents = [s for s in doc.sents if s.text.strip()]
+    asked = next((s for s in reversed(sents) if s.text.strip().endswith("?")), None)
+    if asked is None:
+        return None
+    clauses: list[Clause] = []
+    for tok in asked:
+        if tok.lower_ in _QUESTION_LEADS and tok.i < asked.start + 3:
+            comp = next((c for c in tok.children if c.dep_ in ("ccomp", "dobj")), None)
+            if comp is not None:
+                tokens = _trim([t for t in comp.subtree if t.text != "?"])
+                if tokens:
+                    clauses.extend(_clause(p, h) for p, h, _ in _split_conjuncts(tokens, comp))
+            break
+    if not clauses:
+        for marker, _first, last in _find_markers(asked):
+            if marker.role != "condition" or marker.words[0] not in ("if", "in", "whenever"):
+                continue
+            head = _clause_head(asked, doc[last])
+            if head is None:
+                continue
+            tokens = _trim([t for t in head.subtree if t.i > last and t.text != "?"])
+            if tokens:
+                clauses.extend(_clause(p, h) for p, h, _ in _split_conjuncts(tokens, head))
+    if not clauses:
+        return None
+    start, end = spoken.to_original(asked.start_char, asked.start_char + len(asked.text.rstrip()))
+    # Offsets of a question's clauses point into another turn than the rule's first evidence.
+    loose = tuple(c.model_copy(update={"start": None, "end": None}) for c in clauses)
+    return Question(turn.index, turn.speaker, start, end, loose)
+
+
+def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleaned) -> list[Rule]:
+    """The turn's rules, cited. After a question with conditions, those conditions join the rule
+    the answer opens with: the first rule of its first two sentences, or else the first sentence
+    that says what to do without a condition ("Pull it out right away.")."""
+    rules: list[Rule] = list(doc._.rules)
+    if question is not None:
+        asked = Evidence(turn=question.turn, speaker=question.speaker, start=question.start, end=question.end)
+        sents = [s for s in doc.sents if s.text.strip()][:3]
+        for n, sent in enumerate(sents):
+            own = [i for i, r in enumerate(rules) if any(sent.start_char <= o[0] < sent.end_char for o in _offsets(r))]
+            if own:
+                if n <= 1:
+                    i = own[0]
+                    cited = _cite(_join(question.conditions, rules[i]), doc, turn, spoken)
+                    rest = [_cite(r, doc, turn, spoken) for j, r in enumerate(rules) if j != i]
+                    return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *rest]
+                break
+            actions = sentence_actions(sent)
+            if actions:
+                items = list(question.conditions)
+                rule = Rule(
+                    conditions=Group(join="all", items=[*items]),
+                    actions=actions,
+                    certainty=_certainty(sent),
+                    confidence=_confidence(sent.root, [0.6], items, actions),
+                )
+                cited = _cite(rule, doc, turn, spoken)
+                rules = [_cite(r, doc, turn, spoken) for r in rules]
+                return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *rules]
+    return [_cite(r, doc, turn, spoken) for r in rules]
+
+
+def _join(conditions: tuple[Clause, ...], rule: Rule) -> Rule:
+    items: list[Clause | Group] = [*conditions]
+    if rule.conditions.join == "all":
+        items.extend(rule.conditions.items)
+    else:
+        items.append(rule.conditions)
+    return rule.model_copy(update={"conditions": Group(join="all", items=items)})
+
+
+def _evidence(sent: Span, turn: Turn, spoken: Cleaned) -> Evidence:
+    start, end = spoken.to_original(sent.start_char, sent.start_char + len(sent.text.rstrip()))
+    return Evidence(turn=turn.index, speaker=turn.speaker, start=start, end=end)
+
+
+def _cite(rule: Rule, doc: Doc, turn: Turn, spoken: Cleaned) -> Rule:
+    """The rule with offsets in the spoken turn and evidence covering the sentences it uses."""
+    offsets = list(_offsets(rule))
+    start = min(o[0] for o in offsets)
+    end = max(o[1] for o in offsets)
+    for sent in doc.sents:
+        if sent.start_char <= start < sent.end_char:
+            start = sent.start_char
+        if sent.start_char < end <= sent.end_char:
+            end = max(end, sent.start_char + len(sent.text.rstrip()))
+    start, end = spoken.to_original(start, end)
+    evidence = [Evidence(turn=turn.index, speaker=turn.speaker, start=start, end=end)]
+    return _to_original(rule, spoken).model_copy(update={"evidence": evidence})
 
 
 def _to_original(rule: Rule, spoken: Cleaned) -> Rule:
@@ -155,6 +293,8 @@ def _find_markers(sent: Span) -> list[tuple[Marker, int, int]]:
                     continue
                 if n == 1 and marker.words[0] in ("after", "before") and first.dep_ == "prep":
                     continue
+                if marker.name == "until-clause" and not _negated(sent.root):
+                    continue  # "turn the pipe until it stiffens" is how long to act, not when
                 hits.append((marker, first.i, last.i))
                 taken.update(range(i, i + n))
     hits.sort(key=lambda h: h[1])
@@ -195,6 +335,300 @@ def _contiguous(tokens: list[Token], anchor: Token) -> list[Token]:
     return [t for t in tokens if lo <= t.i <= hi]
 
 
+# --- sentence shapes around the core reading ----------------------------------------------------
+
+# A comma splice whose second part gives a reason ("..., otherwise it pops off") or the action
+# ("on humid days the glass sets slower, so we work longer").
+_SPLICE_RATIONALE = {"otherwise", "because", "'cause", "cause", "or"}
+_SPLICE_RESULT = {"so"}
+# A sentence that leans on the one before: "In that case, wait at the bench."
+BACK_REFERENCES: dict[tuple[str, ...], str] = {
+    ("in", "that", "case"): "same",
+    ("in", "which", "case"): "same",
+    ("if", "so"): "same",
+    ("if", "that", "happens"): "same",
+    ("then",): "same",
+    ("otherwise",): "opposite",
+    ("if", "not"): "opposite",
+}
+_FRONTED = {"for", "with", "in", "on", "during", "at"}
+_ASIDES = {"you", "know", "i", "mean", "uh", "um", ","}
+
+
+def read_sentence(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Rule | None:
+    """The rule one sentence states: the core reading, after cutting off a spliced reason or
+    result clause, or with a fronted context phrase ("For bars thicker than 40 mm, ...")."""
+    if reparse is not None:
+        spliced = _spliced_rule(sent, reparse)
+        if spliced is not None:
+            return spliced
+    rule = sentence_rule(sent, reparse)
+    if rule is None and reparse is not None:
+        rule = _fronted_rule(sent, reparse)
+    return rule
+
+
+def _splice_point(sent: Span) -> tuple[Token, str] | None:
+    """The comma (or semicolon) where a reason or result clause is spliced on, and its kind."""
+    for tok in sent:
+        if tok.i == sent.start or tok.i + 1 >= sent.end:
+            continue
+        nxt = sent.doc[tok.i + 1]
+        if tok.text != ",":
+            continue
+        if (
+            nxt.lower_ in ("you", "it", "that", "they")
+            and tok.i + 2 < sent.end
+            and sent.doc[tok.i + 2].lemma_ == "be"
+            and any(t.lower_ in ("if", "when", "whenever", "once") for t in sent.doc[sent.start : tok.i])
+        ):
+            return tok, "rationale"  # "When the smoke turns black, open the damper, you are starving the fire"
+        if nxt.lower_ in _SPLICE_RATIONALE - {"or"} or (
+            nxt.lower_ == "or" and tok.i + 2 < sent.end and sent.doc[tok.i + 2].lower_ in ("it", "the", "they", "you")
+        ):
+            return tok, "rationale"
+        if (
+            nxt.lower_ in _SPLICE_RESULT
+            and tok.i + 2 < sent.end
+            and sent.doc[tok.i + 2].lower_ in patterns.FIRST_PERSON
+        ):
+            return tok, "result"
+    return None
+
+
+def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
+    point = _splice_point(sent)
+    if point is None:
+        return None
+    comma, kind = point
+    doc = sent.doc
+    head_tokens = _trim(list(doc[sent.start : comma.i]))
+    tail_tokens = _trim(list(doc[comma.i + 1 : sent.end]))
+    if not head_tokens or not tail_tokens:
+        return None
+    if kind == "rationale":
+        offset = head_tokens[0].idx
+        part = reparse(_text(head_tokens))
+        inner = next(iter(part.sents), None)
+        rule = read_sentence(inner, reparse) if inner is not None else None
+        if rule is None:
+            return None
+        connective = tail_tokens[0].lower_
+        reason = _trim(tail_tokens[1:]) if connective in _SPLICE_RATIONALE else tail_tokens
+        rationale = _text(reason) if reason else None
+        if connective == "otherwise" and rationale:
+            rationale = f"otherwise {rationale}"
+        return _shift(rule, offset).model_copy(update={"rationale": rule.rationale or rationale})
+    # "X, so we do Y": Y is the action, X the reason, and X's fronted context the condition.
+    context = _fronted_tokens(head_tokens)
+    act_tokens = _trim(tail_tokens[1:])
+    if not context or not act_tokens:
+        return None
+    offset = act_tokens[0].idx
+    part = reparse(_text(act_tokens))
+    actions = [
+        a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset})
+        for a in sentence_actions(part[:])
+    ]
+    if not actions:
+        return None
+    reason = _trim([t for t in head_tokens if t not in context])
+    clause = _clause(context, context[0])
+    return Rule(
+        conditions=Group(join="all", items=[clause]),
+        actions=actions,
+        rationale=_text(reason) if reason else None,
+        certainty=_certainty(sent),
+        confidence=_confidence(part[:].root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
+    )
+
+
+def _fronted_tokens(tokens: list[Token]) -> list[Token]:
+    """A context phrase that opens a sentence: "For plates thicker than 25 mm", "In winter"."""
+    lead = next(
+        (
+            n
+            for n, t in enumerate(tokens[:8])
+            if t.lower_ in _FRONTED
+            and t.dep_ == "prep"
+            and (n == 0 or tokens[n - 1].text == "," or tokens[n - 1].lower_ in ("but", "and", "so"))
+        ),
+        None,
+    )
+    if lead is None:
+        return []
+    tokens = tokens[lead:]
+    first = tokens[0]
+    words = {t.lower_ for t in tokens[:6]}
+    if first.lower_ in ("in", "on", "during", "at") and not (
+        words & patterns.CONTEXT_NOUNS or any(w in patterns.WEATHER_ADJECTIVES for w in words)
+    ):
+        return []
+    end = len(tokens)
+    for n, tok in enumerate(tokens[1:], start=1):
+        if tok.text == "," or tok.lower_ in patterns.FIRST_PERSON or (tok.lower_ in ("the", "a") and n > 1):
+            end = n
+            break
+        if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "VBG" and tok.dep_ not in ("amod", "relcl", "acl"):
+            end = n
+            break
+    phrase = _trim(tokens[:end])
+    if any(t.lower_ in ("that", "which", "this") for t in phrase):
+        return []  # "in that case" points back; see back_reference_rule
+    if len(phrase) < 2 or len(phrase) > 12 or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
+        return []
+    return phrase
+
+
+def _fronted_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
+    tokens = _trim([t for t in sent if not t.is_space])
+    context = _fronted_tokens(tokens)
+    if not context:
+        return None
+    rest = _trim([t for t in tokens if t.i > context[-1].i])
+    if not rest:
+        return None
+    offset = rest[0].idx
+    part = reparse(_text(rest))
+    inner = part[:]
+    clause = _clause(context, context[0])
+    inner_rule = sentence_rule(inner, None)
+    if inner_rule is not None:
+        inner_rule = _shift(inner_rule, offset)
+        items = [clause, *inner_rule.clauses()]
+        return inner_rule.model_copy(
+            update={"conditions": Group(join="all", items=items), "certainty": _certainty(sent)}  # type: ignore[arg-type]
+        )
+    actions = [
+        a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset})
+        for a in sentence_actions(inner)
+    ]
+    if not actions:
+        return None
+    return Rule(
+        conditions=Group(join="all", items=[clause]),
+        actions=actions,
+        certainty=_certainty(sent),
+        confidence=_confidence(inner.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
+    )
+
+
+def sentence_actions(sent: Span) -> list[Action]:
+    """The actions of a sentence that tells what to do, or says what I/we do, with no condition
+    of its own: "Pull it out right away and cut off the burnt end." Empty for description,
+    questions and past narrative."""
+    text = sent.text.strip()
+    root = sent.root
+    if not text or text.endswith("?") or not _is_directive(root) or _is_anecdote(root, [root]):
+        return []
+    if root.lemma_ in ("be", "have") and not any(c.dep_ == "xcomp" for c in root.children):
+        return []
+    if root.lemma_ == "do" and any(c.lower_ in ("anything", "nothing", "much") for c in root.children):
+        return []  # "You can't do anything during the firing"
+    verbs = [root] + [t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")]
+    actions = []
+    for verb in verbs:
+        other = {t.i for v in verbs if v is not verb and v.i > verb.i for t in v.subtree}
+        tokens = [t for t in verb.subtree if t.i not in other and not (t.dep_ == "cc" and t.head in verbs)]
+        tokens = _trim(_contiguous(tokens, verb))
+        if tokens:
+            actions.append(_action(tokens, verb))
+    return actions
+
+
+def _starts_with(sent: Span, words: tuple[str, ...]) -> int | None:
+    """Index just past `words` if the sentence opens with them (after fillers), else None."""
+    toks = [t for t in sent if not t.is_space]
+    i = 0
+    while i < len(toks) and (toks[i].lower_ in patterns.FILLERS - {"then"} or toks[i].is_punct):
+        i += 1
+    if tuple(t.lower_ for t in toks[i : i + len(words)]) == words:
+        j = i + len(words)
+        while j < len(toks) and toks[j].is_punct:
+            j += 1
+        return toks[j].i if j < len(toks) else None
+    return None
+
+
+def back_reference_rule(sent: Span, previous: Span, previous_rule: Rule | None) -> Rule | None:
+    """ "In that case, wait at the bench": the condition is the sentence before (or, for
+    "otherwise", the opposite of the rule before)."""
+    for words, kind in BACK_REFERENCES.items():
+        start = _starts_with(sent, words)
+        if start is None:
+            continue
+        doc = sent.doc
+        body = doc[start : sent.end]
+        actions = sentence_actions(body) if len(body) else []
+        if not actions:
+            body_root = body.root if len(body) else None
+            if body_root is None:
+                return None
+            actions = sentence_actions(doc[body_root.left_edge.i : sent.end])
+        if not actions:
+            return None
+        if kind == "opposite":
+            if previous_rule is None or not previous_rule.clauses():
+                return None
+            items = [_opposite(c) for c in previous_rule.clauses()]
+            join = "any" if previous_rule.conditions.join == "all" and len(items) > 1 else "all"
+        else:
+            if previous.text.strip().endswith("?"):
+                return None
+            tokens = _trim([t for t in previous if not t.is_space])
+            if not tokens:
+                return None
+            if previous_rule is not None:
+                return None  # "If A, do B. Then do C." is a sequence, not a new condition
+            items = [_clause(part, head) for part, head, _ in _split_conjuncts(tokens, previous.root)]
+            join = "all"
+        return Rule(
+            conditions=Group(join=join, items=items),  # type: ignore[arg-type]
+            actions=actions,
+            certainty=_certainty(sent),
+            confidence=_confidence(body.root, [0.6], items, actions),
+        )
+    return None
+
+
+def _opposite(clause: Clause) -> Clause:
+    text = f"not ({clause.text})"
+    if clause.operator is None:
+        return clause.model_copy(update={"text": text})
+    flip = {
+        Operator.EQ: Operator.NE, Operator.NE: Operator.EQ, Operator.GT: Operator.LE, Operator.LE: Operator.GT,
+        Operator.LT: Operator.GE, Operator.GE: Operator.LT, Operator.IS_TRUE: Operator.IS_FALSE,
+        Operator.IS_FALSE: Operator.IS_TRUE,
+    }  # fmt: skip
+    if clause.operator not in flip:
+        return clause.model_copy(update={"text": text, "variable": None, "operator": None, "value": None, "unit": None})
+    return clause.model_copy(update={"text": text, "operator": flip[clause.operator]})
+
+
+def _shift(rule: Rule, offset: int) -> Rule:
+    """The rule with every clause and action offset moved by `offset` characters."""
+    if not offset:
+        return rule
+
+    def move(item: Any) -> Any:
+        if item.start is None or item.end is None:
+            return item
+        return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
+
+    def move_group(group: Group) -> Group:
+        return group.model_copy(
+            update={"items": [move_group(i) if isinstance(i, Group) else move(i) for i in group.items]}
+        )
+
+    return rule.model_copy(
+        update={
+            "conditions": move_group(rule.conditions),
+            "exceptions": [move(c) for c in rule.exceptions],
+            "actions": [move(a) for a in rule.actions],
+        }
+    )
+
+
 def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Rule | None:
     """The rule one sentence states, or None for questions, anecdotes and plain description."""
     text = sent.text.strip()
@@ -214,6 +648,7 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
     exceptions: list[tuple[list[Token], Token]] = []
     rationale: list[Token] = []
     excluded: set[int] = set()
+    flipped: set[int] = set()
     for marker, first, last in markers:
         head = _clause_head(sent, doc[last])
         if head is None or head == root or head.i in excluded:
@@ -236,6 +671,9 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
                 excluded.difference_update(moved)
                 span_tokens = _trim([t for t in span_tokens if t.i not in moved])
         if marker.role == "condition":
+            if marker.name in patterns.NEGATED_UNTIL and _negated(root):
+                span_tokens = [doc[first], *span_tokens]
+                flipped.add(head.i)
             conditions.append((span_tokens, head, marker.base_confidence))
         elif marker.role == "exception":
             exceptions.append((span_tokens, head))
@@ -248,6 +686,8 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
         if child.dep_ == "prep" and child.lower_ in patterns.CONTEXT_PREPOSITIONS and child.i not in excluded:
             sub = list(child.subtree)
             nouns = {t.lower_ for t in sub if t.dep_ == "pobj"}
+            if any(t.lower_ in ("that", "which", "this") for t in sub):
+                continue  # "in that case" points back; see back_reference_rule
             if nouns & patterns.CONTEXT_NOUNS or find_measure(" ".join(t.text for t in sub)):
                 adjectives = [t for t in sub if t.pos_ == "ADJ"]
                 if adjectives or find_measure(" ".join(t.text for t in sub)):
@@ -256,6 +696,8 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
 
     if not conditions and not exceptions:
         return None
+    if all(base == patterns.PREPOSITIONAL_CONFIDENCE for _, _, base in conditions) and not _is_directive(root):
+        return None  # "That happens on windy days": a context, but nothing to do
     if _is_anecdote(root, [c[1] for c in conditions]):
         return None
 
@@ -280,7 +722,10 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
     join = "all"
     for tokens, head, _ in conditions:
         for part, part_head, cc in _split_conjuncts(tokens, head):
-            clause_items.append(_clause(part, part_head))
+            clause = _clause(part, part_head)
+            if head.i in flipped:
+                clause = _opposite(clause).model_copy(update={"text": clause.text})
+            clause_items.append(clause)
             if cc == "or":
                 join = "any"
     certainty = _certainty(sent)
@@ -299,11 +744,13 @@ def _comma_split_rule(sent: Span, marker: tuple[Marker, int, int], reparse: Call
     """Fallback for a misparsed "If A, B." whose condition verb became the root: split at the
     first comma, parse the condition alone, and read B as the action."""
     doc = sent.doc
-    comma = next((t for t in doc[marker[2] + 1 : sent.end] if t.text == ","), None)
+    comma = next((t for t in doc[marker[2] + 1 : sent.end] if t.text == "," or t.lower_ == "then"), None)
+    if comma is None:
+        comma = _main_clause_start(sent, marker[2], reparse)
     if comma is None:
         return None
     cond_tokens = _trim(list(doc[marker[2] + 1 : comma.i]))
-    act_tokens = _trim(list(doc[comma.i + 1 : sent.end]))
+    act_tokens = _trim(list(doc[comma.i + (0 if comma.lower_ not in (",", "then") else 1) : sent.end]))
     verb = next((t for t in act_tokens if t.pos_ in ("VERB", "AUX")), None)
     if verb is None and act_tokens and act_tokens[0].tag_ in ("JJR", "VB", "NN"):
         verb = act_tokens[0]  # "..., lower the lance": an imperative the tagger read as another word
@@ -327,6 +774,34 @@ def _comma_split_rule(sent: Span, marker: tuple[Marker, int, int], reparse: Call
         certainty=_certainty(sent),
         confidence=_confidence(verb, [marker[0].base_confidence - 0.05], items, actions),
     )
+
+
+_SUBJECT_STARTS = {"the", "a", "an", "i", "we", "you", "they", "it", "this", "that"}
+
+
+def _main_clause_start(sent: Span, after: int, reparse: Callable[[str], Doc]) -> Token | None:
+    """Where the main clause starts in "When the button is pushed the system shuts down" (no comma,
+    no "then"): the last word that can open a subject and leaves a complete clause of its own."""
+    doc = sent.doc
+    for tok in reversed(list(doc[after + 3 : sent.end - 1])):
+        if tok.lower_ not in _SUBJECT_STARTS or doc[tok.i - 1].pos_ not in (
+            "VERB",
+            "AUX",
+            "ADJ",
+            "ADV",
+            "PART",
+            "NOUN",
+            "NUM",
+            "ADP",
+        ):
+            continue
+        if doc[tok.i - 1].lower_ in ("and", "or", "that", "if", "when"):
+            continue
+        tail = reparse(doc[tok.i : sent.end].text)
+        root = tail[:].root
+        if root.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
+            return tok
+    return None
 
 
 def _is_anecdote(root: Token, heads: list[Token]) -> bool:
@@ -474,6 +949,10 @@ def _action(tokens: list[Token], verb: Token) -> Action:
     )
 
 
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
+
+
 def _certainty(sent: Span) -> Certainty:
     for tok in sent:
         hedge = patterns.HEDGES.get(tok.lower_)
@@ -487,6 +966,14 @@ def _is_directive(verb: Token) -> bool:
     subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and verb.tag_ == "VB":
         return True
+    if (
+        subject is None
+        and verb.dep_ == "ROOT"
+        and verb.tag_ in ("JJ", "NN")
+        and verb.i == verb.sent.start
+        and any(c.dep_ == "dobj" for c in children)
+    ):
+        return True  # "Warm the whole piece": an imperative the tagger read as an adjective
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in patterns.DIRECTIVE_MODALS for c in children):
         return True
     if verb.lemma_ in ("have", "need") and any(c.dep_ == "xcomp" for c in children):

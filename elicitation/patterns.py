@@ -31,10 +31,16 @@ MARKERS: tuple[Marker, ...] = (
     Marker("once-clause", ("once",), "condition", 0.6, "Once the melt reaches 1,650 degrees, tap it."),
     Marker("after-clause", ("after",), "condition", 0.45, "After you strike the arc, wait two seconds."),
     Marker("before-clause", ("before",), "condition", 0.45, "Before you weld, grind off the primer."),
+    Marker("until-clause", ("until",), "condition", 0.5, "Do not open the kiln until it is below 150 degrees."),
     Marker("unless-exception", ("unless",), "exception", 0.5, "Never charge scrap unless it is dry."),
     Marker("because-rationale", ("because",), "rationale", 0.0, "Add filler because the weld gets porous."),
     Marker("cause-rationale", ("'cause",), "rationale", 0.0, "Add filler 'cause it gets porous."),
+    Marker("otherwise-rationale", ("otherwise",), "rationale", 0.0, "Keep it turning, otherwise it droops."),
 )
+
+# "Don't open the door until/before it is below 100 degrees": with a negated action these markers
+# give the condition under which the action is forbidden, which is the opposite of their clause.
+NEGATED_UNTIL = {"until-clause", "before-clause"}
 
 # Prepositional or adjectival context that works as a condition ("on rainy days", "in winter").
 CONTEXT_PREPOSITIONS = {"on", "in", "during", "for", "with", "at"}

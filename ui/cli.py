@@ -84,7 +84,8 @@ def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
     if file is None:
         raise CliError("give a transcript FILE, or --jsonl to read standard input")
     transcript = read_transcript(file)
-    rules = extract_transcript(transcript)
+    with _turn_bar(len(transcript.turns)) as progress:
+        rules = extract_transcript(transcript, progress=progress)
     if as_json:
         _emit(
             {
@@ -100,6 +101,108 @@ def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
         ev = r.evidence[0] if r.evidence else None
         where = f"turn {ev.turn} ({ev.speaker})" if ev else ""
         click.echo(f"{i:3d}. [{r.confidence:.2f} {r.certainty.value}] {r.summary()}  — {where}")
+
+
+LONG_TRANSCRIPT_TURNS = 40
+
+
+@contextlib.contextmanager
+def _turn_bar(turns: int | None) -> Any:
+    """A progress bar on standard error for long transcripts (when it is a terminal, or always
+    with MYEONGJANG_PROGRESS=1); yields the `progress(done, total)` callback or None."""
+    wanted = os.environ.get("MYEONGJANG_PROGRESS")
+    show = wanted == "1" or (wanted != "0" and sys.stderr.isatty())
+    if not show or (turns is not None and turns < LONG_TRANSCRIPT_TURNS):
+        yield None
+        return
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total < LONG_TRANSCRIPT_TURNS:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="extracting rules", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.option(
+    "--detection",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of sentences with a 0/1 label column (CiRA's cira_detection_dev.csv).",
+)
+@click.option("--label", default="Causal", show_default=True, help="The detection CSV's label column.")
+@click.option(
+    "--spans",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of CiRA-style span JSON files (cira_examples/).",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of interview transcripts with NAME.gold.json files [default: the bundled gold set].",
+)
+@click.option("--split", type=click.Choice(["all", "dev", "holdout"]), default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def evaluate(
+    detection: Path | None, label: str, spans: Path | None, rules_dir: Path | None, split: str, as_json: bool
+) -> None:
+    """Score the extractor against gold data: precision, recall and F1 for sentence detection,
+    condition/action spans and whole rules in interviews."""
+    from elicitation import evaluation as ev
+    from elicitation import extract_texts, extract_transcript
+
+    report: dict[str, Any] = {}
+    try:
+        if detection is not None:
+            rows = ev.read_detection(detection, label)
+            score = ev.score_detection(rows, lambda texts: [bool(r) for r in extract_texts(texts)])
+            report["detection"] = {"file": str(detection), "sentences": len(rows), **score.as_dict()}
+        if spans is not None:
+            golds = ev.read_spans(spans)
+            found = ev.score_spans(golds, lambda texts: list(extract_texts(texts)))
+            report["spans"] = {"files": len(golds), **{k: v.as_dict() for k, v in found.items()}}
+        interviews = ev.read_gold_dir(rules_dir or ev.GOLD_DIR)
+    except ev.GoldError as exc:
+        raise CliError(str(exc)) from None
+    by_split: dict[str, list[Any]] = {}
+    for match in ev.score_rules(interviews, extract_transcript):
+        which = next(i.split for i in interviews if i.path.name == match.interview)
+        by_split.setdefault(which, []).append(match)
+    wanted = sorted(by_split) if split == "all" else [split]
+    report["rules"] = {
+        name: {
+            "interviews": {m.interview: m.score.as_dict() for m in by_split.get(name, [])},
+            "gold_rules": sum(len(m.gold) for m in by_split.get(name, [])),
+            "cross_turn_recall": round(ev.total(m.cross_turn() for m in by_split.get(name, [])).recall, 4),
+            **ev.total(m.score for m in by_split.get(name, [])).as_dict(),
+        }
+        for name in wanted
+    }
+    if as_json:
+        _emit(report)
+        return
+    line = "{:<34} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}"
+    if "detection" in report:
+        click.echo(line.format(f"detection ({report['detection']['sentences']} sentences)", **report["detection"]))
+    if "spans" in report:
+        for key in ("conditions", "actions", "all"):
+            click.echo(line.format(f"spans: {key}", **report["spans"][key]))
+    for name, part in report["rules"].items():
+        click.echo(line.format(f"rules [{name}, {part['gold_rules']} gold]", **part))
+        for interview, score in part["interviews"].items():
+            click.echo(line.format(f"  {interview}", **score))
+        click.echo(f"  cross-turn recall {part['cross_turn_recall']:.3f}")
 
 
 def _extract_jsonl(extract_texts: Any) -> None:
@@ -137,7 +240,11 @@ def import_(file: Path, master: str, title: str | None, confidential: bool, as_j
         raise CliError(f"{file}: no such file")
     if file.is_dir():
         raise CliError(f"{file}: is a directory, not a transcript file")
-    result = import_interview(_kb(), master, file.name, file.read_bytes(), title=title, confidential=confidential)
+    data = file.read_bytes()
+    with _turn_bar(None) as progress:
+        result = import_interview(
+            _kb(), master, file.name, data, title=title, confidential=confidential, progress=progress
+        )
     if as_json:
         _emit(
             {
