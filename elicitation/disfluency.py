@@ -54,17 +54,18 @@ class Cleaned:
 def clean(text: str) -> Cleaned:
     """Drop fillers, parenthetical discourse markers, stutters and cut-off repairs."""
     dropped = [False] * len(text)
-
-    def drop(pattern: re.Pattern[str]) -> None:
-        current = "".join("\0" if d else ch for ch, d in zip(text, dropped, strict=True))
-        view = current.replace("\0", "")
-        keep = [i for i, ch in enumerate(current) if ch != "\0"]
-        for m in pattern.finditer(view):
+    view = text
+    keep = list(range(len(text)))
+    for pattern in (_FILLER, _MID_DISCOURSE, _DISCOURSE, _CUTOFF, _REPEAT_TIGHT, _REPEAT):
+        found = list(pattern.finditer(view))
+        if not found:
+            continue
+        for m in found:
             for k in range(m.start(), m.end()):
                 dropped[keep[k]] = True
-
-    for pattern in (_FILLER, _MID_DISCOURSE, _DISCOURSE, _CUTOFF, _REPEAT_TIGHT, _REPEAT):
-        drop(pattern)
+        # What the next pattern sees: the text with everything dropped so far left out.
+        keep = [i for i in range(len(text)) if not dropped[i]]
+        view = "".join(text[i] for i in keep)
 
     chars: list[str] = []
     positions: list[int] = []

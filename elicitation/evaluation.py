@@ -116,6 +116,21 @@ def score_detection(rows: Sequence[tuple[str, bool]], predict: Callable[[list[st
     return score
 
 
+def detect(texts: list[str]) -> list[bool]:
+    """The product's answer to "is this a rule?": a structured rule, or a sentence the detector
+    flags as a possible rule for the interviewer to ask about again."""
+    from elicitation.extraction import load_pipeline
+
+    return [bool(d._.rules or d._.possible_rules) for d in load_pipeline().pipe(texts, batch_size=64)]
+
+
+def detect_structured(texts: list[str]) -> list[bool]:
+    """Only sentences the reader could turn into a structured rule."""
+    from elicitation.extraction import load_pipeline
+
+    return [bool(d._.rules) for d in load_pipeline().pipe(texts, batch_size=64)]
+
+
 # --- (b) spans ---------------------------------------------------------------------------------
 
 
@@ -304,6 +319,11 @@ class RuleMatch:
         n = len(self.pairs)
         return Score(n, len(self.predicted) - n, len(self.gold) - n)
 
+    def calibration(self) -> list[tuple[float, bool]]:
+        """(confidence, was it right) for every predicted rule."""
+        right = {p for p, _ in self.pairs}
+        return [(r.confidence, i in right) for i, r in enumerate(self.predicted)]
+
     def cross_turn(self) -> Score:
         """Recall over the gold rules that span turns (precision is not defined for a subset)."""
         wanted = {i for i, g in enumerate(self.gold) if g.cross_turn}
@@ -339,3 +359,18 @@ def total(scores: Iterable[Score]) -> Score:
     for s in scores:
         out.add(s)
     return out
+
+
+def calibration_error(points: Sequence[tuple[float, bool]], bins: int = 5) -> dict[str, float]:
+    """Brier score and expected calibration error (equal-width bins) of confidences."""
+    if not points:
+        return {"brier": 0.0, "ece": 0.0, "rules": 0}
+    brier = sum((c - float(y)) ** 2 for c, y in points) / len(points)
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, y) for c, y in points if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if inside:
+            gap = abs(sum(c for c, _ in inside) / len(inside) - sum(y for _, y in inside) / len(inside))
+            ece += gap * len(inside) / len(points)
+    return {"brier": round(brier, 4), "ece": round(ece, 4), "rules": len(points)}

