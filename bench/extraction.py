@@ -108,7 +108,7 @@ def cira(dev_data: Path) -> dict[str, Any]:
     held = [r for r in rows if evaluation.in_holdout(r[0])]
     spans = evaluation.score_spans(
         evaluation.read_spans(dev_data / "cira_examples"),
-        lambda texts: [list(d._.rules) for d in load_pipeline().pipe(texts)],
+        evaluation.extract_sentences,
     )
     return {
         "detection_all": evaluation.score_detection(rows, evaluation.detect).as_dict(),

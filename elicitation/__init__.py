@@ -2,17 +2,22 @@
 
 from elicitation.errors import TranscriptError
 from elicitation.extraction import (
+    PossibleRule,
+    Reading,
     RuleExtractor,
     extract_text,
     extract_texts,
     extract_transcript,
     load_pipeline,
+    read_interview,
 )
 from elicitation.guide import GuideQuestion, coverage, guide_docx, guide_markdown, interview_guide
 from elicitation.transcripts import Transcript, Turn, decode, is_interviewer, parse_bytes, read_transcript
 
 __all__ = [
     "GuideQuestion",
+    "PossibleRule",
+    "Reading",
     "RuleExtractor",
     "Transcript",
     "TranscriptError",
@@ -28,5 +33,6 @@ __all__ = [
     "is_interviewer",
     "load_pipeline",
     "parse_bytes",
+    "read_interview",
     "read_transcript",
 ]

@@ -131,6 +131,12 @@ def detect_structured(texts: list[str]) -> list[bool]:
     return [bool(d._.rules) for d in load_pipeline().pipe(texts, batch_size=64)]
 
 
+def extract_sentences(texts: list[str]) -> list[list[Rule]]:
+    from elicitation.extraction import load_pipeline
+
+    return [list(d._.rules) for d in load_pipeline().pipe(texts, batch_size=64)]
+
+
 # --- (b) spans ---------------------------------------------------------------------------------
 
 

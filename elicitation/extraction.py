@@ -63,7 +63,7 @@ class RuleExtractor:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         possible = []
-        previous: tuple[Span, Rule | None] | None = None
+        previous: tuple[list[Span], Rule | None] | None = None
         for sent in doc.sents:
             rule = back_reference_rule(sent, *previous) if previous is not None else None
             if rule is None:
@@ -75,7 +75,13 @@ class RuleExtractor:
             if rule is not None and rule.confidence >= self.min_confidence:
                 found.append(rule.model_copy(update={"confidence": self.confidence(rule.confidence)}))
             if sent.text.strip():
-                previous = (sent, rule)
+                opens_with_and = sent[0].lower_ in ("and", "but") or (
+                    len(sent) > 1 and sent[0].is_punct and sent[1].lower_ == "and"
+                )
+                if previous is not None and rule is None and previous[1] is None and opens_with_and:
+                    previous = ([*previous[0], sent], None)  # the parser cut "A and B" in two
+                else:
+                    previous = ([sent], rule)
         doc._.rules = found
         doc._.possible_rules = possible
         return doc
@@ -109,6 +115,22 @@ def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[R
         yield list(doc._.rules)
 
 
+@dataclass(frozen=True)
+class PossibleRule:
+    """A sentence the detector takes for a rule that the reader could not structure: worth
+    asking the master to say again, with the condition and the action plainly."""
+
+    evidence: Evidence
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    rules: list[Rule]
+    possible: list[PossibleRule]
+
+
 def extract_transcript(transcript: Transcript, progress: Callable[[int, int], None] | None = None) -> list[Rule]:
     """Rules from the master's turns, each citing its turn and the character offsets of the
     sentence it was said in; a condition the interviewer asked about ("And what if it rains?")
@@ -117,10 +139,17 @@ def extract_transcript(transcript: Transcript, progress: Callable[[int, int], No
     Sorted by confidence, highest first, as the review queue shows them. `progress(done, total)`
     is called as turns are read, for a progress bar.
     """
+    return read_interview(transcript, progress).rules
+
+
+def read_interview(transcript: Transcript, progress: Callable[[int, int], None] | None = None) -> Reading:
+    """The rules of `extract_transcript`, and the master's sentences that look like rules but
+    could not be read as one."""
     asking = interviewer_speakers(transcript)
     turns = list(transcript.turns)
     cleaned = [clean(t.text) for t in turns]
     found: list[Rule] = []
+    possible: list[PossibleRule] = []
     question: Question | None = None
     docs = load_pipeline().pipe(c.text for c in cleaned)
     for done, (turn, spoken, doc) in enumerate(zip(turns, cleaned, docs, strict=True), start=1):
@@ -129,10 +158,17 @@ def extract_transcript(transcript: Transcript, progress: Callable[[int, int], No
         if turn.speaker in asking:
             question = read_question(doc, turn, spoken)
             continue
-        found.extend(answer_rules(question, doc, turn, spoken))
+        rules = answer_rules(question, doc, turn, spoken)
+        found.extend(rules)
         question = None
+        cited = [(e.start, e.end) for r in rules for e in r.evidence if e.turn == turn.index]
+        for start, end, score in doc._.possible_rules:
+            start, end = spoken.to_original(start, end)
+            if not any(a < end and start < b for a, b in cited):
+                where = Evidence(turn=turn.index, speaker=turn.speaker, start=start, end=end)
+                possible.append(PossibleRule(where, turn.text[start:end], score))
     found.sort(key=lambda r: -r.confidence)
-    return found
+    return Reading(found, possible)
 
 
 def interviewer_speakers(transcript: Transcript) -> set[str]:
@@ -451,7 +487,7 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
         return _shift(rule, offset).model_copy(update={"rationale": rule.rationale or rationale})
     # "X, so we do Y": Y is the action, X the reason, and X's fronted context the condition.
     context = _fronted_tokens(head_tokens)
-    act_tokens = _trim(tail_tokens[1:])
+    act_tokens = _trim(tail_tokens[1:] if tail_tokens[0].lower_ == "so" else tail_tokens)
     if not context or not act_tokens:
         return None
     offset = act_tokens[0].idx
@@ -571,7 +607,11 @@ def sentence_actions(sent: Span) -> list[Action]:
     actions = []
     for verb in verbs:
         other = {t.i for v in verbs if v is not verb and v.i > verb.i for t in v.subtree}
-        tokens = [t for t in verb.subtree if t.i not in other and not (t.dep_ == "cc" and t.head in verbs)]
+        tokens = [
+            t
+            for t in verb.subtree
+            if sent.start <= t.i < sent.end and t.i not in other and not (t.dep_ == "cc" and t.head in verbs)
+        ]
         tokens = _trim(_contiguous(tokens, verb))
         if tokens:
             actions.append(_action(tokens, verb))
@@ -592,7 +632,7 @@ def _starts_with(sent: Span, words: tuple[str, ...]) -> int | None:
     return None
 
 
-def back_reference_rule(sent: Span, previous: Span, previous_rule: Rule | None) -> Rule | None:
+def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | None) -> Rule | None:
     """ "In that case, wait at the bench": the condition is the sentence before (or, for
     "otherwise", the opposite of the rule before)."""
     for words, kind in BACK_REFERENCES.items():
@@ -615,14 +655,15 @@ def back_reference_rule(sent: Span, previous: Span, previous_rule: Rule | None) 
             items = [_opposite(c) for c in previous_rule.clauses()]
             join = "any" if previous_rule.conditions.join == "all" and len(items) > 1 else "all"
         else:
-            if previous.text.strip().endswith("?"):
-                return None
-            tokens = _trim([t for t in previous if not t.is_space])
-            if not tokens:
-                return None
-            if previous_rule is not None:
+            if before[-1].text.strip().endswith("?") or previous_rule is not None:
                 return None  # "If A, do B. Then do C." is a sequence, not a new condition
-            items = [_clause(part, head) for part, head, _ in _split_conjuncts(tokens, previous.root)]
+            items = []
+            for previous in before:
+                tokens = _trim([t for t in previous if not t.is_space])
+                if tokens:
+                    items.extend(_clause(part, head) for part, head, _ in _split_conjuncts(tokens, previous.root))
+            if not items:
+                return None
             join = "all"
         return Rule(
             conditions=Group(join=join, items=items),  # type: ignore[arg-type]
@@ -1008,14 +1049,16 @@ def _is_directive(verb: Token) -> bool:
     subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and verb.tag_ == "VB":
         return True
+    opening = next((t for t in verb.sent if not (t.is_punct or t.dep_ in ("advmod", "intj", "cc"))), None)
     if (
         subject is None
         and verb.dep_ == "ROOT"
-        and verb.tag_ in ("JJ", "NN")
-        and verb.i == verb.sent.start
-        and any(c.dep_ == "dobj" for c in children)
+        and verb.tag_ in ("JJ", "NN", "VBN", "VBD")
+        and verb == opening
+        and not any(c.dep_ in ("aux", "auxpass") for c in children)
+        and any(c.dep_ in ("dobj", "prep", "prt") for c in children)
     ):
-        return True  # "Warm the whole piece": an imperative the tagger read as an adjective
+        return True  # "Warm the whole piece", "Shorten the rise": imperatives the tagger misread
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in patterns.DIRECTIVE_MODALS for c in children):
         return True
     if verb.lemma_ in ("have", "need") and any(c.dep_ == "xcomp" for c in children):

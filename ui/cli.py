@@ -74,7 +74,7 @@ def cli(as_user: str | None) -> None:
 @click.option("--jsonl", is_flag=True, help='Read {"id", "text"} lines on stdin, write one result line each.')
 def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
     """Extract candidate rules from a transcript FILE (.txt, .vtt, .srt, Whisper .json or .docx), without storing them."""
-    from elicitation import extract_texts, extract_transcript, read_transcript
+    from elicitation import extract_texts, read_interview, read_transcript
 
     if jsonl:
         if file is not None:
@@ -85,7 +85,8 @@ def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
         raise CliError("give a transcript FILE, or --jsonl to read standard input")
     transcript = read_transcript(file)
     with _turn_bar(len(transcript.turns)) as progress:
-        rules = extract_transcript(transcript, progress=progress)
+        reading = read_interview(transcript, progress=progress)
+    rules = reading.rules
     if as_json:
         _emit(
             {
@@ -93,6 +94,10 @@ def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
                 "encoding": transcript.encoding,
                 "turns": len(transcript.turns),
                 "rules": [r.to_contract() for r in rules],
+                "possible_rules": [
+                    {"turn": p.evidence.turn, "speaker": p.evidence.speaker, "text": p.text, "score": p.score}
+                    for p in reading.possible
+                ],
             }
         )
         return
@@ -101,6 +106,10 @@ def extract(file: Path | None, as_json: bool, jsonl: bool) -> None:
         ev = r.evidence[0] if r.evidence else None
         where = f"turn {ev.turn} ({ev.speaker})" if ev else ""
         click.echo(f"{i:3d}. [{r.confidence:.2f} {r.certainty.value}] {r.summary()}  — {where}")
+    if reading.possible:
+        click.echo("\nSounds like a rule, but no condition and action could be read; ask again:")
+        for p in reading.possible:
+            click.echo(f"  - turn {p.evidence.turn} ({p.evidence.speaker}): {p.text}")
 
 
 LONG_TRANSCRIPT_TURNS = 40
@@ -108,29 +117,31 @@ LONG_TRANSCRIPT_TURNS = 40
 
 @contextlib.contextmanager
 def _turn_bar(turns: int | None) -> Any:
-    """A progress bar on standard error for long transcripts (when it is a terminal, or always
-    with MYEONGJANG_PROGRESS=1); yields the `progress(done, total)` callback or None."""
+    """A progress bar on standard error for long transcripts, when it is a terminal or with
+    MYEONGJANG_PROGRESS=1 (then one line per tenth, for logs); yields the `progress(done,
+    total)` callback, or None."""
     wanted = os.environ.get("MYEONGJANG_PROGRESS")
-    show = wanted == "1" or (wanted != "0" and sys.stderr.isatty())
-    if not show or (turns is not None and turns < LONG_TRANSCRIPT_TURNS):
+    terminal = sys.stderr.isatty()
+    if not (wanted == "1" or (wanted != "0" and terminal)) or (turns is not None and turns < LONG_TRANSCRIPT_TURNS):
         yield None
         return
-    bar: Any = None
+    shown = {"tenth": -1}
 
     def progress(done: int, total: int) -> None:
-        nonlocal bar
         if total < LONG_TRANSCRIPT_TURNS:
             return
-        if bar is None:
-            bar = click.progressbar(length=total, label="extracting rules", file=sys.stderr, show_pos=True)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+        tenth = done * 10 // total
+        if terminal:
+            filled = done * 30 // total
+            sys.stderr.write(f"\rextracting rules [{'#' * filled}{'-' * (30 - filled)}] {done}/{total} turns")
+            if done == total:
+                sys.stderr.write("\n")
+        elif tenth > shown["tenth"]:
+            sys.stderr.write(f"extracting rules: {done}/{total} turns\n")
+        shown["tenth"] = tenth
+        sys.stderr.flush()
 
-    try:
-        yield progress
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    yield progress
 
 
 @cli.command()
@@ -160,7 +171,7 @@ def evaluate(
     """Score the extractor against gold data: precision, recall and F1 for sentence detection,
     condition/action spans and whole rules in interviews."""
     from elicitation import evaluation as ev
-    from elicitation import extract_texts, extract_transcript
+    from elicitation import extract_transcript
 
     report: dict[str, Any] = {}
     try:
@@ -176,7 +187,7 @@ def evaluate(
             }
         if spans is not None:
             golds = ev.read_spans(spans)
-            found = ev.score_spans(golds, lambda texts: list(extract_texts(texts)))
+            found = ev.score_spans(golds, ev.extract_sentences)
             report["spans"] = {"files": len(golds), **{k: v.as_dict() for k, v in found.items()}}
         interviews = ev.read_gold_dir(rules_dir or ev.GOLD_DIR)
     except ev.GoldError as exc:
