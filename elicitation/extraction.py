@@ -61,13 +61,20 @@ class RuleExtractor:
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
-        found = []
+        found: list[Rule] = []
         possible = []
         previous: tuple[list[Span], Rule | None] | None = None
         for sent in doc.sents:
             rule = back_reference_rule(sent, *previous) if previous is not None else None
             if rule is None:
                 rule = read_sentence(sent, self.reparse)
+            if rule is None and previous is not None and previous[1] is not None and found:
+                steps = _after_diagnosis(previous[1], sent)
+                if steps is not None and found[-1].actions == previous[1].actions:
+                    # "When it smells rotten, the vat is too acid; add lime": the steps follow the diagnosis.
+                    found[-1] = found[-1].model_copy(update=steps)
+                    previous = ([sent], found[-1])
+                    continue
             if rule is None and sent.text.strip() and not sent.text.strip().endswith("?"):
                 score = self.detector.score(sent, False)
                 if score >= self.detector.threshold:
@@ -87,13 +94,35 @@ class RuleExtractor:
         return doc
 
 
+def _after_diagnosis(rule: Rule, sent: Span) -> dict[str, Any] | None:
+    """When a rule only says what a cue means ("..., the vat is too acid") and the next sentence
+    says what to do, the steps become its actions and the diagnosis its rationale."""
+    if not rule.actions or any(a.verb != "be" or a.negated for a in rule.actions):
+        return None
+    steps = sentence_actions(sent)
+    if not steps:
+        return None
+    diagnosis = "; ".join(a.text for a in rule.actions)
+    return {"actions": steps, "rationale": rule.rationale or diagnosis}
+
+
 @Language.component("myeongjang_semicolons")
 def split_at_semicolons(doc: Doc) -> Doc:
     """Spoken sentences run on; a semicolon in a transcript ends one statement and starts the next."""
     for tok in doc[:-1]:
         if tok.text == ";":
             doc[tok.i + 1].is_sent_start = True
+        elif (
+            tok.text == ","
+            and tok.i + 2 < len(doc)
+            and doc[tok.i + 1].lower_ in ("and", "but")
+            and doc[tok.i + 2].lower_ in _STATEMENT_OPENERS
+        ):
+            doc[tok.i + 1].is_sent_start = True  # "..., and when it drops under 15 degrees I ..."
     return doc
+
+
+_STATEMENT_OPENERS = {"if", "when", "whenever", "once", "unless"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -199,6 +228,7 @@ class Question:
 
 
 _QUESTION_LEADS = {"suppose", "imagine", "say"}
+_QUESTION_AUX = {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "was", "were", "'s"}
 
 
 def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
@@ -219,8 +249,10 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
             break
     if not clauses:
         for marker, _first, last in _find_markers(asked):
-            if marker.role != "condition" or marker.words[0] not in ("if", "in", "whenever"):
+            if marker.role != "condition" or marker.words[0] not in ("if", "in", "whenever", "when", "once"):
                 continue
+            if last + 1 < asked.end and doc[last + 1].lower_ in _QUESTION_AUX:
+                continue  # "When do you reheat?" asks for a condition; it does not give one
             head = _clause_head(asked, doc[last])
             if head is None:
                 continue
@@ -254,6 +286,13 @@ def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleane
                 break
             actions = sentence_actions(sent)
             if actions:
+                # Steps said in a row answer the question together: "I feed it. Add lime, then stir."
+                for later in sents[n + 1 :]:
+                    more = sentence_actions(later)
+                    mine = any(later.start_char <= o[0] < later.end_char for r in rules for o in _offsets(r))
+                    if not more or mine:
+                        break
+                    actions = [*actions, *more]
                 items = list(question.conditions)
                 reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
                 raw = _confidence(sent.root, [0.6], items, actions)
@@ -415,7 +454,7 @@ BACK_REFERENCES: dict[tuple[str, ...], str] = {
     ("otherwise",): "opposite",
     ("if", "not"): "opposite",
 }
-_FRONTED = {"for", "with", "in", "on", "during", "at"}
+_FRONTED = {"for", "with", "in", "on", "during", "at", "between"}
 _ASIDES = {"you", "know", "i", "mean", "uh", "um", ","}
 
 
@@ -445,6 +484,7 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
             and tok.i + 2 < sent.end
             and sent.doc[tok.i + 2].lemma_ == "be"
             and any(t.lower_ in ("if", "when", "whenever", "once") for t in sent.doc[sent.start : tok.i])
+            and any(t.text == "," for t in sent.doc[sent.start : tok.i])  # the condition ended before
         ):
             return tok, "rationale"  # "When the smoke turns black, open the damper, you are starving the fire"
         if nxt.lower_ in _SPLICE_RATIONALE - {"or"} or (
@@ -850,6 +890,8 @@ def _comma_split_rule(sent: Span, marker: tuple[Marker, int, int], reparse: Call
         )
         if cc == "or":
             join = "any"
+    if _is_anecdote(verb, [t for t in part if t.dep_ == "ROOT"]):
+        return None  # "Once after a typhoon, the whole yard flooded"
     actions = [_action(act_tokens, verb)]
     return Rule(
         conditions=Group(join=join, items=items),  # type: ignore[arg-type]
@@ -892,7 +934,9 @@ def _is_anecdote(root: Token, heads: list[Token]) -> bool:
     has_would = any(c.lower_ in ("would", "'d") for c in root.children if c.dep_ == "aux")
     if has_would:
         return False
-    root_past = root.tag_ == "VBD" or any(c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass"))
+    root_past = (root.tag_ == "VBD" and root.lower_ != root.lemma_) or any(
+        c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass")
+    )
     cond_past = bool(heads) and all(
         h.tag_ == "VBD" or any(c.tag_ == "VBD" for c in h.children if c.dep_ in ("aux", "auxpass"))
         for h in heads
@@ -1044,17 +1088,20 @@ def _certainty(sent: Span) -> Certainty:
     return Certainty.ALWAYS
 
 
+# What may come before an imperative verb: "In winter, always warm the anvil", "If it hisses, shorten it".
+_BEFORE_IMPERATIVE = {"prep", "advcl", "advmod", "punct", "intj", "cc", "npadvmod", "mark"}
+
+
 def _is_directive(verb: Token) -> bool:
     children = list(verb.children)
     subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and verb.tag_ == "VB":
         return True
-    opening = next((t for t in verb.sent if not (t.is_punct or t.dep_ in ("advmod", "intj", "cc"))), None)
     if (
         subject is None
         and verb.dep_ == "ROOT"
-        and verb.tag_ in ("JJ", "NN", "VBN", "VBD")
-        and verb == opening
+        and verb.tag_ in ("JJ", "NN", "VBN", "VBD", "VBP")
+        and all(c.dep_ in _BEFORE_IMPERATIVE for c in verb.lefts)
         and not any(c.dep_ in ("aux", "auxpass") for c in children)
         and any(c.dep_ in ("dobj", "prep", "prt") for c in children)
     ):

@@ -31,6 +31,7 @@ MARKERS: tuple[Marker, ...] = (
     Marker("once-clause", ("once",), "condition", 0.6, "Once the melt reaches 1,650 degrees, tap it."),
     Marker("after-clause", ("after",), "condition", 0.45, "After you strike the arc, wait two seconds."),
     Marker("before-clause", ("before",), "condition", 0.45, "Before you weld, grind off the primer."),
+    Marker("while-clause", ("while",), "condition", 0.5, "Never dip the cloth while it is still green."),
     Marker("until-clause", ("until",), "condition", 0.5, "Do not open the kiln until it is below 150 degrees."),
     Marker("unless-exception", ("unless",), "exception", 0.5, "Never charge scrap unless it is dry."),
     Marker("because-rationale", ("because",), "rationale", 0.0, "Add filler because the weld gets porous."),
