@@ -225,6 +225,8 @@ class Question:
     start: int
     end: int
     conditions: tuple[Clause, ...]
+    # "When do you start finishing the surface?": the question names the action, the answer the condition.
+    action: Action | None = None
 
 
 _QUESTION_LEADS = {"suppose", "imagine", "say"}
@@ -259,53 +261,125 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
             tokens = _trim([t for t in head.subtree if t.i > last and t.text != "?"])
             if tokens:
                 clauses.extend(_clause(p, h) for p, h, _ in _split_conjuncts(tokens, head))
-    if not clauses:
+    action = None if clauses else _asked_action(asked)
+    if not clauses and action is None:
         return None
     start, end = spoken.to_original(asked.start_char, asked.start_char + len(asked.text.rstrip()))
     # Offsets of a question's clauses point into another turn than the rule's first evidence.
     loose = tuple(c.model_copy(update={"start": None, "end": None}) for c in clauses)
-    return Question(turn.index, turn.speaker, start, end, loose)
+    return Question(turn.index, turn.speaker, start, end, loose, action)
+
+
+def _asked_action(asked: Span) -> Action | None:
+    """The action in "When do you start finishing the surface?", "So when can the forms come
+    off?" or "Do you mix colours yourself?", without the question words and the "you"."""
+    toks = [t for t in asked if not (t.is_punct or t.lower_ in patterns.FILLERS)]
+    if len(toks) < 3:
+        return None
+    low = [t.lower_ for t in toks]
+    if low[0] == "when" and low[1] in _QUESTION_AUX:
+        rest = toks[2:]
+    elif low[0] in ("do", "does", "should", "can") and low[1] in ("you", "we", "i"):
+        rest = toks[1:]
+    else:
+        return None
+    root = asked.root
+    if root.pos_ not in ("VERB", "AUX") or root not in rest:
+        return None
+    tokens = [t for t in rest if (t in list(root.subtree) and t.dep_ not in ("aux", "advmod")) or t == root]
+    if tokens and tokens[0].lower_ in ("you", "we", "i"):
+        tokens = tokens[1:]
+    tokens = _trim([t for t in tokens if t.lower_ != "ever"])
+    if not tokens:
+        return None
+    return _action(tokens, root).model_copy(update={"start": None, "end": None})
+
+
+def _answer_condition(sent: Span) -> Clause | None:
+    """The condition an answer fragment gives: "When the bleed water is gone.", "For old cars, yes"."""
+    markers = _find_markers(sent)
+    if markers and markers[0][0].role == "condition" and markers[0][1] <= sent.start + 1:
+        tokens = _trim(list(sent.doc[markers[0][2] + 1 : sent.end]))
+        if tokens and all(t.pos_ not in ("VERB", "AUX") or t.head.i > markers[0][2] for t in tokens):
+            head = next((t for t in tokens if t.pos_ in ("VERB", "AUX", "ADJ")), tokens[0])
+            return _clause(tokens, head)
+    context = _fronted_tokens(_trim([t for t in sent if not t.is_space]))
+    if context:
+        return _clause(context, context[0])
+    return None
 
 
 def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleaned) -> list[Rule]:
-    """The turn's rules, cited. After a question with conditions, those conditions join the rule
-    the answer opens with: the first rule of its first two sentences, or else the first sentence
-    that says what to do without a condition ("Pull it out right away.")."""
+    """The turn's rules, cited. After a question with conditions, those conditions join what the
+    answer opens with (its first three sentences): a rule in the first two sentences takes them
+    on, and the steps said in a row without a condition of their own ("Pull it out right away.
+    Then cut off the end.") become one more rule under the question's conditions."""
     rules: list[Rule] = list(doc._.rules)
-    if question is not None:
-        asked = Evidence(turn=question.turn, speaker=question.speaker, start=question.start, end=question.end)
-        sents = [s for s in _sentences(doc) if s.text.strip()][:3]
-        for n, sent in enumerate(sents):
-            own = [i for i, r in enumerate(rules) if any(sent.start_char <= o[0] < sent.end_char for o in _offsets(r))]
-            if own:
-                if n <= 1:
-                    i = own[0]
-                    cited = _cite(_join(question.conditions, rules[i]), doc, turn, spoken)
-                    rest = [_cite(r, doc, turn, spoken) for j, r in enumerate(rules) if j != i]
-                    return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *rest]
+    if question is None:
+        return [_cite(r, doc, turn, spoken) for r in rules]
+    asked = Evidence(turn=question.turn, speaker=question.speaker, start=question.start, end=question.end)
+    sents = [s for s in _sentences(doc) if s.text.strip()][:3]
+
+    def owned(sent: Span) -> list[int]:
+        return [i for i, r in enumerate(rules) if any(sent.start_char <= o[0] < sent.end_char for o in _offsets(r))]
+
+    if question.action is not None:
+        first = sents[0] if sents else None
+        clause = _answer_condition(first) if first is not None and not owned(first) else None
+        cited_rules = [_cite(r, doc, turn, spoken) for r in rules]
+        if clause is None or first is None:
+            return cited_rules
+        reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
+        rule = Rule(
+            conditions=Group(join="all", items=[clause]),
+            actions=[question.action],
+            certainty=_certainty(first),
+            confidence=reader.confidence(_confidence(first.root, [0.55], [clause], [question.action])),
+        )
+        cited = _cite(rule, doc, turn, spoken)
+        return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *cited_rules]
+    joined: set[int] = set()
+    steps: list[Action] = []
+    first_step: Span | None = None
+    then: dict[int, list[Action]] = {}
+    for n, sent in enumerate(sents):
+        own = owned(sent)
+        if own:
+            if steps or n > 1:
                 break
-            actions = sentence_actions(sent)
-            if actions:
-                # Steps said in a row answer the question together: "I feed it. Add lime, then stir."
-                for later in sents[n + 1 :]:
-                    more = sentence_actions(later)
-                    mine = any(later.start_char <= o[0] < later.end_char for r in rules for o in _offsets(r))
-                    if not more or mine:
-                        break
-                    actions = [*actions, *more]
-                items = list(question.conditions)
-                reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
-                raw = _confidence(sent.root, [0.6], items, actions)
-                rule = Rule(
-                    conditions=Group(join="all", items=[*items]),
-                    actions=actions,
-                    certainty=_certainty(sent),
-                    confidence=reader.confidence(raw),
-                )
-                cited = _cite(rule, doc, turn, spoken)
-                rules = [_cite(r, doc, turn, spoken) for r in rules]
-                return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *rules]
-    return [_cite(r, doc, turn, spoken) for r in rules]
+            joined.add(own[0])
+            continue
+        actions = sentence_actions(sent)
+        if not actions:
+            if steps or joined:
+                break
+            continue
+        if joined and not steps and _starts_with(sent, ("then",)) is not None:
+            # "After the kiln is cool, replace the shelf. And then check the others.": one sequence.
+            then.setdefault(max(joined), []).extend(actions)
+            continue
+        steps.extend(actions)
+        first_step = first_step or sent
+    out = []
+    for i, rule in enumerate(rules):
+        if i in then:
+            rule = rule.model_copy(update={"actions": [*rule.actions, *then[i]]})
+        cited = _cite(_join(question.conditions, rule) if i in joined else rule, doc, turn, spoken)
+        if i in joined:
+            cited = cited.model_copy(update={"evidence": [*cited.evidence, asked]})
+        out.append(cited)
+    if steps and first_step is not None:
+        items = list(question.conditions)
+        reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
+        rule = Rule(
+            conditions=Group(join="all", items=[*items]),
+            actions=steps,
+            certainty=_certainty(first_step),
+            confidence=reader.confidence(_confidence(first_step.root, [0.6], items, steps)),
+        )
+        cited = _cite(rule, doc, turn, spoken)
+        out.insert(0, cited.model_copy(update={"evidence": [*cited.evidence, asked]}))
+    return out
 
 
 def _join(conditions: tuple[Clause, ...], rule: Rule) -> Rule:
@@ -333,7 +407,7 @@ def _sentences(doc: Doc) -> list[Span]:
 
 def _cite(rule: Rule, doc: Doc, turn: Turn, spoken: Cleaned) -> Rule:
     """The rule with offsets in the spoken turn and evidence covering the sentences it uses."""
-    offsets = list(_offsets(rule))
+    offsets = list(_offsets(rule)) or [(0, len(doc.text))]
     start = min(o[0] for o in offsets)
     end = max(o[1] for o in offsets)
     for sent in _sentences(doc):
@@ -407,6 +481,8 @@ def _find_markers(sent: Span) -> list[tuple[Marker, int, int]]:
 def _clause_head(sent: Span, last: Token) -> Token | None:
     """The verb (or predicate) of the clause a marker introduces."""
     for candidate in [last.head, *last.head.ancestors]:
+        if candidate.dep_ in ("aux", "auxpass") and candidate.head.i > last.i:
+            return candidate.head  # "when the water is gone": the marker hangs on the auxiliary
         if candidate.i > last.i and candidate.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
             return candidate
         if candidate.dep_ == "ROOT":
@@ -672,10 +748,25 @@ def _starts_with(sent: Span, words: tuple[str, ...]) -> int | None:
     return None
 
 
+def _like_that(sent: Span) -> tuple[tuple[str, ...], str] | None:
+    """ "On days like that, ...", "In those years, ...": a fronted phrase that points back."""
+    toks = [t for t in sent if not t.is_space][:6]
+    low = [t.lower_ for t in toks]
+    if not low or low[0] not in _FRONTED:
+        return None
+    for end in range(2, len(low) + 1):
+        words = tuple(low[:end])
+        if words[-2:] in (("like", "that"), ("like", "this")) or (end == 3 and words[1] in ("those", "such")):
+            return words, "same"
+    return None
+
+
 def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | None) -> Rule | None:
     """ "In that case, wait at the bench": the condition is the sentence before (or, for
     "otherwise", the opposite of the rule before)."""
-    for words, kind in BACK_REFERENCES.items():
+    pointing = _like_that(sent)
+    candidates = [pointing] if pointing is not None else list(BACK_REFERENCES.items())
+    for words, kind in candidates:
         start = _starts_with(sent, words)
         if start is None:
             continue
@@ -817,6 +908,7 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
                     excluded.update(t.i for t in sub)
                     conditions.append((sub, child, patterns.PREPOSITIONAL_CONFIDENCE))
 
+    conditions = [c for c in conditions if not _polite(c[0])]
     if not conditions and not exceptions:
         return None
     if all(base == patterns.PREPOSITIONAL_CONFIDENCE for _, _, base in conditions) and not _is_directive(root):
@@ -927,6 +1019,22 @@ def _main_clause_start(sent: Span, after: int, reparse: Callable[[str], Doc]) ->
         if root.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
             return tok
     return None
+
+
+_POLITE = {
+    ("you", "want"),
+    ("you", "like"),
+    ("you", "need"),
+    ("you", "wish"),
+    ("you", "'d", "like"),
+    ("you", "have", "time"),
+}
+
+
+def _polite(tokens: list[Token]) -> bool:
+    """ "... if you want one", "come back if you like": courtesy, not a condition."""
+    words = tuple(t.lower_ for t in tokens)
+    return len(words) <= 4 and any(words[: len(p)] == p for p in _POLITE)
 
 
 def _is_anecdote(root: Token, heads: list[Token]) -> bool:

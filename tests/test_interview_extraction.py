@@ -229,3 +229,47 @@ def test_a_long_transcript_shows_a_progress_bar_in_the_cli(tmp_path: Path) -> No
         timeout=300,
     )
     assert "extracting rules" not in quiet.stderr
+
+
+def test_a_question_that_names_the_action_takes_the_condition_from_the_answer() -> None:
+    t = interview(
+        "Interviewer: When do you start finishing the surface?\n"
+        "Seo: When the bleed water is gone.\n"
+        "Interviewer: Do you mix colours yourself?\n"
+        "Yoo: For old cars, yes, because the factory code doesn't match a faded car.\n"
+    )
+    rules = sorted(extract_transcript(t), key=lambda r: r.evidence[0].turn)
+    assert [(r.clauses()[0].text, r.actions[0].text) for r in rules] == [
+        ("the bleed water is gone", "start finishing the surface"),
+        ("For old cars", "mix colours yourself"),
+    ]
+    assert [sorted(e.turn for e in r.evidence) for r in rules] == [[0, 1], [2, 3]]
+    assert all(r.actions[0].start is None for r in rules)  # the action's words are in the question's turn
+
+
+def test_steps_after_a_joined_rule_are_a_rule_of_their_own_unless_they_say_then() -> None:
+    t = interview(
+        "Interviewer: What if the paint runs?\n"
+        "Yoo: Don't touch it while it's wet. Let it cure overnight and sand the run flat.\n"
+        "Interviewer: Suppose a shelf cracks during the firing, what then?\n"
+        "Yoon: After the kiln is cool, replace the shelf. And then check every other shelf.\n"
+    )
+    rules = extract_transcript(t)
+    runs = [r for r in rules if r.evidence[0].turn == 1]
+    assert len(runs) == 2
+    assert any("sand the run flat" in " ".join(a.text for a in r.actions) for r in runs)
+    assert all(any("paint runs" in c.text for c in r.clauses()) for r in runs)
+    (shelf,) = [r for r in rules if r.evidence[0].turn == 3]
+    assert [a.verb for a in shelf.actions] == ["replace", "check"]
+
+
+def test_a_fronted_phrase_pointing_back_takes_the_sentence_before() -> None:
+    rules = extract_text("Above 70 percent you get blushing. On days like that I add a slow reducer to the clear.")
+    (rule,) = rules
+    assert "70 percent" in rule.clauses()[0].text
+    assert rule.actions[0].verb == "add"
+
+
+def test_a_courtesy_if_is_not_a_condition() -> None:
+    assert extract_text("The coffee machine is by the door if you want one.") == []
+    assert extract_text("Take some tea with you if you like.") == []
