@@ -99,6 +99,8 @@ def _after_diagnosis(rule: Rule, sent: Span) -> dict[str, Any] | None:
     says what to do, the steps become its actions and the diagnosis its rationale."""
     if not rule.actions or any(a.verb != "be" or a.negated for a in rule.actions):
         return None
+    if sent.start == 0 or sent.doc[sent.start - 1].text != ";":
+        return None  # only within one spoken sentence; "And look at the lines." is a new instruction
     steps = sentence_actions(sent)
     if not steps:
         return None
@@ -112,17 +114,14 @@ def split_at_semicolons(doc: Doc) -> Doc:
     for tok in doc[:-1]:
         if tok.text == ";":
             doc[tok.i + 1].is_sent_start = True
-        elif (
-            tok.text == ","
-            and tok.i + 2 < len(doc)
-            and doc[tok.i + 1].lower_ in ("and", "but")
-            and doc[tok.i + 2].lower_ in _STATEMENT_OPENERS
-        ):
-            doc[tok.i + 1].is_sent_start = True  # "..., and when it drops under 15 degrees I ..."
+        elif tok.text == "," and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in ("and", "but"):
+            after = tuple(t.lower_ for t in doc[tok.i + 2 : tok.i + 5])
+            if any(after[: len(m.words)] == m.words for m in _STATEMENT_OPENERS):
+                doc[tok.i + 1].is_sent_start = True  # "..., and when it drops under 15 degrees I ..."
     return doc
 
 
-_STATEMENT_OPENERS = {"if", "when", "whenever", "once", "unless"}
+_STATEMENT_OPENERS = [m for m in patterns.MARKERS if m.role in ("condition", "exception") and m.words[0] != "after"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -530,6 +529,7 @@ BACK_REFERENCES: dict[tuple[str, ...], str] = {
     ("otherwise",): "opposite",
     ("if", "not"): "opposite",
 }
+_COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
 _FRONTED = {"for", "with", "in", "on", "during", "at", "between"}
 _ASIDES = {"you", "know", "i", "mean", "uh", "um", ","}
 
@@ -556,7 +556,7 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
         if tok.text != ",":
             continue
         if (
-            nxt.lower_ in ("you", "it", "that", "they")
+            nxt.lower_ in ("you", "it", "that", "they", "there")
             and tok.i + 2 < sent.end
             and sent.doc[tok.i + 2].lemma_ == "be"
             and any(t.lower_ in ("if", "when", "whenever", "once") for t in sent.doc[sent.start : tok.i])
@@ -626,7 +626,12 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
 
 
 def _fronted_tokens(tokens: list[Token]) -> list[Token]:
-    """A context phrase that opens a sentence: "For plates thicker than 25 mm", "In winter"."""
+    """A context phrase that opens a sentence: "For plates thicker than 25 mm", "In winter",
+    "Anything under five degrees"."""
+    if len(tokens) > 3 and tokens[0].lower_ in ("anything", "everything") and tokens[1].lower_ in _COMPARING:
+        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+        if comma is not None and comma <= 8 and find_measure(_text(tokens[:comma])):
+            return tokens[:comma]
     lead = next(
         (
             n
@@ -682,6 +687,16 @@ def _fronted_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
                 actions=actions,
                 certainty=_certainty(sent),
                 confidence=_confidence(sent.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
+            )
+    if not has_marker:
+        found = _segment_actions(rest, reparse)
+        if found is not None:
+            return Rule(
+                conditions=Group(join="all", items=[clause]),
+                actions=found[0],
+                rationale=found[1],
+                certainty=_certainty(sent),
+                confidence=_confidence(sent.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], found[0]),
             )
     offset = rest[0].idx
     part = reparse(_text(rest))
@@ -851,7 +866,8 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
     root = sent.root
     doc = sent.doc
     markers = _find_markers(sent)
-    if reparse is not None and markers and markers[0][1] == sent.start and markers[0][0].role == "condition":
+    lead = next((t.i for t in sent if not (t.is_punct or t.lower_ in patterns.FILLERS or t.dep_ == "cc")), sent.start)
+    if reparse is not None and markers and markers[0][1] == lead and markers[0][0].role == "condition":
         head = _clause_head(sent, doc[markers[0][2]])
         comma = next((t.i for t in doc[markers[0][2] + 1 : sent.end] if t.text == ","), None)
         # A sentence-opening condition ends at its first comma; a clause head past it is a misparse.
@@ -985,12 +1001,61 @@ def _comma_split_rule(sent: Span, marker: tuple[Marker, int, int], reparse: Call
     if _is_anecdote(verb, [t for t in part if t.dep_ == "ROOT"]):
         return None  # "Once after a typhoon, the whole yard flooded"
     actions = [_action(act_tokens, verb)]
+    rationale = None
+    found = _segment_actions(act_tokens, reparse)
+    if found is not None:
+        actions, rationale = found
     return Rule(
         conditions=Group(join=join, items=items),  # type: ignore[arg-type]
         actions=actions,
+        rationale=rationale,
         certainty=_certainty(sent),
         confidence=_confidence(verb, [marker[0].base_confidence - 0.05], items, actions),
     )
+
+
+def _segment_actions(tokens: list[Token], reparse: Callable[[str], Doc]) -> tuple[list[Action], str | None] | None:
+    """Spoken comma splices after a condition: "..., there's a crack inside, put it aside" or
+    "..., we don't lay stone with lime mortar, the frost breaks it". Each comma-separated part is
+    parsed alone; the parts that say what to do are the actions, the others the reason. None
+    when there is a single part or no part says what to do."""
+    parts: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.text == ",":
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    parts = [p for p in (_trim(p) for p in parts) if p]
+    if len(parts) < 2:
+        return None
+    actions: list[Action] = []
+    reasons: list[str] = []
+    for part in parts:
+        if not any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VB", "VBP") for t in part):
+            if actions:
+                actions[-1] = _widen(actions[-1], part)  # "..., gently, gently": still the same action
+            continue
+        offset = part[0].idx
+        alone = reparse(_text(part))
+        said = sentence_actions(alone[:])
+        if said:
+            actions.extend(
+                a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset}) for a in said
+            )
+        else:
+            reasons.append(_text(part))
+    if not actions:
+        return None
+    return actions, "; ".join(reasons) or None
+
+
+def _widen(action: Action, tokens: list[Token]) -> Action:
+    """The action with its text and end stretched over a verbless part said after it."""
+    doc = tokens[0].doc
+    if action.start is None:
+        return action
+    end = tokens[-1].idx + len(tokens[-1].text)
+    return action.model_copy(update={"text": doc.text[action.start : end], "end": end})
 
 
 _SUBJECT_STARTS = {"the", "a", "an", "i", "we", "you", "they", "it", "this", "that"}

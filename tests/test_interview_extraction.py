@@ -273,3 +273,31 @@ def test_a_fronted_phrase_pointing_back_takes_the_sentence_before() -> None:
 def test_a_courtesy_if_is_not_a_condition() -> None:
     assert extract_text("The coffee machine is by the door if you want one.") == []
     assert extract_text("Take some tea with you if you like.") == []
+
+
+def test_comma_spliced_speech_after_a_condition_keeps_the_steps_and_the_reason_apart() -> None:
+    rule = one("The moment it sounds dead, there's a crack inside, put it aside for rubble.")
+    assert [c.text for c in rule.clauses()] == ["it sounds dead"]
+    assert [a.text for a in rule.actions] == ["put it aside for rubble"]
+    assert rule.rationale == "there's a crack inside"
+
+
+def test_anything_under_a_measure_is_a_condition() -> None:
+    rule = one("Anything under five degrees, we don't lay stone with lime mortar, the frost breaks it.")
+    (clause,) = rule.clauses()
+    assert clause.operator is Operator.LT and clause.value == 5
+    assert rule.actions[0].negated and rule.rationale == "the frost breaks it"
+
+
+def test_but_every_time_starts_a_new_statement() -> None:
+    rules = extract_text(
+        "For rubble walls it can be more, but every time a joint is wider than three centimetres, push small stones into it."
+    )
+    assert [r.actions[0].text for r in rules] == ["push small stones into it"]
+
+
+def test_a_diagnosis_and_the_next_instruction_stay_apart_across_a_full_stop() -> None:
+    rules = extract_text("When it smells rotten, the vat is too acid; add lime. And look at the bedding lines.")
+    (rule,) = rules
+    assert [a.text for a in rule.actions] == ["add lime"]
+    assert rule.rationale == "the vat is too acid"
