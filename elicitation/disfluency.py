@@ -22,6 +22,10 @@ _FILLER = re.compile(
 _DISCOURSE = re.compile(
     r"(?i)(?:(?<=^)|(?<=[,.;!?]\s)|(?<=, ))(?:you know|i mean|you see|like i said|well|okay|ok|so yeah|right)\s*,\s*"
 )
+# Frames a speaker puts before the point: "The rule is, when you hear it bubbling, it's working."
+_FRAME = re.compile(
+    r"(?i)(?:(?<=^)|(?<=[.;!?]\s))(?:the (?:rule|trick|thing|secret) is|my rule is|what i do is|i'd say|i always say)\s*,\s*"
+)
 _MID_DISCOURSE = re.compile(r"(?i),\s*(?:you know|i mean|you see)\s*(?=,)")
 # A word or two said again ("the, the flame", "I I add", "the plate the plate"), or cut off with a
 # dash ("the fil-- the filler").
@@ -56,7 +60,7 @@ def clean(text: str) -> Cleaned:
     dropped = [False] * len(text)
     view = text
     keep = list(range(len(text)))
-    for pattern in (_FILLER, _MID_DISCOURSE, _DISCOURSE, _CUTOFF, _REPEAT_TIGHT, _REPEAT):
+    for pattern in (_FILLER, _MID_DISCOURSE, _DISCOURSE, _FRAME, _CUTOFF, _REPEAT_TIGHT, _REPEAT):
         found = list(pattern.finditer(view))
         if not found:
             continue

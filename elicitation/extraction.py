@@ -68,6 +68,8 @@ class RuleExtractor:
             rule = back_reference_rule(sent, *previous) if previous is not None else None
             if rule is None:
                 rule = read_sentence(sent, self.reparse)
+            if rule is not None and (_social(rule.actions) or _past_story(sent, rule)):
+                rule = None
             if rule is None and previous is not None and previous[1] is not None and found:
                 steps = _after_diagnosis(previous[1], sent)
                 if steps is not None and found[-1].actions == previous[1].actions:
@@ -471,6 +473,13 @@ def _find_markers(sent: Span) -> list[tuple[Marker, int, int]]:
                     continue
                 if marker.name == "until-clause" and not _negated(sent.root):
                     continue  # "turn the pipe until it stiffens" is how long to act, not when
+                if i > 0 and lowered[i - 1] in ("even", "as"):
+                    taken.update(range(i, i + n))
+                    continue  # "even if it looks sharp" concedes; "as if" compares
+                asked_by = [t for t in sent.doc[max(sent.start, first.i - 3) : first.i] if t.pos_ != "PRON"]
+                if marker.words == ("if",) and asked_by and asked_by[-1].lemma_.lower() in _ASKING_VERBS:
+                    taken.update(range(i, i + n))
+                    continue  # "I don't know if that's true", "they ask if I can save it"
                 hits.append((marker, first.i, last.i))
                 taken.update(range(i, i + n))
     hits.sort(key=lambda h: h[1])
@@ -526,8 +535,23 @@ BACK_REFERENCES: dict[tuple[str, ...], str] = {
     ("if", "so"): "same",
     ("if", "that", "happens"): "same",
     ("then",): "same",
+    ("only", "then"): "same",
     ("otherwise",): "opposite",
     ("if", "not"): "opposite",
+}
+_ASKING_VERBS = {"know", "ask", "wonder", "see", "check", "tell", "doubt", "decide", "find", "remember", "test"}
+_POINTING_NOUNS = {
+    "point",
+    "stage",
+    "moment",
+    "case",
+    "cases",
+    "situation",
+    "time",
+    "times",
+    "years",
+    "days",
+    "weather",
 }
 _COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
 _FRONTED = {"for", "with", "in", "on", "during", "at", "between"}
@@ -604,6 +628,14 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
     # "X, so we do Y": Y is the action, X the reason, and X's fronted context the condition.
     context = _fronted_tokens(head_tokens)
     act_tokens = _trim(tail_tokens[1:] if tail_tokens[0].lower_ == "so" else tail_tokens)
+    if not context and act_tokens and any(m.role == "condition" for m, *_ in _find_markers(sent)):
+        # "If it's mushy, the brew turns sour, so you have to start again": the head's rule gives
+        # the condition, what it says follows becomes the reason, and the tail the action.
+        head_rule = _spliced_head_rule(head_tokens, reparse)
+        steps = _actions_alone(act_tokens, reparse)
+        if head_rule is not None and head_rule.clauses() and steps:
+            reason = "; ".join(a.text for a in head_rule.actions)
+            return head_rule.model_copy(update={"actions": steps, "rationale": head_rule.rationale or reason})
     if not context or not act_tokens:
         return None
     offset = act_tokens[0].idx
@@ -623,6 +655,22 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
         certainty=_certainty(sent),
         confidence=_confidence(part[:].root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
     )
+
+
+def _spliced_head_rule(head_tokens: list[Token], reparse: Callable[[str], Doc]) -> Rule | None:
+    part = reparse(_text(head_tokens))
+    inner = next(iter(part.sents), None)
+    rule = read_sentence(inner, reparse) if inner is not None else None
+    return _shift(rule, head_tokens[0].idx) if rule is not None else None
+
+
+def _actions_alone(tokens: list[Token], reparse: Callable[[str], Doc]) -> list[Action]:
+    offset = tokens[0].idx
+    part = reparse(_text(tokens))
+    return [
+        a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset})
+        for a in sentence_actions(part[:])
+    ]
 
 
 def _fronted_tokens(tokens: list[Token]) -> list[Token]:
@@ -653,7 +701,12 @@ def _fronted_tokens(tokens: list[Token]) -> list[Token]:
         return []
     end = len(tokens)
     for n, tok in enumerate(tokens[1:], start=1):
-        if tok.text == "," or tok.lower_ in patterns.FIRST_PERSON or (tok.lower_ in ("the", "a") and n > 1):
+        if (
+            tok.text == ","
+            or tok.lower_ in patterns.FIRST_PERSON
+            or tok.lower_ in ("my", "your", "our", "his", "her", "their")
+            or (tok.lower_ in ("the", "a") and n > 1)
+        ):
             end = n
             break
         if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "VBG" and tok.dep_ not in ("amod", "relcl", "acl"):
@@ -730,6 +783,13 @@ def sentence_actions(sent: Span) -> list[Action]:
     root = sent.root
     if not text or text.endswith("?") or not _is_directive(root) or _is_anecdote(root, [root]):
         return []
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if (
+        subject is not None
+        and subject.lower_ in ("i", "we")
+        and any(c.lower_ in ("can", "could", "ca") for c in root.children if c.dep_ == "aux")
+    ):
+        return []  # "Chips I can feel with my thumbnail": what I am able to do, not what to do
     if root.lemma_ in ("be", "have") and not any(c.dep_ == "xcomp" for c in root.children):
         return []
     if root.lemma_ == "do" and any(c.lower_ in ("anything", "nothing", "much") for c in root.children):
@@ -771,7 +831,9 @@ def _like_that(sent: Span) -> tuple[tuple[str, ...], str] | None:
         return None
     for end in range(2, len(low) + 1):
         words = tuple(low[:end])
-        if words[-2:] in (("like", "that"), ("like", "this")) or (end == 3 and words[1] in ("those", "such")):
+        if words[-2:] in (("like", "that"), ("like", "this")) or (
+            end == 3 and words[1] in ("those", "such", "that", "this") and words[2] in _POINTING_NOUNS
+        ):
             return words, "same"
     return None
 
@@ -924,7 +986,7 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
                     excluded.update(t.i for t in sub)
                     conditions.append((sub, child, patterns.PREPOSITIONAL_CONFIDENCE))
 
-    conditions = [c for c in conditions if not _polite(c[0])]
+    conditions = [c for c in conditions if not _polite(c[0]) and not _counterfactual(c[1])]
     if not conditions and not exceptions:
         return None
     if all(base == patterns.PREPOSITIONAL_CONFIDENCE for _, _, base in conditions) and not _is_directive(root):
@@ -1100,6 +1162,41 @@ def _polite(tokens: list[Token]) -> bool:
     """ "... if you want one", "come back if you like": courtesy, not a condition."""
     words = tuple(t.lower_ for t in tokens)
     return len(words) <= 4 and any(words[: len(p)] == p for p in _POLITE)
+
+
+def _counterfactual(head: Token) -> bool:
+    """ "If I had known ..., I would have ...": what did not happen is no rule."""
+    return any(c.lower_ == "had" and c.dep_ == "aux" for c in head.children) and head.tag_ == "VBN"
+
+
+_SOCIAL = {("come", "back"), ("come", "by"), ("drop", "by"), ("call", "me"), ("come", "again")}
+
+
+def _social(actions: list[Action]) -> bool:
+    """ "Come back if your knives get dull": an invitation, not craft."""
+    return all(tuple(w.lower() for w in a.text.split()[:2]) in _SOCIAL for a in actions)
+
+
+def _past_story(sent: Span, rule: Rule) -> bool:
+    """Every action and condition told in the past tense ("When he was young he sharpened
+    swords"): a story, whichever way the sentence was read."""
+    doc = sent.doc
+
+    def tokens_of(item: Any) -> list[Token]:
+        if item.start is None or item.end is None:
+            return []
+        return [t for t in doc[sent.start : sent.end] if item.start <= t.idx < item.end]
+
+    def past(tokens: list[Token]) -> bool:
+        verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+        if not verbs or any(t.lower_ in ("would", "'d", "will", "'ll") for t in tokens):
+            return False
+        finite = next((t for t in verbs if t.tag_ in ("VBD", "VBZ", "VBP", "MD")), None)
+        return finite is not None and finite.tag_ == "VBD" and finite.lower_ != finite.lemma_
+
+    acts = [tokens_of(a) for a in rule.actions]
+    conds = [tokens_of(c) for c in rule.clauses()]
+    return bool(acts) and all(past(a) for a in acts) and bool(conds) and all(past(c) for c in conds if c)
 
 
 def _is_anecdote(root: Token, heads: list[Token]) -> bool:

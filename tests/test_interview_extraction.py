@@ -301,3 +301,43 @@ def test_a_diagnosis_and_the_next_instruction_stay_apart_across_a_full_stop() ->
     (rule,) = rules
     assert [a.text for a in rule.actions] == ["add lime"]
     assert rule.rationale == "the vat is too acid"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't know if that's true, he liked stories.",
+        "Customers always ask if I can save the knife.",
+        "If I had known it would be this long, I would have bought a bigger umbrella.",
+        "When he was young he sharpened swords for a film studio, can you imagine.",
+        "Even if it looks sharp, without the burr it isn't.",
+        "Come back if your knives get dull.",
+        "Come back when we do the big vases in March.",
+    ],
+)
+def test_talk_that_only_looks_like_a_rule_yields_none(text: str) -> None:
+    assert extract_text(text) == [], [r.summary() for r in extract_text(text)]
+
+
+def test_only_then_and_at_that_point_take_the_sentence_before() -> None:
+    rule = one("You feel a burr on the other side. Only then switch sides.")
+    assert rule.clauses()[0].text == "You feel a burr on the other side"
+    rule = one("The rice sinks and the top turns clear. At that point, strain it through a cloth.")
+    said = " and ".join(c.text for c in rule.clauses())
+    assert "The rice sinks" in said and "the top turns clear" in said
+    assert rule.actions[0].text == "strain it through a cloth"
+
+
+def test_a_frame_before_the_point_is_dropped_and_offsets_still_point_into_the_turn() -> None:
+    t = interview("Shin: The rule is, when you hear it bubbling like rain, it's working.\n")
+    (rule,) = extract_transcript(t)
+    (clause,) = rule.clauses()
+    assert clause.text == "you hear it bubbling like rain"
+    assert t.turns[0].text[clause.start : clause.end] == clause.text
+
+
+def test_a_consequence_then_so_you_gives_the_action_and_the_reason() -> None:
+    rule = one("If it's mushy, the yeast can't breathe and the brew turns sour, so you have to start again.")
+    assert [c.text for c in rule.clauses()] == ["it's mushy"]
+    assert [a.text for a in rule.actions] == ["you have to start again"]
+    assert rule.rationale and "brew turns sour" in rule.rationale
