@@ -634,8 +634,8 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
         head_rule = _spliced_head_rule(head_tokens, reparse)
         steps = _actions_alone(act_tokens, reparse)
         if head_rule is not None and head_rule.clauses() and steps:
-            reason = "; ".join(a.text for a in head_rule.actions)
-            return head_rule.model_copy(update={"actions": steps, "rationale": head_rule.rationale or reason})
+            said = "; ".join(a.text for a in head_rule.actions)
+            return head_rule.model_copy(update={"actions": steps, "rationale": head_rule.rationale or said})
     if not context or not act_tokens:
         return None
     offset = act_tokens[0].idx
