@@ -114,6 +114,7 @@ def cira(dev_data: Path) -> dict[str, Any]:
         "detection_all": evaluation.score_detection(rows, evaluation.detect).as_dict(),
         "detection_held_out": evaluation.score_detection(held, evaluation.detect).as_dict(),
         "detection_structured_only": evaluation.score_detection(rows, evaluation.detect_structured).as_dict(),
+        "detection_held_out_structured_only": evaluation.score_detection(held, evaluation.detect_structured).as_dict(),
         "spans": {k: v.as_dict() for k, v in spans.items()},
     }
 

@@ -182,7 +182,11 @@ def evaluate(
                 "file": str(detection),
                 "sentences": len(rows),
                 **ev.score_detection(rows, ev.detect).as_dict(),
-                "held_out": {"sentences": len(held), **ev.score_detection(held, ev.detect).as_dict()},
+                "held_out": {
+                    "sentences": len(held),
+                    **ev.score_detection(held, ev.detect).as_dict(),
+                    "structured_only": ev.score_detection(held, ev.detect_structured).as_dict(),
+                },
                 "structured_only": ev.score_detection(rows, ev.detect_structured).as_dict(),
             }
         if spans is not None:
@@ -219,6 +223,7 @@ def evaluate(
         found = report["detection"]
         click.echo(line.format(f"detection ({found['sentences']} sentences)", **found))
         click.echo(line.format(f"  held out ({found['held_out']['sentences']})", **found["held_out"]))
+        click.echo(line.format("    structured rules only", **found["held_out"]["structured_only"]))
         click.echo(line.format("  structured rules only", **found["structured_only"]))
     if "spans" in report:
         for key in ("conditions", "actions", "all"):
