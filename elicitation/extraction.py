@@ -555,7 +555,6 @@ _POINTING_NOUNS = {
 }
 _COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
 _FRONTED = {"for", "with", "in", "on", "during", "at", "between"}
-_ASIDES = {"you", "know", "i", "mean", "uh", "um", ","}
 
 
 def read_sentence(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Rule | None:

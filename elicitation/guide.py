@@ -17,6 +17,7 @@ from rules import KnownRule
 from rules.checks import Finding
 
 SECTIONS = (
+    ("unclear", "Said like a rule, but not yet clear"),
     ("cue", "Cues to make measurable"),
     ("finding", "Conflicts, duplicates and gaps"),
     ("probe", "Probes for the most important rules"),
@@ -32,15 +33,29 @@ class GuideQuestion:
 
 
 def interview_guide(
-    rules: Sequence[KnownRule], findings: Sequence[Finding] = (), *, probes: int = 8
+    rules: Sequence[KnownRule],
+    findings: Sequence[Finding] = (),
+    *,
+    probes: int = 8,
+    unclear: Sequence[str] = (),
 ) -> list[GuideQuestion]:
     """The follow-up questions for these rules and findings, in the order of SECTIONS.
 
-    Retired, rejected and merged rules ask nothing; probes go to the `probes` rules the extractor
-    was surest of, since those are the ones a novice will meet first.
+    `unclear` are the master's sentences the detector took for rules that could not be read as
+    one (`elicitation.read_interview(...).possible`): each asks for the condition and the action
+    plainly. Retired, rejected and merged rules ask nothing; probes go to the `probes` rules the
+    extractor was surest of, since those are the ones a novice will meet first.
     """
     live = [k for k in rules if k.status not in ("rejected", "retired", "merged")]
-    out: list[GuideQuestion] = []
+    out: list[GuideQuestion] = [
+        GuideQuestion(
+            "unclear",
+            f"You said “{said}”. When exactly does that apply, and what do you do then?",
+            (),
+            said,
+        )
+        for said in dict.fromkeys(unclear)
+    ]
     seen: set[str] = set()
     for k in live:
         for clause in k.rule.clauses():
@@ -92,6 +107,11 @@ def _sections(questions: Sequence[GuideQuestion]) -> list[tuple[str, list[GuideQ
     return [(title, [q for q in questions if q.kind == kind]) for kind, title in SECTIONS]
 
 
+def _cites(q: GuideQuestion) -> str:
+    rules = f"rules {', '.join('#' + r for r in q.rules)}" if q.rules else "no rule yet"
+    return rules + (f" · said: “{q.said}”" if q.said else "")
+
+
 def guide_markdown(title: str, questions: Sequence[GuideQuestion]) -> str:
     """The guide as Markdown, numbered within each section, with the rules each question settles."""
     lines = [f"# {title}", ""]
@@ -101,9 +121,7 @@ def guide_markdown(title: str, questions: Sequence[GuideQuestion]) -> str:
         lines += [f"## {heading}", ""]
         for n, q in enumerate(items, start=1):
             lines.append(f"{n}. {q.question}  ")
-            lines.append(
-                f"   _rules {', '.join('#' + r for r in q.rules)}_" + (f" · said: “{q.said}”" if q.said else "")
-            )
+            lines.append(f"   _{_cites(q)}_")
         lines.append("")
     if not questions:
         lines.append("No open questions: every cue is measurable and no conflicts or gaps were found.")
@@ -122,8 +140,7 @@ def guide_docx(title: str, questions: Sequence[GuideQuestion]) -> bytes:
         doc.add_heading(heading, level=2)
         for q in items:
             doc.add_paragraph(q.question, style="List Number")
-            note = f"Rules {', '.join('#' + r for r in q.rules)}" + (f". Said: “{q.said}”" if q.said else "")
-            doc.add_paragraph().add_run(note).italic = True
+            doc.add_paragraph().add_run(_cites(q)).italic = True
             doc.add_paragraph("Answer: ______________________________________________")
     if not questions:
         doc.add_paragraph("No open questions: every cue is measurable and no conflicts or gaps were found.")

@@ -248,6 +248,28 @@ def test_the_guide_asks_about_unmeasured_cues_and_probes_the_rules() -> None:
     assert any("the flame looks lazy" in p.text for p in doc.paragraphs)
 
 
+def test_the_guide_comes_back_to_what_was_said_like_a_rule_but_not_read() -> None:
+    said = "The burner is serviced in order to keep the flame stable."
+    questions = interview_guide([], unclear=[said, said])
+    (q,) = questions
+    assert q.kind == "unclear" and q.said == said and q.rules == ()
+    assert said in q.question and "what do you do then" in q.question
+    text = guide_markdown("Guide", questions)
+    assert "## Said like a rule, but not yet clear" in text and "_no rule yet" in text
+
+
+def test_the_interview_page_finds_unclear_sayings_in_stored_turns() -> None:
+    from ui.state import unclear_sayings
+
+    turns = (
+        (0, "Interviewer", "How did it start?"),
+        (1, "Lee", "When I moved here, the machines were all manual. If the tool squeals, reduce the speed."),
+    )
+    found = unclear_sayings(turns)
+    assert "When I moved here, the machines were all manual." in found
+    assert not any("reduce the speed" in f for f in found)  # read as a rule, so not unclear
+
+
 def test_coverage_counts_rules_per_step_and_cue() -> None:
     step = KNOWN[1].model_copy(update={"process_step": "preheating"})
     table = coverage([known("1", step), known("2", KNOWN[0]), known("3", KNOWN[2], "merged")])

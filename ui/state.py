@@ -61,6 +61,17 @@ def _findings(url: str, user: str, token: int) -> list[Finding]:
     return _knowledge_base_at(url).as_user(user).findings()
 
 
+@st.cache_data(max_entries=16, show_spinner="Looking for rules said unclearly…")
+def unclear_sayings(turns: tuple[tuple[int, str, str], ...]) -> list[str]:
+    """The master's sentences in these (index, speaker, text) turns that sound like rules but could
+    not be read as one; cached on the turns themselves, which never change once stored."""
+    from elicitation import read_interview
+    from elicitation.transcripts import Transcript, Turn
+
+    transcript = Transcript(turns=[Turn(i, speaker, text) for i, speaker, text in turns], format="stored", encoding="")
+    return [p.text for p in read_interview(transcript).possible]
+
+
 def guidance_rules(kb: KnowledgeBase, *, include_proposed: bool = False) -> list[KnownRule]:
     """The rules guidance may use for this user, cached until the knowledge base changes."""
     return _guidance_rules(kb.url, str(kb.user), kb.state_token(), include_proposed)

@@ -10,7 +10,7 @@ import streamlit as st
 from elicitation import TranscriptError, coverage, guide_docx, guide_markdown, interview_guide
 from elicitation.guide import SECTIONS
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
-from ui.state import LEGEND, findings, flash, knowledge_base, masters_table, show_flash, turn_html
+from ui.state import LEGEND, findings, flash, knowledge_base, masters_table, show_flash, turn_html, unclear_sayings
 from ui.workflows import import_interview
 
 kb = knowledge_base()
@@ -121,17 +121,20 @@ with tab_text:
 
 known = [v.known() for v in views]
 with tab_guide:
-    questions = interview_guide(known, findings(kb))
+    unclear = unclear_sayings(tuple((t.index, t.speaker, t.text) for t in turns))
+    questions = interview_guide(known, findings(kb), unclear=unclear)
     st.caption(
-        "Cues to make measurable, conflicts and gaps found by the checks, and classic probes "
-        "(which cues, what a novice would miss, what goes wrong)."
+        "What the master said like a rule but not clearly enough to read, cues to make measurable, "
+        "conflicts and gaps found by the checks, and classic probes (which cues, what a novice "
+        "would miss, what goes wrong)."
     )
     for kind, heading in SECTIONS:
         items = [q for q in questions if q.kind == kind]
         if items:
             st.markdown(f"**{heading}**")
             for q in items:
-                st.text(f"• {q.question}  (rules {', '.join('#' + r for r in q.rules)})")
+                cites = f"  (rules {', '.join('#' + r for r in q.rules)})" if q.rules else ""
+                st.text(f"• {q.question}{cites}")
     title = f"Interview guide: {summary.master}, after “{summary.title}”"
     c1, c2 = st.columns(2)
     c1.download_button(
