@@ -135,7 +135,7 @@ def test_review_page_confirms_the_top_rule_as_the_master(loaded: KnowledgeBase) 
     assert any(f"Rule #{top.id} confirmed" in s.value for s in at.success)
     assert loaded.get_rule(top.id).status == "confirmed"
     assert loaded.history(top.id)[-1].author == "park"
-    assert any("1 of 6 reviewed" in str(p.proto.text) for p in at.get("progress"))
+    assert any("1 of 7 reviewed" in str(p.proto.text) for p in at.get("progress"))
 
 
 def test_needs_discussion_requires_a_comment(loaded: KnowledgeBase) -> None:
