@@ -54,13 +54,15 @@ class RuleExtractor:
 
     def reparse(self, text: str) -> Doc:
         """Parse a fragment on its own with the pipeline's other components (for misparses)."""
-        doc = self.nlp.make_doc(text)
+        doc = _made(self.nlp, text)
         for name, proc in self.nlp.pipeline:
             if name != self.name:
                 doc = proc(doc)
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc.user_data.get("myeongjang_question"):
+            return doc  # an interviewer's turn: read for its question, never for rules
         found: list[Rule] = []
         possible = []
         previous: tuple[list[Span], Rule | None] | None = None
@@ -181,7 +183,8 @@ def read_interview(transcript: Transcript, progress: Callable[[int, int], None] 
     found: list[Rule] = []
     possible: list[PossibleRule] = []
     question: Question | None = None
-    docs = load_pipeline().pipe(c.text for c in cleaned)
+    nlp = load_pipeline()
+    docs = nlp.pipe(_made(nlp, c.text, question=t.speaker in asking) for t, c in zip(turns, cleaned, strict=True))
     for done, (turn, spoken, doc) in enumerate(zip(turns, cleaned, docs, strict=True), start=1):
         if progress is not None:
             progress(done, len(turns))
@@ -612,17 +615,21 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
     if kind == "rationale":
         if not _find_markers(sent) and not _fronted_tokens(head_tokens):
             return None  # nothing in the first part can make it a rule; spare the second parse
+        connective = tail_tokens[0].lower_
+        reason = _trim(tail_tokens[1:]) if connective in _SPLICE_RATIONALE else tail_tokens
+        rationale = _text(reason) if reason else None
+        if connective == "otherwise" and rationale:
+            rationale = f"otherwise {rationale}"
+        whole = sentence_rule(sent, None)
+        if whole is not None and all(o[1] <= comma.idx for o in _offsets(whole)):
+            # The parse kept the reason apart already: no need to parse the first part again.
+            return whole.model_copy(update={"rationale": whole.rationale or rationale})
         offset = head_tokens[0].idx
         part = reparse(_text(head_tokens))
         inner = next(iter(part.sents), None)
         rule = read_sentence(inner, reparse) if inner is not None else None
         if rule is None:
             return None
-        connective = tail_tokens[0].lower_
-        reason = _trim(tail_tokens[1:]) if connective in _SPLICE_RATIONALE else tail_tokens
-        rationale = _text(reason) if reason else None
-        if connective == "otherwise" and rationale:
-            rationale = f"otherwise {rationale}"
         return _shift(rule, offset).model_copy(update={"rationale": rule.rationale or rationale})
     # "X, so we do Y": Y is the action, X the reason, and X's fronted context the condition.
     context = _fronted_tokens(head_tokens)
@@ -1116,7 +1123,7 @@ def _widen(action: Action, tokens: list[Token]) -> Action:
     if action.start is None:
         return action
     end = tokens[-1].idx + len(tokens[-1].text)
-    return action.model_copy(update={"text": doc.text[action.start : end], "end": end})
+    return action.model_copy(update={"text": _doc_text(doc)[action.start : end], "end": end})
 
 
 _SUBJECT_STARTS = {"the", "a", "an", "i", "we", "you", "they", "it", "this", "that"}
@@ -1233,8 +1240,26 @@ def _split_conjuncts(tokens: list[Token], head: Token) -> list[tuple[list[Token]
 
 
 def _text(tokens: list[Token]) -> str:
-    doc = tokens[0].doc
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return _doc_text(tokens[0].doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _made(nlp: Language, text: str, question: bool = False) -> Doc:
+    """A tokenised doc that remembers its text (see `_doc_text`), and whether it is an
+    interviewer's turn, which the rule component leaves alone."""
+    doc = nlp.make_doc(text)
+    doc.user_data["myeongjang_text"] = text
+    if question:
+        doc.user_data["myeongjang_question"] = True
+    return doc
+
+
+def _doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per doc (spaCy joins the tokens again on every access)."""
+    text: str | None = doc.user_data.get("myeongjang_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["myeongjang_text"] = text
+    return text
 
 
 def _bounds(tokens: list[Token]) -> tuple[int, int]:
