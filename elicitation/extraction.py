@@ -79,7 +79,7 @@ class RuleExtractor:
                     found[-1] = found[-1].model_copy(update=steps)
                     previous = ([sent], found[-1])
                     continue
-            if rule is None and sent.text.strip() and not sent.text.strip().endswith("?"):
+            if rule is None and sent.text.strip() and not sent.text.strip().endswith("?") and not _told(sent.root):
                 score = self.detector.score(sent, False)
                 if score >= self.detector.threshold:
                     possible.append((sent.start_char, sent.start_char + len(sent.text.rstrip()), round(score, 3)))
@@ -1168,6 +1168,16 @@ def _polite(tokens: list[Token]) -> bool:
     """ "... if you want one", "come back if you like": courtesy, not a condition."""
     words = tuple(t.lower_ for t in tokens)
     return len(words) <= 4 and any(words[: len(p)] == p for p in _POLITE)
+
+
+def _told(root: Token) -> bool:
+    """A sentence told in the past ("When I moved here, the machines were all manual"): a story,
+    not a rule said unclearly."""
+    if any(c.lower_ in ("would", "'d", "used") for c in root.children):
+        return False
+    return (root.tag_ == "VBD" and root.lower_ != root.lemma_) or any(
+        c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children
+    )
 
 
 def _counterfactual(head: Token) -> bool:

@@ -50,7 +50,7 @@ def interview_guide(
     out: list[GuideQuestion] = [
         GuideQuestion(
             "unclear",
-            f"You said “{said}”. When exactly does that apply, and what do you do then?",
+            f"You said “{said.rstrip('.!;, ')}”. When exactly does that apply, and what do you do then?",
             (),
             said,
         )

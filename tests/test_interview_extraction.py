@@ -202,6 +202,7 @@ def test_possible_rules_are_sentences_without_a_structured_rule() -> None:
     )
     reading = read_interview(t)
     assert [r.actions[0].text for r in reading.rules] == ["check the gas"]
+    assert reading.possible, "the detector flags the purpose sentence"
     for possible in reading.possible:
         assert possible.evidence.turn == 1
         assert t.turns[1].text[possible.evidence.start : possible.evidence.end] == possible.text

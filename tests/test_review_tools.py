@@ -253,7 +253,7 @@ def test_the_guide_comes_back_to_what_was_said_like_a_rule_but_not_read() -> Non
     questions = interview_guide([], unclear=[said, said])
     (q,) = questions
     assert q.kind == "unclear" and q.said == said and q.rules == ()
-    assert said in q.question and "what do you do then" in q.question
+    assert "“The burner is serviced in order to keep the flame stable”. When exactly" in q.question
     text = guide_markdown("Guide", questions)
     assert "## Said like a rule, but not yet clear" in text and "_no rule yet" in text
 
@@ -263,11 +263,16 @@ def test_the_interview_page_finds_unclear_sayings_in_stored_turns() -> None:
 
     turns = (
         (0, "Interviewer", "How did it start?"),
-        (1, "Lee", "When I moved here, the machines were all manual. If the tool squeals, reduce the speed."),
+        (
+            1,
+            "Lee",
+            "The burner is serviced every year in order to keep the flame stable. "
+            "When I moved here, the machines were all manual. If the tool squeals, reduce the speed.",
+        ),
     )
     found = unclear_sayings(turns)
-    assert "When I moved here, the machines were all manual." in found
-    assert not any("reduce the speed" in f for f in found)  # read as a rule, so not unclear
+    assert found == ["The burner is serviced every year in order to keep the flame stable."]
+    # not the story told in the past, and not the sentence read as a rule
 
 
 def test_coverage_counts_rules_per_step_and_cue() -> None:
