@@ -596,7 +596,7 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
         if (
             nxt.lower_ in _SPLICE_RESULT
             and tok.i + 2 < sent.end
-            and sent.doc[tok.i + 2].lower_ in patterns.FIRST_PERSON
+            and (sent.doc[tok.i + 2].lower_ in patterns.FIRST_PERSON or sent.doc[tok.i + 2].tag_ == "VB")
         ):
             return tok, "result"
     return None

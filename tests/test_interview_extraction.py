@@ -342,3 +342,9 @@ def test_a_consequence_then_so_you_gives_the_action_and_the_reason() -> None:
     assert [c.text for c in rule.clauses()] == ["it's mushy"]
     assert [a.text for a in rule.actions] == ["you have to start again"]
     assert rule.rationale and "brew turns sour" in rule.rationale
+
+
+def test_so_with_an_instruction_after_a_condition_keeps_the_diagnosis_as_the_reason() -> None:
+    rule = one("When the chips turn blue, you are running too hot, so add more coolant.")
+    assert [a.text for a in rule.actions] == ["add more coolant"]
+    assert rule.rationale == "you are running too hot"
