@@ -174,15 +174,15 @@ class Rule(_Strict):
         return list(iter_clauses(self.conditions))
 
     def summary(self) -> str:
-        """One readable line: IF ... THEN ..."""
+        """One readable line: IF ... THEN ... (UNLESS ...)."""
         cond = " and ".join(c.text for c in self.clauses()) or "(always)"
         act = "; ".join(a.text for a in self.actions)
-        return f"IF {cond} THEN {act}"
+        unless = " or ".join(e.text for e in self.exceptions)
+        return f"IF {cond} THEN {act}" + (f" UNLESS {unless}" if unless else "")
 
     def search_text(self) -> str:
-        """The words a search looks in: the summary, the exceptions and the rationale."""
-        extra = [e.text for e in self.exceptions] + ([self.rationale] if self.rationale else [])
-        return " ".join([self.summary(), *extra])[:4000]
+        """The words a search looks in: the summary (with the exceptions) and the rationale."""
+        return " ".join([self.summary(), *([self.rationale] if self.rationale else [])])[:4000]
 
     def to_contract(self) -> dict[str, Any]:
         """The extraction contract's JSON form (see DESIGN.md), extended with the full record."""

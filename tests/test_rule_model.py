@@ -57,3 +57,14 @@ def test_contract_form_lists_clauses_flat_with_offsets() -> None:
     data = rule.to_contract()
     assert data["conditions"][0]["start"] == 3 and data["actions"][0]["end"] == 7
     assert {"confidence", "certainty"} <= data.keys()
+
+
+def test_the_summary_line_names_the_exceptions() -> None:
+    from rules import Action, Clause, Group, Rule
+
+    rule = Rule(
+        conditions=Group(items=[]),
+        actions=[Action(text="do not attach it")],
+        exceptions=[Clause(text="the punty is glowing")],
+    )
+    assert rule.summary() == "IF (always) THEN do not attach it UNLESS the punty is glowing"
