@@ -557,7 +557,8 @@ _POINTING_NOUNS = {
     "weather",
 }
 _COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
-_FRONTED = {"for", "with", "in", "on", "during", "at", "between"}
+_THRESHOLDS = {"above", "below", "over", "under", "beyond"}
+_FRONTED = {"for", "with", "in", "on", "during", "at", "between", *_THRESHOLDS}
 
 
 def read_sentence(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Rule | None:
@@ -691,7 +692,7 @@ def _fronted_tokens(tokens: list[Token]) -> list[Token]:
             n
             for n, t in enumerate(tokens[:8])
             if t.lower_ in _FRONTED
-            and t.dep_ == "prep"
+            and (t.dep_ == "prep" or (t.lower_ in _THRESHOLDS and t.dep_ in ("advmod", "quantmod")))
             and (n == 0 or tokens[n - 1].text == "," or tokens[n - 1].lower_ in ("but", "and", "so"))
         ),
         None,
@@ -705,6 +706,12 @@ def _fronted_tokens(tokens: list[Token]) -> list[Token]:
         words & patterns.CONTEXT_NOUNS or any(w in patterns.WEATHER_ADJECTIVES for w in words)
     ):
         return []
+    if first.lower_ in _THRESHOLDS:
+        # "Above three mites per hundred bees, treat the hive": a threshold, up to the comma.
+        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+        if comma is None or comma > 10 or find_measure(_text(tokens[:comma])) is None:
+            return []
+        return tokens[:comma]
     end = len(tokens)
     for n, tok in enumerate(tokens[1:], start=1):
         if (

@@ -348,3 +348,11 @@ def test_so_with_an_instruction_after_a_condition_keeps_the_diagnosis_as_the_rea
     rule = one("When the chips turn blue, you are running too hot, so add more coolant.")
     assert [a.text for a in rule.actions] == ["add more coolant"]
     assert rule.rationale == "you are running too hot"
+
+
+def test_a_fronted_threshold_is_a_measurable_condition() -> None:
+    rule = one("Above three mites per hundred bees, treat the hive with oxalic acid.")
+    (clause,) = rule.clauses()
+    assert clause.text == "Above three mites per hundred bees"
+    assert clause.operator is Operator.GT and clause.value == 3
+    assert rule.actions[0].text == "treat the hive with oxalic acid"
