@@ -590,6 +590,8 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
             and any(t.text == "," for t in sent.doc[sent.start : tok.i])  # the condition ended before
         ):
             return tok, "rationale"  # "When the smoke turns black, open the damper, you are starving the fire"
+        if nxt.lower_ in ("it", "they") and _opens_with_instruction(sent, tok.i):
+            return tok, "rationale"  # "Never iron silk without a cloth on top, it goes shiny"
         if nxt.lower_ in _SPLICE_RATIONALE - {"or"} or (
             nxt.lower_ == "or" and tok.i + 2 < sent.end and sent.doc[tok.i + 2].lower_ in ("it", "the", "they", "you")
         ):
@@ -603,6 +605,22 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
     return None
 
 
+def _opens_with_instruction(sent: Span, before: int) -> bool:
+    """Whether the sentence opens with an instruction ("Never iron ...", "Don't ...", "Keep ...")
+    that ends before token `before`."""
+    toks = [t for t in sent.doc[sent.start : before] if not (t.is_punct or t.lower_ in patterns.FILLERS)]
+    if not toks:
+        return False
+    first = toks[0]
+    if first.lower_ in ("never", "always") or (first.lower_ in ("do", "don't") and len(toks) > 1):
+        return True
+    return (
+        first.tag_ == "VB"
+        and first.dep_ in ("ROOT", "advcl", "ccomp")
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in first.children)
+    )
+
+
 def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
     point = _splice_point(sent)
     if point is None:
@@ -614,7 +632,11 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
     if not head_tokens or not tail_tokens:
         return None
     if kind == "rationale":
-        if not _find_markers(sent) and not _fronted_tokens(head_tokens):
+        if (
+            not _find_markers(sent)
+            and not _fronted_tokens(head_tokens)
+            and not any(t.lower_ == "without" for t in head_tokens)
+        ):
             return None  # nothing in the first part can make it a rule; spare the second parse
         connective = tail_tokens[0].lower_
         reason = _trim(tail_tokens[1:]) if connective in _SPLICE_RATIONALE else tail_tokens
@@ -998,6 +1020,12 @@ def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Ru
                 if adjectives or find_measure(" ".join(t.text for t in sub)):
                     excluded.update(t.i for t in sub)
                     conditions.append((sub, child, patterns.PREPOSITIONAL_CONFIDENCE))
+
+        elif child.dep_ == "prep" and child.lower_ == "without" and _negated(root) and child.i not in excluded:
+            # "Never iron silk without a cloth on top": what is forbidden without it.
+            sub = list(child.subtree)
+            excluded.update(t.i for t in sub)
+            conditions.append((sub, child, patterns.PREPOSITIONAL_CONFIDENCE))
 
     conditions = [c for c in conditions if not _polite(c[0]) and not _counterfactual(c[1])]
     if not conditions and not exceptions:

@@ -356,3 +356,14 @@ def test_a_fronted_threshold_is_a_measurable_condition() -> None:
     assert clause.text == "Above three mites per hundred bees"
     assert clause.operator is Operator.GT and clause.value == 3
     assert rule.actions[0].text == "treat the hive with oxalic acid"
+
+
+def test_a_forbidden_action_without_something_and_a_spliced_reason() -> None:
+    rule = one("Never iron silk without a cloth on top, it goes shiny.")
+    assert [c.text for c in rule.clauses()] == ["without a cloth on top"]
+    assert rule.actions[0].negated and rule.rationale == "it goes shiny"
+
+
+def test_the_monsoon_is_a_season() -> None:
+    rule = one("In the monsoon, keep the silk rolls in the dry cabinet.")
+    assert rule.clauses()[0].text == "In the monsoon"
