@@ -116,25 +116,25 @@ def score_detection(rows: Sequence[tuple[str, bool]], predict: Callable[[list[st
     return score
 
 
+def _read(texts: list[str]) -> list[Any]:
+    from elicitation.extraction import load_pipeline
+
+    return list(load_pipeline().pipe(texts, batch_size=64))
+
+
 def detect(texts: list[str]) -> list[bool]:
     """The product's answer to "is this a rule?": a structured rule, or a sentence the detector
     flags as a possible rule for the interviewer to ask about again."""
-    from elicitation.extraction import load_pipeline
-
-    return [bool(d._.rules or d._.possible_rules) for d in load_pipeline().pipe(texts, batch_size=64)]
+    return [bool(d._.rules or d._.possible_rules) for d in _read(texts)]
 
 
 def detect_structured(texts: list[str]) -> list[bool]:
     """Only sentences the reader could turn into a structured rule."""
-    from elicitation.extraction import load_pipeline
-
-    return [bool(d._.rules) for d in load_pipeline().pipe(texts, batch_size=64)]
+    return [bool(d._.rules) for d in _read(texts)]
 
 
 def extract_sentences(texts: list[str]) -> list[list[Rule]]:
-    from elicitation.extraction import load_pipeline
-
-    return [list(d._.rules) for d in load_pipeline().pipe(texts, batch_size=64)]
+    return [list(d._.rules) for d in _read(texts)]
 
 
 # --- (b) spans ---------------------------------------------------------------------------------

@@ -333,15 +333,7 @@ def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleane
         cited_rules = [_cite(r, doc, turn, spoken) for r in rules]
         if clause is None or first is None:
             return cited_rules
-        reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
-        rule = Rule(
-            conditions=Group(join="all", items=[clause]),
-            actions=[question.action],
-            certainty=_certainty(first),
-            confidence=reader.confidence(_confidence(first.root, [0.55], [clause], [question.action])),
-        )
-        cited = _cite(rule, doc, turn, spoken)
-        return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *cited_rules]
+        return [_asked_rule([clause], [question.action], first, 0.55, asked, doc, turn, spoken), *cited_rules]
     joined: set[int] = set()
     steps: list[Action] = []
     first_step: Span | None = None
@@ -373,17 +365,31 @@ def answer_rules(question: Question | None, doc: Doc, turn: Turn, spoken: Cleane
             cited = cited.model_copy(update={"evidence": [*cited.evidence, asked]})
         out.append(cited)
     if steps and first_step is not None:
-        items = list(question.conditions)
-        reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
-        rule = Rule(
-            conditions=Group(join="all", items=[*items]),
-            actions=steps,
-            certainty=_certainty(first_step),
-            confidence=reader.confidence(_confidence(first_step.root, [0.6], items, steps)),
-        )
-        cited = _cite(rule, doc, turn, spoken)
-        out.insert(0, cited.model_copy(update={"evidence": [*cited.evidence, asked]}))
+        out.insert(0, _asked_rule(list(question.conditions), steps, first_step, 0.6, asked, doc, turn, spoken))
     return out
+
+
+def _asked_rule(
+    clauses: list[Clause],
+    actions: list[Action],
+    said: Span,
+    base: float,
+    asked: Evidence,
+    doc: Doc,
+    turn: Turn,
+    spoken: Cleaned,
+) -> Rule:
+    """A rule made of a question and its answer, cited in the answer's turn and the question's,
+    with its confidence calibrated like every other rule's."""
+    reader = cast(RuleExtractor, load_pipeline().get_pipe("myeongjang_rules"))
+    rule = Rule(
+        conditions=Group(join="all", items=[*clauses]),
+        actions=actions,
+        certainty=_certainty(said),
+        confidence=reader.confidence(_confidence(said.root, [base], clauses, actions)),
+    )
+    cited = _cite(rule, doc, turn, spoken)
+    return cited.model_copy(update={"evidence": [*cited.evidence, asked]})
 
 
 def _join(conditions: tuple[Clause, ...], rule: Rule) -> Rule:
@@ -435,6 +441,12 @@ def _to_original(rule: Rule, spoken: Cleaned) -> Rule:
         start, end = spoken.to_original(item.start, item.end)
         return item.model_copy(update={"start": start, "end": end})
 
+    return _map_offsets(rule, move)
+
+
+def _map_offsets(rule: Rule, move: Callable[[Any], Any]) -> Rule:
+    """The rule with `move` applied to every clause (in nested groups too), exception and action."""
+
     def move_group(group: Group) -> Group:
         items = [move_group(i) if isinstance(i, Group) else move(i) for i in group.items]
         return group.model_copy(update={"items": items})
@@ -446,6 +458,13 @@ def _to_original(rule: Rule, spoken: Cleaned) -> Rule:
             "actions": [move(a) for a in rule.actions],
         }
     )
+
+
+def _moved(item: Any, offset: int) -> Any:
+    """A clause or action read in a fragment, with its offsets moved to where the fragment starts."""
+    if item.start is None or item.end is None:
+        return item
+    return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
 
 
 def _offsets(rule: Rule) -> Iterator[tuple[int, int]]:
@@ -669,20 +688,22 @@ def _spliced_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
         return None
     offset = act_tokens[0].idx
     part = reparse(_text(act_tokens))
-    actions = [
-        a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset})
-        for a in sentence_actions(part[:])
-    ]
+    actions = [_moved(a, offset) for a in sentence_actions(part[:])]
     if not actions:
         return None
     reason = _trim([t for t in head_tokens if t not in context])
     clause = _clause(context, context[0])
+    return _context_rule(clause, actions, sent, part[:].root, _text(reason) if reason else None)
+
+
+def _context_rule(clause: Clause, actions: list[Action], sent: Span, root: Token, rationale: str | None = None) -> Rule:
+    """A rule whose one condition is a context phrase ("In winter", "For bars thicker than 40 mm")."""
     return Rule(
         conditions=Group(join="all", items=[clause]),
         actions=actions,
-        rationale=_text(reason) if reason else None,
+        rationale=rationale,
         certainty=_certainty(sent),
-        confidence=_confidence(part[:].root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
+        confidence=_confidence(root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
     )
 
 
@@ -696,10 +717,7 @@ def _spliced_head_rule(head_tokens: list[Token], reparse: Callable[[str], Doc]) 
 def _actions_alone(tokens: list[Token], reparse: Callable[[str], Doc]) -> list[Action]:
     offset = tokens[0].idx
     part = reparse(_text(tokens))
-    return [
-        a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset})
-        for a in sentence_actions(part[:])
-    ]
+    return [_moved(a, offset) for a in sentence_actions(part[:])]
 
 
 def _fronted_tokens(tokens: list[Token]) -> list[Token]:
@@ -770,22 +788,11 @@ def _fronted_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
         # The parse already reads the rest as the main clause: no need to parse it again.
         actions = sentence_actions(doc[rest[0].i : rest[-1].i + 1])
         if actions:
-            return Rule(
-                conditions=Group(join="all", items=[clause]),
-                actions=actions,
-                certainty=_certainty(sent),
-                confidence=_confidence(sent.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
-            )
+            return _context_rule(clause, actions, sent, sent.root)
     if not has_marker:
         found = _segment_actions(rest, reparse)
         if found is not None:
-            return Rule(
-                conditions=Group(join="all", items=[clause]),
-                actions=found[0],
-                rationale=found[1],
-                certainty=_certainty(sent),
-                confidence=_confidence(sent.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], found[0]),
-            )
+            return _context_rule(clause, found[0], sent, sent.root, found[1])
     offset = rest[0].idx
     part = reparse(_text(rest))
     inner = part[:]
@@ -796,18 +803,10 @@ def _fronted_rule(sent: Span, reparse: Callable[[str], Doc]) -> Rule | None:
         return inner_rule.model_copy(
             update={"conditions": Group(join="all", items=items), "certainty": _certainty(sent)}  # type: ignore[arg-type]
         )
-    actions = [
-        a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset})
-        for a in sentence_actions(inner)
-    ]
+    actions = [_moved(a, offset) for a in sentence_actions(inner)]
     if not actions:
         return None
-    return Rule(
-        conditions=Group(join="all", items=[clause]),
-        actions=actions,
-        certainty=_certainty(sent),
-        confidence=_confidence(inner.root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
-    )
+    return _context_rule(clause, actions, sent, inner.root)
 
 
 def sentence_actions(sent: Span) -> list[Action]:
@@ -933,26 +932,7 @@ def _opposite(clause: Clause) -> Clause:
 
 def _shift(rule: Rule, offset: int) -> Rule:
     """The rule with every clause and action offset moved by `offset` characters."""
-    if not offset:
-        return rule
-
-    def move(item: Any) -> Any:
-        if item.start is None or item.end is None:
-            return item
-        return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
-
-    def move_group(group: Group) -> Group:
-        return group.model_copy(
-            update={"items": [move_group(i) if isinstance(i, Group) else move(i) for i in group.items]}
-        )
-
-    return rule.model_copy(
-        update={
-            "conditions": move_group(rule.conditions),
-            "exceptions": [move(c) for c in rule.exceptions],
-            "actions": [move(a) for a in rule.actions],
-        }
-    )
+    return _map_offsets(rule, lambda item: _moved(item, offset)) if offset else rule
 
 
 def sentence_rule(sent: Span, reparse: Callable[[str], Doc] | None = None) -> Rule | None:
@@ -1096,9 +1076,7 @@ def _comma_split_rule(sent: Span, marker: tuple[Marker, int, int], reparse: Call
     join = "all"
     for tokens, head, cc in _split_conjuncts(list(part), part[:].root):
         clause = _clause(tokens, head)
-        items.append(
-            clause.model_copy(update={"start": (clause.start or 0) + offset, "end": (clause.end or 0) + offset})
-        )
+        items.append(_moved(clause, offset))
         if cc == "or":
             join = "any"
     if _is_anecdote(verb, [t for t in part if t.dep_ == "ROOT"]):
@@ -1142,9 +1120,7 @@ def _segment_actions(tokens: list[Token], reparse: Callable[[str], Doc]) -> tupl
         alone = reparse(_text(part))
         said = sentence_actions(alone[:])
         if said:
-            actions.extend(
-                a.model_copy(update={"start": (a.start or 0) + offset, "end": (a.end or 0) + offset}) for a in said
-            )
+            actions.extend(_moved(a, offset) for a in said)
         else:
             reasons.append(_text(part))
     if not actions:
