@@ -86,7 +86,8 @@ def speed(words: int, repeat: int) -> dict[str, Any]:
 
 def quality() -> dict[str, Any]:
     interviews = evaluation.read_gold_dir(evaluation.GOLD_DIR)
-    matches = evaluation.score_rules(interviews, extract_transcript)
+    matches = calibration.raw_matches(interviews)
+    weights = calibration.load()
     split = {i.path.name: i.split for i in interviews}
     out: dict[str, Any] = {}
     for name in ("dev", "holdout"):
@@ -96,10 +97,12 @@ def quality() -> dict[str, Any]:
             "gold": sum(len(m.gold) for m in part),
             **score.as_dict(),
             "cross_turn_recall": round(evaluation.total(m.cross_turn() for m in part).recall, 4),
-            "confidence": evaluation.calibration_error([p for m in part for p in m.calibration()]),
+            "confidence": evaluation.calibration_error(
+                [(calibration.apply(c, weights), y) for m in part for c, y in m.calibration()]
+            ),
         }
     # Calibration, each interview scored by a curve fitted on the others, against the raw score.
-    out["confidence_leave_one_interview_out"] = calibration.cross_validated(calibration.points_by_interview(interviews))
+    out["confidence_leave_one_interview_out"] = calibration.cross_validated(calibration.points_by_interview(matches))
     return out
 
 

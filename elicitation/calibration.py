@@ -64,8 +64,10 @@ def fit(points: Sequence[Point], steps: int = 3000) -> tuple[float, float]:
     return round(a, 4), round(b, 4)
 
 
-def points_by_interview(interviews: Sequence[evaluation.GoldInterview]) -> dict[str, list[Point]]:
-    """Every rule the reader proposes in each interview, with its uncalibrated score."""
+def raw_matches(interviews: Sequence[evaluation.GoldInterview]) -> list[evaluation.RuleMatch]:
+    """Each interview's proposed rules matched against its gold, with the reader's uncalibrated
+    score as their confidence. Which rules are proposed and matched does not depend on the
+    calibration, so one extraction serves both the scores and the calibration's points."""
     from elicitation.extraction import RuleExtractor, extract_transcript, load_pipeline
 
     reader = load_pipeline().get_pipe("myeongjang_rules")
@@ -73,11 +75,14 @@ def points_by_interview(interviews: Sequence[evaluation.GoldInterview]) -> dict[
     saved = reader.calibrate
     reader.calibrate = False
     try:
-        return {
-            i.path.name: evaluation.match_rules(i, extract_transcript(i.transcript)).calibration() for i in interviews
-        }
+        return [evaluation.match_rules(i, extract_transcript(i.transcript)) for i in interviews]
     finally:
         reader.calibrate = saved
+
+
+def points_by_interview(matches: Sequence[evaluation.RuleMatch]) -> dict[str, list[Point]]:
+    """(uncalibrated score, was it right) for every proposed rule, per interview."""
+    return {m.interview: m.calibration() for m in matches}
 
 
 def cross_validated(by_interview: dict[str, list[Point]]) -> dict[str, dict[str, float]]:
@@ -95,7 +100,7 @@ def cross_validated(by_interview: dict[str, list[Point]]) -> dict[str, dict[str,
 
 def main() -> None:
     interviews = evaluation.read_gold_dir(evaluation.GOLD_DIR)
-    by_interview = points_by_interview(interviews)
+    by_interview = points_by_interview(raw_matches(interviews))
     points = [p for ps in by_interview.values() for p in ps]
     intercept, slope = fit(points)
     WEIGHTS.write_text(

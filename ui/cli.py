@@ -171,7 +171,6 @@ def evaluate(
     """Score the extractor against gold data: precision, recall and F1 for sentence detection,
     condition/action spans and whole rules in interviews."""
     from elicitation import evaluation as ev
-    from elicitation import extract_transcript
 
     report: dict[str, Any] = {}
     try:
@@ -196,8 +195,11 @@ def evaluate(
         interviews = ev.read_gold_dir(rules_dir or ev.GOLD_DIR)
     except ev.GoldError as exc:
         raise CliError(str(exc)) from None
+    from elicitation import calibration
+
+    matches = calibration.raw_matches(interviews)
     by_split: dict[str, list[Any]] = {}
-    for match in ev.score_rules(interviews, extract_transcript):
+    for match in matches:
         which = next(i.split for i in interviews if i.path.name == match.interview)
         by_split.setdefault(which, []).append(match)
     wanted = sorted(by_split) if split == "all" else [split]
@@ -210,11 +212,7 @@ def evaluate(
         }
         for name in wanted
     }
-    from elicitation import calibration
-
-    report["confidence_leave_one_interview_out"] = calibration.cross_validated(
-        calibration.points_by_interview(interviews)
-    )
+    report["confidence_leave_one_interview_out"] = calibration.cross_validated(calibration.points_by_interview(matches))
     if as_json:
         _emit(report)
         return
