@@ -14,8 +14,10 @@ from knowledge_base.errors import (
 )
 from knowledge_base.permissions import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy
+from knowledge_base.semantic import Encoder, Hit
 from knowledge_base.service import (
     CONSENT_SCOPES,
+    CueView,
     EvidenceView,
     ImportResult,
     KnowledgeBase,
@@ -23,6 +25,7 @@ from knowledge_base.service import (
     ReleaseDiff,
     ReleaseView,
     RuleView,
+    SearchResult,
     TranscriptSummary,
     TurnView,
     VersionView,
@@ -34,8 +37,11 @@ __all__ = [
     "ROLES",
     "Actor",
     "ConsentRequired",
+    "CueView",
     "DuplicateImport",
+    "Encoder",
     "EvidenceView",
+    "Hit",
     "ImportResult",
     "InvalidEdit",
     "InvalidTransition",
@@ -49,6 +55,7 @@ __all__ = [
     "ReleaseDiff",
     "ReleaseView",
     "RuleView",
+    "SearchResult",
     "StaleEdit",
     "TranscriptSummary",
     "TurnView",

@@ -23,7 +23,8 @@ FORMAT_VERSION = 1
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    """The tables a backup holds: all but derived ones (cached vectors), which are rebuilt."""
+    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
 
 
 def _encode(value: Any) -> Any:

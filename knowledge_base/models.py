@@ -9,7 +9,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
@@ -196,8 +209,56 @@ class ReleaseRule(Base):
     version_number: Mapped[int] = mapped_column(Integer)
 
 
+class Embedding(Base):
+    """A sentence vector, cached by model and text: computed once, recomputed only for new text.
+
+    Derived data (any copy can be rebuilt from the texts), so backups leave it out. On
+    PostgreSQL with pgvector the current rules' vectors are also kept in `rule_vectors`, outside
+    the ORM, where the database searches them.
+    """
+
+    __tablename__ = "embeddings"
+    __table_args__ = (UniqueConstraint("model", "text_hash"), {"info": {"derived": True}})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(200))
+    text_hash: Mapped[str] = mapped_column(String(32))  # md5 of the text: a cache key, not a secret
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian, unit length
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CueVariable(Base):
+    """A canonical variable of the cue vocabulary: proposed by clustering what the masters said,
+    then confirmed (and perhaps renamed) by an interviewer or a master."""
+
+    __tablename__ = "cue_variables"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "number", "flag" or "category"
+    unit: Mapped[str | None] = mapped_column(String(40))
+    allowed_values: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the extractor's names it stands for
+    status: Mapped[str] = mapped_column(String(20))  # "proposed" or "confirmed"
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    phrases: Mapped[list[CuePhrase]] = relationship(order_by="CuePhrase.id", cascade="all, delete-orphan")
+
+
+class CuePhrase(Base):
+    """One way a master said a cue ("on rainy days"), and the rule clause it came from."""
+
+    __tablename__ = "cue_phrases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cue_variables.id"))
+    text: Mapped[str] = mapped_column(Text)
+    variable: Mapped[str | None] = mapped_column(String(120))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))
+    master_id: Mapped[int | None] = mapped_column(ForeignKey("masters.id"))
+
+
 Index("ix_rules_status_confidence", RuleRow.status, RuleRow.confidence)
 Index("ix_rules_master", RuleRow.master_id)
 Index("ix_rule_evidence_rule", RuleEvidence.rule_id)
 Index("ix_reviews_rule", Review.rule_id)
 Index("ix_audit_entity", AuditEvent.entity, AuditEvent.entity_id)
+Index("ix_cue_phrases_cue", CuePhrase.cue_id)

@@ -25,10 +25,11 @@ GRANTS: dict[str, frozenset[str]] = {
             "audit",
             "delegate",
             "classify",
+            "curate",
         }
     ),
-    "interviewer": frozenset({"register_master", "record_consent", "withdraw_consent", "import", "export"}),
-    "master": frozenset({"review", "withdraw_consent"}),
+    "interviewer": frozenset({"register_master", "record_consent", "withdraw_consent", "import", "export", "curate"}),
+    "master": frozenset({"review", "withdraw_consent", "curate"}),
     "sme": frozenset(),
 }
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
-from sqlalchemy import false, func, or_, select, text
+from sqlalchemy import false, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +37,8 @@ from knowledge_base.errors import (
 from knowledge_base.models import (
     AuditEvent,
     Consent,
+    CuePhrase,
+    CueVariable,
     Delegation,
     InterviewSession,
     Master,
@@ -51,10 +54,28 @@ from knowledge_base.models import (
 )
 from knowledge_base.permissions import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy, Redactor
+from knowledge_base.semantic import (
+    Encoder,
+    Hit,
+    IndexCache,
+    RuleIndex,
+    Vectors,
+    cached_vectors,
+    combine,
+    document,
+    has_rule_vectors,
+    pg_cosines,
+    pg_semantic,
+    sync_rule_vectors,
+    text_hash,
+)
 from knowledge_base.versions import FieldChange, field_diff
-from rules import Answer, Engine, Fact, KnownRule, ReviewStatus, Rule, exports
+from rules import Answer, Clause, Engine, Fact, KnownRule, ReviewStatus, Rule, exports
 from rules.checks import Finding
 from rules.checks import check as check_rules
+from rules.duplicates import near_duplicates
+from rules.facts import FactSyntaxError, check_name
+from rules.vocabulary import Cue, CueProposal, Phrase, map_clause, masked, propose, renamed
 
 CONSENT_SCOPES = ("internal_guidance", "training", "sharing")
 TRANSITIONS: dict[str, set[str]] = {
@@ -66,6 +87,10 @@ TRANSITIONS: dict[str, set[str]] = {
     "merged": set(),  # reached only through merge_rules
 }
 MERGEABLE = ("proposed", "needs_discussion", "confirmed")
+# A search hit that shares no word with the question must at least be this close in meaning.
+MIN_COSINE = 0.2
+# Merge candidates: rules at least this close in meaning.
+SIMILAR_COSINE = 0.6
 
 
 @dataclass(frozen=True)
@@ -164,6 +189,31 @@ class TranscriptSummary:
 
 
 @dataclass(frozen=True)
+class CueView:
+    """A cue variable of the vocabulary, with the ways the masters said it."""
+
+    id: int
+    name: str
+    kind: str
+    unit: str | None
+    values: list[str]
+    aliases: list[str]
+    status: str
+    decided_by: str | None
+    phrases: list[str]
+    masters: list[str]
+    rules: list[int]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A rule a plain-words question found, and how: its rank by words and by meaning."""
+
+    view: RuleView
+    hit: Hit
+
+
+@dataclass(frozen=True)
 class ImportResult:
     transcript_id: int
     turns: int
@@ -228,8 +278,17 @@ def _hash(password: str) -> str:
 class KnowledgeBase:
     """The knowledge base at a database URL (SQLite by default, PostgreSQL by URL)."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True, user: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        migrate: bool = True,
+        user: str | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.url = url or database.default_url()
+        self.encoder = encoder  # a sentence encoder turns on the semantic layer (elicitation.embeddings)
+        self._semantic = IndexCache()
         self.engine = database.make_engine(self.url)
         if migrate:
             database.upgrade(self.engine)
@@ -566,6 +625,7 @@ class KnowledgeBase:
             turn_ids = {t.index: t.id for t in turn_rows}
             craft = (s.get_one(Master, master_id).craft or "").strip().lower() or None
             rules = [r if r.domain or not craft else r.model_copy(update={"domain": craft}) for r in rules]
+            rules, mapped = self._canonical(s, rules)
             rule_ids = [
                 self._add_rule(s, master_id, row.id, rule, turn_ids, confidential=confidential) for rule in rules
             ]
@@ -580,6 +640,7 @@ class KnowledgeBase:
                 rules=len(rule_ids),
                 encoding=transcript.encoding,
                 redactions=report["counts"],
+                vocabulary=mapped,
             )
             return ImportResult(row.id, len(turns), transcript.encoding, rule_ids, dict(report["counts"]))
 
@@ -635,30 +696,44 @@ class KnowledgeBase:
     # --- reading rules ----------------------------------------------------------------------
 
     def _view(self, s: Session, row: RuleRow, number: int | None = None) -> RuleView:
-        number = number or row.current_version
-        version = s.scalar(select(RuleVersion).where(RuleVersion.rule_id == row.id, RuleVersion.number == number))
-        assert version is not None
-        evidence = [
-            EvidenceView(
-                TurnView(e.turn.id, e.turn.index, e.turn.speaker, e.turn.text, e.turn.is_interviewer), e.start, e.end
+        return self._views(s, [row], {row.id: number} if number else None)[0]
+
+    def _views(self, s: Session, rows: Sequence[RuleRow], numbers: Mapping[int, int] | None = None) -> list[RuleView]:
+        """Views of these rules at their current versions (or the given ones), in three queries."""
+        if not rows:
+            return []
+        wanted = {r.id: (numbers or {}).get(r.id) or r.current_version for r in rows}
+        versions = {
+            v.rule_id: v
+            for v in s.scalars(
+                select(RuleVersion).where(tuple_(RuleVersion.rule_id, RuleVersion.number).in_(list(wanted.items())))
             )
-            for e in s.scalars(
-                select(RuleEvidence)
-                .where(RuleEvidence.rule_id == row.id)
-                .options(selectinload(RuleEvidence.turn))
-                .order_by(RuleEvidence.id)
+        }
+        evidence: dict[int, list[EvidenceView]] = {}
+        for e in s.scalars(
+            select(RuleEvidence)
+            .where(RuleEvidence.rule_id.in_(list(wanted)))
+            .options(selectinload(RuleEvidence.turn))
+            .order_by(RuleEvidence.id)
+        ):
+            turn = TurnView(e.turn.id, e.turn.index, e.turn.speaker, e.turn.text, e.turn.is_interviewer)
+            evidence.setdefault(e.rule_id, []).append(EvidenceView(turn, e.start, e.end))
+        out = []
+        for row in rows:
+            version = versions[row.id]
+            out.append(
+                RuleView(
+                    row.id,
+                    wanted[row.id],
+                    version.status,
+                    row.master.name,
+                    Rule.model_validate(version.body),
+                    evidence.get(row.id, []),
+                    row.transcript_id,
+                    row.confidential,
+                )
             )
-        ]
-        return RuleView(
-            row.id,
-            number,
-            version.status,
-            row.master.name,
-            Rule.model_validate(version.body),
-            evidence,
-            row.transcript_id,
-            row.confidential,
-        )
+        return out
 
     @staticmethod
     def _visible(actor: Actor, *, by_status: bool = True) -> list[Any]:
@@ -740,7 +815,7 @@ class KnowledgeBase:
             q = q.order_by(RuleRow.confidence.desc(), RuleRow.id).offset(offset)
             if limit is not None:
                 q = q.limit(limit)
-            return [self._view(s, r, frozen.get(r.id)) for r in s.scalars(q)]
+            return self._views(s, s.scalars(q).all(), frozen)
 
     def count_rules(
         self,
@@ -1078,8 +1153,11 @@ class KnowledgeBase:
             raise InvalidEdit(f"invalid rule edit at {where or 'rule'}: {first['msg']}") from None
 
     def similar_rules(self, rule_id: int, *, limit: int = 5, actor: str | None = None) -> list[tuple[RuleView, float]]:
-        """Live rules that say much the same (shared words and variables), best first: the
-        candidates for a merge. Word overlap for now; the semantic layer will rank by meaning."""
+        """Live rules that say much the same, best first: the candidates for a merge. By the cosine
+        of their sentence vectors (at least 0.6) where the semantic layer is on, else by shared
+        words (Jaccard, at least 0.15)."""
+        if self.encoder is not None:
+            return self._similar_by_meaning(rule_id, limit, actor)
         with self._unit() as s:
             who = self._actor(s, actor, action="read")
             row = self._readable(s, rule_id, who)
@@ -1098,6 +1176,25 @@ class KnowledgeBase:
                     scored.append((score, other_id))
             scored.sort(key=lambda t: (-t[0], t[1]))
             return [(self._view(s, s.get_one(RuleRow, i)), round(sc, 3)) for sc, i in scored[:limit]]
+
+    def _similar_by_meaning(self, rule_id: int, limit: int, actor: str | None) -> list[tuple[RuleView, float]]:
+        """By the cosine of the rules' own texts (craft and rule, without the turns around them,
+        which a rule shares with the others said in the same breath)."""
+        with self._unit() as s:
+            who = self._actor(s, actor, action="read")
+            self._readable(s, rule_id, who)
+            where = [*self._searchable(s, who, MERGEABLE, guidance=False), RuleRow.id != rule_id]
+            others = list(s.scalars(select(RuleRow.id).join(Master).where(*where).order_by(RuleRow.id)))
+        if not others:
+            return []
+        vectors = self.rule_vectors([rule_id, *others])
+        cos = np.round(vectors[1:] @ vectors[0], 5)
+        order = sorted(range(len(others)), key=lambda i: (-float(cos[i]), others[i]))[:limit]
+        near = [(others[i], float(cos[i])) for i in order if cos[i] >= SIMILAR_COSINE]
+        with self._unit() as s:
+            rows = {r.id: r for r in s.scalars(select(RuleRow).where(RuleRow.id.in_([i for i, _ in near])))}
+            views = self._views(s, [rows[i] for i, _ in near])
+        return [(v, round(c, 3)) for v, (_, c) in zip(views, near, strict=True)]
 
     def set_confidential(self, rule_id: int, confidential: bool, *, actor: str | None = None) -> None:
         """Mark a rule confidential to its master's organisation (or share it again); admins only."""
@@ -1278,6 +1375,373 @@ class KnowledgeBase:
         self._compiled.clear()
         return counts
 
+    # --- the semantic layer -------------------------------------------------------------------
+
+    def _need_encoder(self) -> Encoder:
+        if self.encoder is None:
+            raise KnowledgeBaseError(
+                "the semantic layer needs a sentence encoder: KnowledgeBase(url, encoder=default_encoder())"
+            )
+        return self.encoder
+
+    def semantic_backend(self) -> str:
+        """Where vectors are searched: "pgvector" (in PostgreSQL), "in process", or "off"."""
+        if self.encoder is None:
+            return "off"
+        with self._unit() as s:
+            return "pgvector" if has_rule_vectors(s) else "in process"
+
+    @staticmethod
+    def _documents(s: Session, rule_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+        """(rule id, search document) of the live rules, or of the rules named: see
+        `semantic.document` for what a document holds."""
+        q = select(RuleRow.id, RuleRow.summary, RuleRow.domain).order_by(RuleRow.id)
+        q = q.where(RuleRow.status.in_(MERGEABLE)) if rule_ids is None else q.where(RuleRow.id.in_(list(rule_ids)))
+        rows = s.execute(q).all()
+        said: dict[int, list[str]] = {}
+        ev = (
+            select(RuleEvidence.rule_id, TurnRow.text)
+            .join(TurnRow, TurnRow.id == RuleEvidence.turn_id)
+            .order_by(RuleEvidence.rule_id, TurnRow.index)
+        )
+        ev = (
+            ev.join(RuleRow, RuleRow.id == RuleEvidence.rule_id).where(RuleRow.status.in_(MERGEABLE))
+            if rule_ids is None
+            else ev.where(RuleEvidence.rule_id.in_(list(rule_ids)))
+        )
+        for rule_id, turn_text in s.execute(ev):
+            said.setdefault(rule_id, []).append(turn_text)
+        return [(r.id, document(r.domain, r.summary, said.get(r.id, []))) for r in rows]
+
+    def _rule_index(self) -> tuple[RuleIndex, bool]:
+        """The live rules' search index for the current state, and whether PostgreSQL ranks the
+        vectors. Rebuilt only after a write; unchanged documents keep their vectors."""
+        encoder = self._need_encoder()
+        token = self.state_token()
+        cache = self._semantic
+        with cache.lock:
+            index = cache.index
+            with self._unit() as s:
+                in_db = has_rule_vectors(s)
+            if index is not None and index.token == token and (index.vectors is None) == in_db:
+                return index, in_db
+            with self._unit(write=True) as s:
+                docs = self._documents(s)
+                texts = [d for _, d in docs]
+                vectors = None
+                if in_db:
+                    sync_rule_vectors(s, encoder, docs)
+                else:
+                    known = index.by_hash() if index is not None else {}
+                    missing = [t for t in texts if text_hash(t) not in known]
+                    if missing:
+                        fresh = cached_vectors(s, encoder, missing)
+                        known.update(zip((text_hash(t) for t in missing), fresh, strict=True))
+                    vectors = (
+                        np.vstack([known[text_hash(t)] for t in texts])
+                        if texts
+                        else np.zeros((0, encoder.dim), dtype=np.float32)
+                    )
+            index = RuleIndex(token, [i for i, _ in docs], texts, vectors)
+            cache.index = index
+            cache.visible.clear()
+            return index, in_db
+
+    def _searchable(self, s: Session, who: Actor, statuses: Sequence[str], *, guidance: bool) -> list[Any]:
+        """SQL filters for the rules a search may return to this user: the statuses asked for,
+        what the user may read, and for guidance only masters whose consent to it stands."""
+        where = [RuleRow.status.in_(list(statuses)), *self._visible(who)]
+        if guidance:
+            consenting = select(Consent.master_id).where(
+                Consent.withdrawn_at.is_(None), Consent.scope == "internal_guidance"
+            )
+            where.append(RuleRow.master_id.in_(consenting))
+        return where
+
+    def search(
+        self,
+        question: str,
+        *,
+        limit: int = 5,
+        include_proposed: bool = False,
+        guidance: bool = True,
+        actor: str | None = None,
+    ) -> list[SearchResult]:
+        """The rules that best answer a question in plain words: the cosine of the question's
+        sentence vector to each rule's, plus a little of BM25 over the rules' words (see
+        `semantic`). For guidance (the default)
+        only confirmed rules, or proposed ones too on request (never for an SME), of consenting
+        masters; otherwise every live rule the user may read."""
+        question = question.strip()
+        if not question:
+            raise InvalidEdit("the question is empty")
+        if len(question) > 2000:
+            raise InvalidEdit(f"the question is {len(question)} characters long; ask in at most 2000")
+        encoder = self._need_encoder()
+        index, in_db = self._rule_index()
+        with self._unit() as s:
+            who = self._actor(s, actor, action="ask")
+            if guidance:
+                statuses = ["confirmed", "proposed"] if include_proposed and who.role != "sme" else ["confirmed"]
+            else:
+                statuses = list(MERGEABLE)
+            where = self._searchable(s, who, statuses, guidance=guidance)
+            key = (who.username, index.token, (*statuses, "g" if guidance else "-"))
+            allowed = self._semantic.visible.get(key)
+            if allowed is None:
+                allowed = index.allowed(s.scalars(select(RuleRow.id).join(Master).where(*where)))
+                self._semantic.visible[key] = allowed
+            query = encoder.encode([question])[0]
+            lexical = index.lexical(question, allowed)
+            semantic = pg_semantic(s, encoder, query, where) if in_db else index.semantic(query, allowed)
+            cosines = dict(semantic)
+            rest = [rid for rid, _ in lexical if rid not in cosines]
+            cosines.update(pg_cosines(s, encoder, query, rest) if in_db else index.cosine_of(query, rest))
+            hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= MIN_COSINE]
+            rows = {
+                r.id: r
+                for r in s.scalars(
+                    select(RuleRow)
+                    .options(selectinload(RuleRow.master))
+                    .where(RuleRow.id.in_([h.rule_id for h in hits]))
+                )
+            }
+            views = self._views(s, [rows[h.rule_id] for h in hits])
+            return [SearchResult(v, h) for v, h in zip(views, hits, strict=True)]
+
+    def rule_vectors(self, keys: Sequence[int]) -> Vectors:
+        """The sentence vectors of these rules' own texts (craft and rule as a sentence; from the
+        cache where it has them): what duplicates and merge candidates are judged by."""
+        encoder = self._need_encoder()
+        with self._unit(write=True) as s:
+            rows = {
+                r.id: document(r.domain, r.summary, [])
+                for r in s.execute(
+                    select(RuleRow.id, RuleRow.summary, RuleRow.domain).where(RuleRow.id.in_(list(keys)))
+                )
+            }
+            missing = [k for k in keys if k not in rows]
+            if missing:
+                raise NotFound(f"no rule with id {missing[0]}")
+            return cached_vectors(s, encoder, [rows[k] for k in keys])
+
+    # --- the cue vocabulary -------------------------------------------------------------------
+
+    @staticmethod
+    def _cue_view(s: Session, cue: CueVariable) -> CueView:
+        masters = sorted(
+            set(s.scalars(select(Master.name).where(Master.id.in_([p.master_id for p in cue.phrases if p.master_id]))))
+        )
+        return CueView(
+            cue.id,
+            cue.name,
+            cue.kind,
+            cue.unit,
+            list(cue.allowed_values or []),
+            list(cue.aliases or []),
+            cue.status,
+            cue.decided_by,
+            list(dict.fromkeys(p.text for p in cue.phrases)),
+            masters,
+            sorted({p.rule_id for p in cue.phrases if p.rule_id}),
+        )
+
+    def vocabulary(self, *, actor: str | None = None) -> list[CueView]:
+        """The cue vocabulary: confirmed cues first, then proposals, most-said first."""
+        with self._unit() as s:
+            self._actor(s, actor, action="read")
+            cues = s.scalars(select(CueVariable).options(selectinload(CueVariable.phrases))).all()
+            views = [self._cue_view(s, c) for c in cues]
+        return sorted(views, key=lambda v: (v.status != "confirmed", -len(v.phrases), v.name))
+
+    def _confirmed_cues(self, s: Session, encoder: Encoder) -> list[Cue]:
+        cues = s.scalars(
+            select(CueVariable).where(CueVariable.status == "confirmed").options(selectinload(CueVariable.phrases))
+        ).all()
+        out = []
+        for c in cues:
+            texts = [masked(p.text) for p in c.phrases]
+            vectors = cached_vectors(s, encoder, texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+            out.append(Cue(c.name, c.kind, frozenset(c.aliases or []), vectors))
+        return out
+
+    def propose_vocabulary(self, *, actor: str | None = None) -> list[CueView]:
+        """Cluster the conditions of every live rule the user may read into proposed cue variables.
+
+        Confirmed cues stay as they are and take the new phrases that map onto them; earlier
+        proposals nobody confirmed are replaced. Clusters of one phrase are not proposed."""
+        encoder = self._need_encoder()
+        with self._unit(write=True) as s:
+            who = self._require(s, "curate", actor, entity="vocabulary")
+            rows = s.scalars(
+                select(RuleRow)
+                .join(Master)
+                .where(RuleRow.status.in_(MERGEABLE), *self._visible(who))
+                .order_by(RuleRow.id)
+            ).all()
+            phrases: list[tuple[Phrase, int, int]] = []
+            for row in rows:
+                rule = self._view(s, row).rule
+                for clause in [*rule.clauses(), *rule.exceptions]:
+                    if clause.text.strip():
+                        phrases.append((Phrase.of(clause, str(row.id)), row.id, row.master_id))
+            confirmed = self._confirmed_cues(s, encoder)
+            cue_rows = {c.name: c for c in s.scalars(select(CueVariable)).all()}
+            placed = {(p.text, p.rule_id) for c in cue_rows.values() if c.status == "confirmed" for p in c.phrases}
+            vectors = cached_vectors(s, encoder, [masked(p.text) for p, _, _ in phrases])
+            rest: list[tuple[Phrase, int, int]] = []
+            rest_vectors = []
+            for (phrase, rule_id, master_id), vector in zip(phrases, vectors, strict=True):
+                if (phrase.text, rule_id) in placed:
+                    continue
+                clause = Clause(
+                    text=phrase.text,
+                    variable=phrase.variable,
+                    operator=phrase.operator,
+                    value=phrase.value,
+                    unit=phrase.unit,
+                )
+                target = map_clause(clause, confirmed, vector)
+                if target is not None:
+                    s.add(
+                        CuePhrase(
+                            cue_id=cue_rows[target].id,
+                            text=phrase.text,
+                            variable=phrase.variable,
+                            rule_id=rule_id,
+                            master_id=master_id,
+                        )
+                    )
+                else:
+                    rest.append((phrase, rule_id, master_id))
+                    rest_vectors.append(vector)
+            for old in [c for c in cue_rows.values() if c.status == "proposed"]:
+                s.delete(old)
+            s.flush()
+            taken = {c.name for c in cue_rows.values() if c.status == "confirmed"}
+            origin = {id(p): (rule_id, master_id) for p, rule_id, master_id in rest}
+            proposals: list[CueProposal] = propose([p for p, _, _ in rest], np.vstack(rest_vectors)) if rest else []
+            made = 0
+            for proposal in proposals:
+                if len(proposal.phrases) < 2:
+                    continue
+                name = proposal.name
+                n = 2
+                while name in taken:
+                    name, n = f"{proposal.name}_{n}", n + 1
+                taken.add(name)
+                cue = CueVariable(
+                    name=name,
+                    kind=proposal.kind,
+                    unit=proposal.unit,
+                    allowed_values=proposal.values,
+                    aliases=proposal.aliases,
+                    status="proposed",
+                )
+                s.add(cue)
+                s.flush()
+                for p in proposal.phrases:
+                    rule_id, master_id = origin[id(p)]
+                    s.add(
+                        CuePhrase(cue_id=cue.id, text=p.text, variable=p.variable, rule_id=rule_id, master_id=master_id)
+                    )
+                made += 1
+            self._audit(s, who.username, "propose_vocabulary", "vocabulary", None, proposed=made, phrases=len(phrases))
+        return self.vocabulary(actor=actor)
+
+    def confirm_cue(
+        self,
+        cue_id: int,
+        *,
+        name: str | None = None,
+        kind: str | None = None,
+        unit: str | None = None,
+        values: Sequence[str] | None = None,
+        actor: str | None = None,
+    ) -> CueView:
+        """Confirm a cue variable, perhaps renamed or retyped; its old name stays an alias, so
+        clauses the extractor names that way map onto it."""
+        if kind is not None and kind not in ("number", "flag", "category"):
+            raise InvalidEdit(f"a cue is a number, a flag or a category, not {kind!r}")
+        if name is not None:
+            try:
+                check_name(name.strip())
+            except FactSyntaxError:
+                raise InvalidEdit(
+                    f"invalid cue name {name!r}: start with a letter, then letters, digits and _ only"
+                ) from None
+        with self._unit(write=True) as s:
+            who = self._require(s, "curate", actor, entity="cue", entity_id=cue_id)
+            cue = s.get(CueVariable, cue_id)
+            if cue is None:
+                raise NotFound(f"no cue variable with id {cue_id}")
+            new_name = name.strip() if name else cue.name
+            clash = s.scalar(select(CueVariable).where(CueVariable.name == new_name, CueVariable.id != cue_id))
+            if clash is not None:
+                raise InvalidEdit(f"another cue is already called {new_name!r} (cue {clash.id})")
+            old = cue.name
+            aliases = list(dict.fromkeys([*(cue.aliases or []), *([old] if new_name != old else [])]))
+            cue.name = new_name
+            cue.aliases = [a for a in aliases if a != new_name]
+            cue.kind = kind or cue.kind
+            cue.unit = unit if unit is not None else cue.unit
+            if values is not None:
+                cue.allowed_values = [v.strip() for v in values if v.strip()]
+            cue.status = "confirmed"
+            cue.decided_by = who.username
+            self._audit(s, who.username, "confirm_cue", "cue", cue_id, name=new_name, was=old, kind=cue.kind)
+            s.flush()
+            return self._cue_view(s, cue)
+
+    def drop_cue(self, cue_id: int, *, actor: str | None = None) -> None:
+        """Reject a proposed cue (or retract a confirmed one); rules keep their own names."""
+        with self._unit(write=True) as s:
+            who = self._require(s, "curate", actor, entity="cue", entity_id=cue_id)
+            cue = s.get(CueVariable, cue_id)
+            if cue is None:
+                raise NotFound(f"no cue variable with id {cue_id}")
+            self._audit(s, who.username, "drop_cue", "cue", cue_id, name=cue.name, status=cue.status)
+            s.delete(cue)
+
+    def _canonical(
+        self, s: Session, rules: Sequence[Rule], cues: Sequence[Cue] | None = None
+    ) -> tuple[list[Rule], dict[str, str]]:
+        """The rules with their clauses' variables mapped onto the confirmed cue vocabulary."""
+        if self.encoder is None:
+            return list(rules), {}
+        if cues is None:
+            cues = self._confirmed_cues(s, self.encoder)
+        if not cues:
+            return list(rules), {}
+        clauses = [c for r in rules for c in [*r.clauses(), *r.exceptions] if c.variable]
+        vectors = cached_vectors(s, self.encoder, [masked(c.text) for c in clauses])
+        names: dict[str, str] = {}
+        for clause, vector in zip(clauses, vectors, strict=True):
+            target = map_clause(clause, cues, vector)
+            if target and clause.variable and target != clause.variable:
+                names[clause.variable] = target
+        return [renamed(r, names) for r in rules], names
+
+    def apply_vocabulary(self, *, actor: str | None = None) -> list[int]:
+        """Rename the variables of every live rule onto the confirmed cues, one new version per
+        changed rule (the master's words are untouched; only the variable names change)."""
+        self._need_encoder()
+        changed: list[int] = []
+        with self._unit(write=True) as s:
+            who = self._require(s, "curate", actor, entity="vocabulary")
+            cues = self._confirmed_cues(s, self._need_encoder())
+            rows = s.scalars(select(RuleRow).where(RuleRow.status.in_(MERGEABLE)).order_by(RuleRow.id)).all()
+            for row in rows:
+                rule = self._view(s, row).rule
+                (new,), names = self._canonical(s, [rule], cues)
+                if not names or new == rule:
+                    continue
+                why = "cue vocabulary: " + ", ".join(f"{a} → {b}" for a, b in sorted(names.items()))
+                self._new_version(s, row.id, row.current_version, new, row.status, who.username, why)
+                changed.append(row.id)
+            self._audit(s, who.username, "apply_vocabulary", "vocabulary", None, rules=changed)
+        return changed
+
     # --- guidance ---------------------------------------------------------------------------
 
     def guidance_rules(
@@ -1316,7 +1780,12 @@ class KnowledgeBase:
     def findings(self, *, actor: str | None = None) -> list[Finding]:
         """Conflicts, duplicates, special cases and gaps among the confirmed and proposed rules the
         user may read, each with the question for the next interview."""
-        return check_rules(self.guidance_rules(include_proposed=True, actor=actor))
+        rules = self.guidance_rules(include_proposed=True, actor=actor)
+        found = check_rules(rules)
+        if self.encoder is not None and len(rules) > 1:
+            vectors = self.rule_vectors([int(k.key) for k in rules])
+            found.extend(near_duplicates(rules, vectors, known=found))
+        return found
 
     def engine_for(
         self, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None

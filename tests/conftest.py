@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from elicitation.embeddings import SentenceEncoder, default_encoder
 from knowledge_base import KnowledgeBase
 
 PG_ENV = "MYEONGJANG_TEST_POSTGRES_URL"
+PGVECTOR_ENV = "MYEONGJANG_TEST_PGVECTOR_URL"
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "elicitation" / "samples"
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -32,6 +34,15 @@ def postgres_url() -> str:
         if _in_ci():
             pytest.fail(f"{PG_ENV} is not set: CI must run the database tests on PostgreSQL too")
         pytest.skip(f"{PG_ENV} not set (scripts/test.sh starts a PostgreSQL server when one is installed)")
+    return url
+
+
+def pgvector_url() -> str:
+    url = os.environ.get(PGVECTOR_ENV)
+    if not url:
+        if _in_ci():
+            pytest.fail(f"{PGVECTOR_ENV} is not set: CI must run the vector search in PostgreSQL (pgvector) too")
+        pytest.skip(f"{PGVECTOR_ENV} not set (scripts/test.sh starts a PostgreSQL server with pgvector)")
     return url
 
 
@@ -71,3 +82,35 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def encoder() -> SentenceEncoder:
+    """The packaged MiniLM model, loaded once for the whole run."""
+    return default_encoder()
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("pgvector", marks=pytest.mark.postgres),
+    ]
+)
+def semantic_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite (vectors searched in process), Debian's PostgreSQL without pgvector (in process
+    too), and PostgreSQL with pgvector (searched by the database)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kb.db'}"
+    url = postgres_url() if request.param == "postgres" else pgvector_url()
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def skb(semantic_url: str, encoder: SentenceEncoder) -> Iterator[KnowledgeBase]:
+    """A fresh knowledge base with the semantic layer on, acting as its first admin."""
+    base = KnowledgeBase(semantic_url, encoder=encoder)
+    base.add_user("admin", "admin")
+    yield base.as_user("admin")
+    base.engine.dispose()

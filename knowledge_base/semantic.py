@@ -1,0 +1,473 @@
+"""The semantic layer's storage and search: cached sentence vectors, a BM25 index, and the
+hybrid of the two that answers questions in plain words.
+
+Vectors are cached in `embeddings` by (model key, md5 of the text), so a text is encoded once per
+model and a rule is re-encoded only when its words change. The encoder itself comes from outside
+(`elicitation.embeddings.SentenceEncoder`); this module only needs something with `key`, `dim`
+and `encode`.
+
+Search reads two rankings of the live rules, BM25 over each rule's document (its craft, the rule as
+a sentence, the master's words around it) and the cosine of the document's vector to the
+question's, and scores their union by cosine plus a small weight of relative BM25. The vector
+ranking is exact in process (a matrix product); on PostgreSQL with pgvector the database ranks
+instead (HNSW over `rule_vectors`). Both give the same rules for the same knowledge base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sqlalchemy import Column, ColumnElement, Float, Integer, MetaData, String, Table, cast, literal, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.types import UserDefinedType
+
+from knowledge_base.models import Embedding, Master, RuleRow
+
+Vectors = npt.NDArray[np.float32]
+
+# A rule's score is its cosine to the question plus this weight times its BM25 score relative to
+# the best BM25 score among the candidates. Reciprocal-rank fusion was tried first and lost (recall@3
+# 0.84 against 0.89 on bench/data/questions.tsv): it lets a weak word match outvote meaning.
+LEXICAL_WEIGHT = 0.1
+# How deep each ranking is read; the candidates are the union of both.
+DEPTH = 100
+# A turn's words beyond this add little to a 256-token model and only cost encoding time.
+TURN_CHARS = 1000
+
+
+class Encoder(Protocol):
+    """What the knowledge base needs of a sentence encoder."""
+
+    key: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def text_hash(value: str) -> str:
+    """The cache key of a text (md5: the same in Python and in PostgreSQL's md5())."""
+    return hashlib.md5(value.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+# --- the vector cache ------------------------------------------------------------------------------
+
+
+def cached_vectors(s: Session, encoder: Encoder, texts: Sequence[str]) -> Vectors:
+    """One vector per text, from the cache where it holds the text, else encoded and stored."""
+    hashes = [text_hash(t) for t in texts]
+    found: dict[str, Vectors] = {}
+    unique = list(dict.fromkeys(hashes))
+    for i in range(0, len(unique), 500):
+        chunk = unique[i : i + 500]
+        rows = s.execute(
+            select(Embedding.text_hash, Embedding.vector).where(
+                Embedding.model == encoder.key, Embedding.text_hash.in_(chunk)
+            )
+        )
+        for h, blob in rows:
+            found[h] = np.frombuffer(blob, dtype="<f4")
+    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
+    if missing:
+        fresh = encoder.encode(list(missing.values()))
+        rows_in = [
+            {"model": encoder.key, "text_hash": h, "dim": encoder.dim, "vector": v.astype("<f4").tobytes()}
+            for h, v in zip(missing, fresh, strict=True)
+        ]
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        for i in range(0, len(rows_in), 1000):
+            s.execute(insert(Embedding).values(rows_in[i : i + 1000]).on_conflict_do_nothing())
+        found.update(zip(missing, fresh, strict=True))
+    if not texts:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.vstack([found[h] for h in hashes]).astype(np.float32)
+
+
+# --- BM25 --------------------------------------------------------------------------------------------
+
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "then",
+        "there",
+        "this",
+        "to",
+        "up",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "with",
+        "you",
+        "your",
+        "should",
+        "would",
+        "can",
+        "could",
+        "will",
+        "shall",
+        "am",
+        "was",
+        "were",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _stem(word: str) -> str:
+    """A light English suffix strip, so "rains", "rained" and "raining" meet "rain"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word
+
+
+def terms(value: str) -> list[str]:
+    """The words BM25 counts: lower-cased, stop words dropped, lightly stemmed."""
+    return [_stem(w) for w in _WORD.findall(value.lower()) if w not in _STOP and w not in ("if", "then", "unless")]
+
+
+class Bm25:
+    """Okapi BM25 (k1 = 1.2, b = 0.75) over a fixed list of documents, as a sparse matrix whose
+    columns are terms, so a query is a sum of a few columns."""
+
+    def __init__(self, documents: Iterable[str], k1: float = 1.2, b: float = 0.75) -> None:
+        vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[float] = []
+        lengths: list[int] = []
+        for i, doc in enumerate(documents):
+            counts = Counter(terms(doc))
+            lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                rows.append(i)
+                cols.append(vocabulary.setdefault(term, len(vocabulary)))
+                tfs.append(float(tf))
+        n = len(lengths)
+        self.vocabulary = vocabulary
+        self.size = n
+        if not n or not vocabulary:
+            self.matrix = sparse.csc_matrix((n, 0), dtype=np.float32)
+            return
+        freq = np.asarray(tfs, dtype=np.float64)
+        r = np.asarray(rows)
+        c = np.asarray(cols)
+        df = np.bincount(c, minlength=len(vocabulary))
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        dl = np.asarray(lengths, dtype=np.float64)
+        avgdl = dl.mean() or 1.0
+        weights = idf[c] * freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl[r] / avgdl))
+        self.matrix = sparse.csc_matrix((weights.astype(np.float32), (r, c)), shape=(n, len(vocabulary)))
+
+    def scores(self, query: str) -> npt.NDArray[np.float32]:
+        """Each document's BM25 score for the query (zeros where no term is shared)."""
+        columns = [self.vocabulary[t] for t in dict.fromkeys(terms(query)) if t in self.vocabulary]
+        if not columns:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.matrix[:, columns].sum(axis=1), dtype=np.float32).ravel()
+
+
+# --- ranking and fusion ---
+
+_blas: Any = None
+
+
+def one_blas_thread() -> Any:
+    """A context in which numpy's BLAS uses one thread. A matrix-vector product gains nothing from
+    more, and OpenBLAS threads left spinning after it slow the next sentence encoding (torch)
+    about threefold on two cores (measured: search p50 51 ms -> 20 ms at 2,000 rules)."""
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def top(
+    scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64], allowed: npt.NDArray[np.bool_], k: int
+) -> list[tuple[int, float]]:
+    """The k best (id, score) among the allowed positions with a positive score; ties by id."""
+    masked = np.where(allowed & (scores > 0), scores, -np.inf)
+    k = min(k, int(np.isfinite(masked).sum()))
+    if k <= 0:
+        return []
+    best = np.argpartition(-masked, k - 1)[:k]
+    order = sorted(best.tolist(), key=lambda i: (-float(masked[i]), int(ids[i])))
+    return [(int(ids[i]), float(masked[i])) for i in order]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule a question found: its score, its cosine to the question, and its BM25 score
+    relative to the best candidate's (0 when it shares no word with the question)."""
+
+    rule_id: int
+    score: float
+    cosine: float
+    lexical: float
+
+    @property
+    def why(self) -> str:
+        words = f", words {self.lexical:.2f}" if self.lexical else ""
+        return f"meaning {self.cosine:.2f}{words}"
+
+
+def combine(lexical: Sequence[tuple[int, float]], cosines: dict[int, float], limit: int) -> list[Hit]:
+    """The best `limit` candidates by cosine + LEXICAL_WEIGHT x relative BM25; ties by rule id."""
+    best = max((score for _, score in lexical), default=0.0) or 1.0
+    words = {rid: score / best for rid, score in lexical}
+    hits = [
+        Hit(rid, round(cos + LEXICAL_WEIGHT * words.get(rid, 0.0), 5), round(cos, 5), round(words.get(rid, 0.0), 3))
+        for rid, cos in cosines.items()
+    ]
+    hits.sort(key=lambda h: (-h.score, h.rule_id))
+    return hits[:limit]
+
+
+def document(domain: str | None, summary: str, turns: Sequence[str]) -> str:
+    """The text a rule is found by: its craft, the rule as a sentence, and the master's words in
+    the turns it was said in (which carry what the rule's own words leave implicit: "it sounds
+    dull" is about a loaf only in its turn)."""
+    sentence = summary
+    if sentence.startswith("IF (always) THEN "):
+        sentence = sentence[len("IF (always) THEN ") :]
+    elif sentence.startswith("IF "):
+        sentence = "when " + sentence[3:].replace(" THEN ", ": ", 1)
+    sentence = sentence.replace(" UNLESS ", " unless ", 1)
+    said = " ".join(t[:TURN_CHARS] for t in dict.fromkeys(turns))
+    return f"{domain + ': ' if domain else ''}{sentence}" + (f" — {said}" if said else "")
+
+
+# --- the in-process index of live rules ---------------------------------------------------------
+
+
+class RuleIndex:
+    """The live rules' documents (BM25) and vectors (one matrix), for one knowledge-base state.
+
+    Rebuilt when the state changes; vectors of unchanged documents are reused from the previous
+    index, so only new or edited rules cost an encoding.
+    """
+
+    def __init__(self, token: int, ids: Sequence[int], documents: Sequence[str], vectors: Vectors | None) -> None:
+        self.token = token
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self.hashes = [text_hash(x) for x in documents]
+        self.position = {int(r): i for i, r in enumerate(self.ids)}
+        self.bm25 = Bm25(documents)
+        self.vectors = vectors  # None where the database ranks by vector (pgvector)
+
+    def by_hash(self) -> dict[str, Vectors]:
+        if self.vectors is None:
+            return {}
+        return {h: self.vectors[i] for i, h in enumerate(self.hashes)}
+
+    def allowed(self, visible: Iterable[int]) -> npt.NDArray[np.bool_]:
+        """A mask over the index's rules: which of them are in `visible`."""
+        wanted = np.fromiter(visible, dtype=np.int64)
+        return np.isin(self.ids, wanted)
+
+    def lexical(self, question: str, allowed: npt.NDArray[np.bool_], k: int = DEPTH) -> list[tuple[int, float]]:
+        with one_blas_thread():
+            return top(self.bm25.scores(question), self.ids, allowed, k)
+
+    def cosines(self, query: Vectors) -> npt.NDArray[np.float32]:
+        assert self.vectors is not None
+        with one_blas_thread():
+            return np.round(self.vectors @ query.astype(np.float32), 5)  # rounded as pg_semantic is, for equal ties
+
+    def semantic(self, query: Vectors, allowed: npt.NDArray[np.bool_], k: int = DEPTH) -> list[tuple[int, float]]:
+        if self.vectors is None or not len(self.ids):
+            return []
+        # Every allowed rule ranks by meaning, however far; shift so none is dropped as "no score".
+        return [(rid, round(score - 2.0, 5)) for rid, score in top(self.cosines(query) + 2.0, self.ids, allowed, k)]
+
+    def cosine_of(self, query: Vectors, rule_ids: Iterable[int]) -> dict[int, float]:
+        if self.vectors is None:
+            return {}
+        cos = self.cosines(query)
+        return {rid: float(cos[self.position[rid]]) for rid in rule_ids if rid in self.position}
+
+
+class IndexCache:
+    """One `RuleIndex` per knowledge base, rebuilt under a lock when its state token moves on."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.index: RuleIndex | None = None
+        # (user, state, statuses) -> the rules that user may get back, as a mask over the index
+        self.visible: dict[tuple[str, int, tuple[str, ...]], npt.NDArray[np.bool_]] = {}
+
+
+# --- pgvector ---------------------------------------------------------------------------------------
+
+
+def vector_literal(v: Vectors) -> str:
+    """pgvector's text form of a vector ('[0.1,0.2,...]'): numbers only, so nothing to escape."""
+    return "[" + ",".join(f"{float(x):.7g}" for x in v) + "]"
+
+
+def has_rule_vectors(s: Session) -> bool:
+    """Whether this database searches vectors itself (PostgreSQL with pgvector and migration 0004)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(s.execute(text("SELECT to_regclass('rule_vectors') IS NOT NULL")).scalar())
+
+
+def sync_rule_vectors(s: Session, encoder: Encoder, live: Sequence[tuple[int, str]]) -> int:
+    """Make `rule_vectors` hold exactly the live rules' current vectors, given (rule id, document)
+    pairs; returns the rows written."""
+    have: dict[int, str] = dict(
+        s.execute(text("SELECT rule_id, text_hash FROM rule_vectors WHERE model = :m"), {"m": encoder.key}).all()
+    )
+    wanted = {rid: (doc, text_hash(doc)) for rid, doc in live}
+    gone = [rid for rid in have if rid not in wanted]
+    stale = [(rid, summary, h) for rid, (summary, h) in wanted.items() if have.get(rid) != h]
+    if gone:
+        for i in range(0, len(gone), 1000):
+            s.execute(text("DELETE FROM rule_vectors WHERE rule_id = ANY(:ids)"), {"ids": gone[i : i + 1000]})
+    s.execute(text("DELETE FROM rule_vectors WHERE model <> :m"), {"m": encoder.key})
+    rebuild = len(stale) > 5000  # a bulk load: building the HNSW index once beats growing it row by row
+    if rebuild:
+        s.execute(text("DROP INDEX IF EXISTS ix_rule_vectors_hnsw"))
+    for i in range(0, len(stale), 1000):
+        chunk = stale[i : i + 1000]
+        vectors = cached_vectors(s, encoder, [summary for _, summary, _ in chunk])
+        s.execute(
+            text(
+                "INSERT INTO rule_vectors (rule_id, model, text_hash, vec) VALUES (:r, :m, :h, CAST(:v AS vector)) "
+                "ON CONFLICT (rule_id) DO UPDATE SET model = EXCLUDED.model, text_hash = EXCLUDED.text_hash, "
+                "vec = EXCLUDED.vec"
+            ),
+            [
+                {"r": rid, "m": encoder.key, "h": h, "v": vector_literal(v)}
+                for (rid, _, h), v in zip(chunk, vectors, strict=True)
+            ],
+        )
+    if rebuild:
+        s.execute(text("CREATE INDEX ix_rule_vectors_hnsw ON rule_vectors USING hnsw (vec vector_cosine_ops)"))
+        s.execute(text("ANALYZE rule_vectors"))
+    return len(stale) + len(gone)
+
+
+class _Vector(UserDefinedType[str]):
+    """pgvector's column type, for casting a bound '[...]' text to it."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        return "vector"
+
+
+_RULE_VECTORS = Table(
+    "rule_vectors",
+    MetaData(),
+    Column("rule_id", Integer, primary_key=True),
+    Column("model", String(200)),
+    Column("text_hash", String(32)),
+    Column("vec", _Vector()),
+)
+
+
+def _query_vector(query: Vectors) -> Any:
+    """The query vector as a one-row subquery: PostgreSQL then parses the '[...]' text once, where a
+    bare cast of a bound text is parsed again for every row compared (50 ms at 2,000 rules)."""
+    return select(cast(literal(vector_literal(query)), _Vector())).scalar_subquery()
+
+
+def pg_semantic(
+    s: Session, encoder: Encoder, query: Vectors, conditions: Sequence[ColumnElement[bool]], k: int = DEPTH
+) -> list[tuple[int, float]]:
+    """The k rules nearest the query by cosine that meet `conditions` (status, visibility),
+    ranked by PostgreSQL: pgvector's HNSW index, scanned on until k such rules are found."""
+    s.execute(text("SET LOCAL hnsw.ef_search = 200"))
+    s.execute(text("SET LOCAL hnsw.iterative_scan = strict_order"))
+    rv = _RULE_VECTORS.c
+    distance = rv.vec.op("<=>", return_type=Float())(_query_vector(query))
+    q = (
+        select(rv.rule_id, distance)
+        .join(RuleRow, RuleRow.id == rv.rule_id)
+        .join(Master, Master.id == RuleRow.master_id)
+        .where(rv.model == encoder.key, *conditions)
+        .order_by(distance)
+        .limit(k)
+    )
+    out = [(int(rid), round(1.0 - float(d), 5)) for rid, d in s.execute(q)]
+    out.sort(key=lambda t: (-t[1], t[0]))
+    return out
+
+
+def pg_cosines(s: Session, encoder: Encoder, query: Vectors, rule_ids: Sequence[int]) -> dict[int, float]:
+    """The cosine of the query to each of these rules' vectors, computed by PostgreSQL."""
+    if not rule_ids:
+        return {}
+    rv = _RULE_VECTORS.c
+    distance = rv.vec.op("<=>", return_type=Float())(_query_vector(query))
+    rows = s.execute(select(rv.rule_id, distance).where(rv.model == encoder.key, rv.rule_id.in_(list(rule_ids))))
+    return {int(rid): round(1.0 - float(d), 5) for rid, d in rows}
+
+
+def cosine_pairs(vectors: Vectors, threshold: float, block: int = 1024) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) whose cosine is at least `threshold`, computed a block at a time so a
+    large knowledge base never needs the whole n-by-n matrix."""
+    out: list[tuple[int, int, float]] = []
+    n = len(vectors)
+    for start in range(0, n, block):
+        part = vectors[start : start + block] @ vectors.T
+        rows, cols = np.nonzero(part >= threshold)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            i = start + r
+            if c > i:
+                out.append((i, c, float(part[r, c])))
+    return out

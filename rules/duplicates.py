@@ -1,0 +1,142 @@
+"""Rules that mean the same, found by meaning rather than by matching variables.
+
+Ten interviews of five masters say one rule five ways, sometimes with other numbers. Pairs of
+rules whose sentence vectors are close are read side by side:
+- the same cues with other numbers, or the same cues with other actions, is a *disagreement*
+  (between masters, or one master contradicting himself): a question for the next interview;
+- otherwise the pair is a *near duplicate*: a merge to propose, keeping both sources.
+Pairs that the structural checks already call duplicates or conflicts are left to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from rules.checks import Finding
+from rules.engine import KnownRule
+from rules.model import Clause, Rule
+
+# Cosine of the sentence vectors (all-MiniLM-L6-v2) above which two rules are read as one
+# candidate pair. Chosen on the bundled interviews: restatements score 0.80-0.95, rules that
+# merely share a topic ("preheat thick plate" / "preheat in cold weather") 0.55-0.75.
+NEAR = 0.8
+
+
+def _numbers(clause: Clause) -> tuple[float, ...]:
+    values = clause.value if isinstance(clause.value, list) else [clause.value]
+    return tuple(float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool))
+
+
+def _cues(rule: Rule) -> dict[str, list[Clause]]:
+    out: dict[str, list[Clause]] = {}
+    for c in rule.clauses():
+        if c.variable:
+            out.setdefault(c.variable, []).append(c)
+    return out
+
+
+def _said(clauses: Iterable[Clause]) -> str:
+    return " and ".join(f"“{c.text}”" for c in clauses)
+
+
+def _partner(clause: Clause, others: dict[str, list[Clause]]) -> Clause | None:
+    """The clause of the other rule about the same cue: the same variable, or, for a number, the
+    same unit (the extractor may name one cue two ways: "humidity", "air_humidity")."""
+    if clause.variable in others:
+        return others[clause.variable][0]
+    if clause.unit and _numbers(clause):
+        for cs in others.values():
+            for c in cs:
+                if c.unit == clause.unit and _numbers(c):
+                    return c
+    return None
+
+
+def _signature(c: Clause) -> tuple[str, tuple[float, ...], str]:
+    return (c.operator.value if c.operator else "", _numbers(c), str(c.value).lower())
+
+
+def _differences(a: Rule, b: Rule) -> list[str]:
+    """What two rules on the same cues disagree about: thresholds, values, or what to do."""
+    out = []
+    cues_a, cues_b = _cues(a), _cues(b)
+    paired = 0
+    for cs in cues_a.values():
+        for ca in cs:
+            cb = _partner(ca, cues_b)
+            if cb is None:
+                continue
+            paired += 1
+            if _signature(ca) != _signature(cb):
+                out.append(f"{(ca.variable or '').replace('_', ' ')}: {_said([ca])} vs {_said([cb])}")
+    amounts_a = {(x.verb, x.amount, x.unit) for x in a.actions}
+    amounts_b = {(x.verb, x.amount, x.unit) for x in b.actions}
+    verbs_a = {x.verb for x in a.actions if x.verb}
+    verbs_b = {x.verb for x in b.actions if x.verb}
+    if verbs_a & verbs_b and amounts_a != amounts_b and any(x.amount is not None for x in [*a.actions, *b.actions]):
+        out.append(
+            "amount: "
+            + "; ".join(f"“{x.text}”" for x in a.actions)
+            + " vs "
+            + "; ".join(f"“{x.text}”" for x in b.actions)
+        )
+    elif verbs_a and verbs_b and not verbs_a & verbs_b and paired and paired == len(cues_a) == len(cues_b):
+        out.append(
+            "action: "
+            + "; ".join(f"“{x.text}”" for x in a.actions)
+            + " vs "
+            + "; ".join(f"“{x.text}”" for x in b.actions)
+        )
+    return out
+
+
+def near_duplicates(
+    rules: Sequence[KnownRule],
+    vectors: npt.NDArray[np.float32],
+    *,
+    threshold: float = NEAR,
+    known: Iterable[Finding] = (),
+) -> list[Finding]:
+    """Near duplicates and disagreements among `rules` (row i of `vectors` is rule i's unit-length
+    sentence vector), skipping pairs a finding in `known` already names."""
+    taken = {frozenset(f.rules) for f in known if f.kind in ("duplicate", "conflict") and len(f.rules) == 2}
+    out: list[Finding] = []
+    if len(rules) < 2:
+        return out
+    sims = vectors @ vectors.T
+    rows, cols = np.nonzero(np.triu(sims, k=1) >= threshold)
+    for i, j in sorted(zip(rows.tolist(), cols.tolist(), strict=True), key=lambda p: -float(sims[p])):
+        a, b = rules[i], rules[j]
+        if frozenset((a.key, b.key)) in taken:
+            continue
+        masters = (a.master or "?", b.master or "?")
+        cosine = float(sims[i, j])
+        differences = _differences(a.rule, b.rule)
+        who = "the masters" if masters[0] != masters[1] else masters[0]
+        if differences:
+            out.append(
+                Finding(
+                    "disagreement",
+                    (a.key, b.key),
+                    masters,
+                    f"rules #{a.key} ({masters[0]}) and #{b.key} ({masters[1]}) say nearly the same "
+                    f"(similarity {cosine:.2f}) but differ on " + "; ".join(differences),
+                    f"Ask {who}: “{a.rule.summary()}” or “{b.rule.summary()}”? "
+                    "Which holds, or what decides between them?",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "near_duplicate",
+                    (a.key, b.key),
+                    masters,
+                    f"rules #{a.key} and #{b.key} say the same in other words (similarity {cosine:.2f}): "
+                    "propose a merge that keeps both sources",
+                    f"Are “{a.rule.summary()}” and “{b.rule.summary()}” one rule? Which wording should stay?",
+                )
+            )
+    return out

@@ -1,0 +1,282 @@
+"""The semantic layer: cached vectors, plain-words search on every engine, the cue vocabulary,
+and near duplicates and disagreements between masters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from elicitation import extract_transcript, parse_bytes
+from elicitation.embeddings import SentenceEncoder
+from knowledge_base import InvalidEdit, KnowledgeBase, PermissionDenied
+from knowledge_base.models import Embedding
+from knowledge_base.semantic import Bm25, combine, document
+from rules import Action, Clause, Group, KnownRule, Operator, Rule
+from rules.duplicates import near_duplicates
+from rules.vocabulary import Cue, clusters, map_clause, masked, string_clusters
+
+from .conftest import SAMPLES, pgvector_url, postgres_url, reset_postgres
+
+WELDING = (SAMPLES / "shipyard_welding.txt").read_bytes()
+
+KIM = b"""Interviewer: What about the weather?
+Kim: If the humidity is above 80 percent, add more filler. On wet days we always dry the rods first.
+Interviewer: And thick plate?
+Kim: For plates thicker than 25 mm, preheat the plate to 100 degrees.
+"""
+LEE = b"""Interviewer: Humidity?
+Lee: When the air humidity goes over 85 percent, add more filler.
+Interviewer: Thick plate?
+Lee: When the plate is more than 25 mm thick, preheat the plate to 100 degrees.
+"""
+
+
+def master_with(kb: KnowledgeBase, name: str, raw: bytes, filename: str, craft: str = "welding") -> list[int]:
+    master = kb.register_master(name, craft=craft)
+    kb.record_consent(master, ["internal_guidance"])
+    return kb.import_transcript(master, parse_bytes(raw, filename), raw, extract_transcript).rule_ids
+
+
+def confirm_all(kb: KnowledgeBase) -> None:
+    for view in kb.list_rules():
+        if view.status == "proposed":
+            kb.review(view.id, "confirmed", expected_version=view.version)
+
+
+def embedding_rows(kb: KnowledgeBase) -> int:
+    with kb.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Embedding)).scalar_one())
+
+
+# --- vectors and their cache -----------------------------------------------------------------------
+
+
+def test_the_packaged_model_gives_unit_vectors_keyed_by_name_and_version(encoder: SentenceEncoder) -> None:
+    vectors = encoder.encode(["on rainy days", "when it rains", "the plate is thicker than 25 mm"])
+    assert vectors.shape == (3, encoder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+    assert encoder.key == "sentence-transformers/all-MiniLM-L6-v2@0.1.0"
+
+
+def test_vectors_are_computed_once_and_again_only_when_a_rule_changes(skb: KnowledgeBase) -> None:
+    ids = master_with(skb, "Park", WELDING, "shipyard_welding.txt")
+    first = skb.rule_vectors(ids)
+    stored = embedding_rows(skb)
+    assert stored >= len(set(ids)) > 0
+    again = skb.rule_vectors(ids)
+    assert np.array_equal(first, again) and embedding_rows(skb) == stored  # served from the cache
+    view = skb.get_rule(ids[0])
+    edited = view.rule.model_copy(update={"actions": [Action(text="put up the screens and wait")]})
+    skb.edit_rule(ids[0], edited, reason="clearer", expected_version=view.version)
+    changed = skb.rule_vectors(ids)
+    assert embedding_rows(skb) == stored + 1  # one new text, one new vector
+    assert not np.array_equal(changed[0], first[0]) and np.array_equal(changed[1:], first[1:])
+
+
+def test_backups_leave_the_derived_vectors_out(skb: KnowledgeBase) -> None:
+    master_with(skb, "Park", WELDING, "shipyard_welding.txt")
+    skb.search("rain", guidance=False)
+    assert embedding_rows(skb) > 0
+    assert "embeddings" not in skb.backup()["tables"]
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+
+def test_a_question_in_other_words_finds_the_masters_rule(skb: KnowledgeBase) -> None:
+    master_with(skb, "Park", WELDING, "shipyard_welding.txt")
+    confirm_all(skb)
+    [best, *_] = skb.search("what do I do in wet weather?")
+    assert any(c.variable == "weather" for c in best.view.rule.clauses())
+    assert best.hit.cosine > 0.3 and "meaning" in best.hit.why
+
+
+def test_search_gives_sme_only_confirmed_rules_of_consenting_masters(skb: KnowledgeBase) -> None:
+    ids = master_with(skb, "Park", WELDING, "shipyard_welding.txt")
+    skb.add_user("sme", "sme")
+    sme = skb.as_user("sme")
+    assert sme.search("welding in the rain", include_proposed=True) == []  # nothing confirmed yet
+    view = skb.get_rule(ids[0])
+    skb.review(ids[0], "confirmed", expected_version=view.version)
+    assert [r.view.id for r in sme.search("welding in the rain", include_proposed=True)] == [ids[0]]
+    skb.withdraw_consent(skb.master_by_name("Park").id)
+    assert sme.search("welding in the rain") == []
+
+
+def test_bad_questions_are_refused_by_name(skb: KnowledgeBase) -> None:
+    with pytest.raises(InvalidEdit, match="the question is empty"):
+        skb.search("   ")
+    with pytest.raises(InvalidEdit, match="at most 2000"):
+        skb.search("rain " * 1000)
+
+
+def test_the_engine_searches_vectors_where_it_can(skb: KnowledgeBase, semantic_url: str) -> None:
+    master_with(skb, "Park", WELDING, "shipyard_welding.txt")
+    expected = (
+        "pgvector" if semantic_url == __import__("os").environ.get("MYEONGJANG_TEST_PGVECTOR_URL") else "in process"
+    )
+    assert skb.semantic_backend() == expected
+
+
+@pytest.mark.postgres
+def test_postgres_with_pgvector_returns_the_same_rules_as_sqlite(tmp_path, encoder: SentenceEncoder) -> None:  # type: ignore[no-untyped-def]
+    questions = [
+        "what do I do in wet weather?",
+        "the wind is strong on the slipway",
+        "how do I prepare thick steel?",
+        "the weld puddle looks dull",
+        "humid air and filler",
+    ]
+    urls = [f"sqlite:///{tmp_path / 'a.db'}", pgvector_url()]
+    reset_postgres(urls[1])
+    answers = []
+    for url in urls:
+        kb = KnowledgeBase(url, encoder=encoder)
+        kb.add_user("admin", "admin")
+        kb = kb.as_user("admin")
+        master_with(kb, "Park", WELDING, "shipyard_welding.txt")
+        master_with(kb, "Kim", KIM, "kim.txt")
+        master_with(kb, "Lee", LEE, "lee.txt")
+        answers.append([[(r.view.id, r.hit.score) for r in kb.search(q, guidance=False)] for q in questions])
+        kb.engine.dispose()
+    assert answers[0] == answers[1]
+    assert postgres_url  # the Debian server's in-process path runs in the other tests
+
+
+def test_bm25_ranks_the_rare_word_higher_and_ignores_stop_words() -> None:
+    index = Bm25(["add filler when it rains", "preheat the plate", "the plate rains sparks"])
+    scores = index.scores("when does the filler go in")
+    assert scores[0] > 0 and scores[1] == 0 == scores[2]
+    assert index.scores("raining")[0] > 0  # light stemming meets "rains"
+    assert not index.scores("the when").any()
+
+
+def test_scores_combine_meaning_with_a_little_of_the_words() -> None:
+    hits = combine([(2, 8.0), (3, 4.0)], {1: 0.70, 2: 0.62, 3: 0.61}, limit=3)
+    assert [h.rule_id for h in hits] == [2, 1, 3]  # 0.72 > 0.70 > 0.66
+    assert hits[0].lexical == 1.0 and hits[1].lexical == 0.0
+
+
+def test_a_rule_document_reads_as_a_sentence_with_the_masters_words() -> None:
+    doc = document(
+        "welding", "IF it rains THEN put up the screens UNLESS the job is indoors", ["Park: If it rains, ..."]
+    )
+    assert doc == "welding: when it rains: put up the screens unless the job is indoors — Park: If it rains, ..."
+    assert document(None, "IF (always) THEN wear gloves", []) == "wear gloves"
+
+
+# --- the cue vocabulary ----------------------------------------------------------------------------
+
+
+def test_clustering_groups_cues_said_differently_and_beats_string_similarity(encoder: SentenceEncoder) -> None:
+    phrases = [
+        ("rain", "it rains"), ("rain", "on rainy days"), ("rain", "in wet weather"), ("rain", "during a downpour"),
+        ("plate", "the plate is thicker than 25 mm"), ("plate", "for plates over an inch thick"),
+        ("plate", "on heavy gauge material"), ("plate", "when the steel is heavier than 40 millimetres"),
+        ("flame", "the flame turns white"), ("flame", "the fire looks bright orange"), ("flame", "the blaze goes pale"),
+    ]  # fmt: skip
+    from sklearn.metrics import adjusted_rand_score
+
+    labels = clusters(encoder.encode([masked(p) for _, p in phrases]))
+    assert len({labels[0], labels[1], labels[2], labels[3]}) == 1  # rain, however it is said
+    gold = [c for c, _ in phrases]
+    assert adjusted_rand_score(gold, labels) > adjusted_rand_score(gold, string_clusters([p for _, p in phrases]))
+
+
+def test_masking_numbers_lets_thresholds_meet() -> None:
+    assert masked("Humidity above 80.5 %") == masked("humidity above 85 %") == "humidity above # %"
+
+
+def test_vocabulary_is_proposed_confirmed_renamed_and_new_clauses_map_onto_it(skb: KnowledgeBase) -> None:
+    master_with(skb, "Kim", KIM, "kim.txt")
+    master_with(skb, "Lee", LEE, "lee.txt")
+    cues = skb.propose_vocabulary()
+    humidity = next(c for c in cues if {"humidity", "air_humidity"} <= set(c.aliases))
+    assert humidity.kind == "number" and humidity.unit == "%" and humidity.status == "proposed"
+    assert set(humidity.masters) == {"Kim", "Lee"} and len(humidity.rules) == 2
+    confirmed = skb.confirm_cue(humidity.id, name="relative_humidity")
+    assert confirmed.status == "confirmed" and confirmed.decided_by == "admin"
+    assert humidity.name in confirmed.aliases
+    # existing rules take the canonical name, as new versions that say why
+    changed = skb.apply_vocabulary()
+    assert len(changed) == 2
+    for rule_id in changed:
+        assert any(c.variable == "relative_humidity" for c in skb.get_rule(rule_id).rule.clauses())
+        assert "cue vocabulary" in skb.history(rule_id)[-1].reason
+    # a new interview's clause about the same cue, named another way, maps on import
+    raw = b"Interviewer: Damp days?\nPark: When the moisture in the air is over 90 percent, stop welding.\n"
+    [new] = master_with(skb, "Park", raw, "park.txt")
+    assert [c.variable for c in skb.get_rule(new).rule.clauses()] == ["relative_humidity"]
+    # proposing again keeps the confirmed cue and its name
+    again = skb.propose_vocabulary()
+    assert [c.name for c in again if c.status == "confirmed"] == ["relative_humidity"]
+
+
+def test_invalid_or_clashing_cue_names_and_outsiders_are_refused(skb: KnowledgeBase) -> None:
+    master_with(skb, "Kim", KIM, "kim.txt")
+    master_with(skb, "Lee", LEE, "lee.txt")
+    cues = skb.propose_vocabulary()
+    assert len(cues) >= 2
+    with pytest.raises(InvalidEdit, match="invalid cue name"):
+        skb.confirm_cue(cues[0].id, name="rain; DROP TABLE rules")
+    skb.confirm_cue(cues[0].id, name="weather_now")
+    with pytest.raises(InvalidEdit, match="already called 'weather_now'"):
+        skb.confirm_cue(cues[1].id, name="weather_now")
+    with pytest.raises(InvalidEdit, match="number, a flag or a category"):
+        skb.confirm_cue(cues[1].id, kind="colour")
+    assert skb.vocabulary()[1].status == "proposed"  # nothing half-written
+    skb.add_user("sme", "sme")
+    with pytest.raises(PermissionDenied, match="may not curate"):
+        skb.as_user("sme").propose_vocabulary()
+
+
+def test_mapping_respects_the_cue_type(encoder: SentenceEncoder) -> None:
+    rain = Cue("weather", "category", frozenset({"rain"}), encoder.encode([masked("it rains"), masked("on wet days")]))
+    wet = Clause(text="in wet weather", variable="wetness", operator=Operator.EQ, value="wet")
+    hot = Clause(text="the plate is above 100 degrees", variable="plate_temp", operator=Operator.GT, value=100.0)
+    assert map_clause(wet, [rain], encoder.encode([masked(wet.text)])[0]) == "weather"
+    assert map_clause(hot, [rain], encoder.encode([masked(hot.text)])[0]) is None
+
+
+# --- near duplicates and disagreements ------------------------------------------------------------
+
+
+def known(key: str, master: str, clause: Clause, action: str) -> KnownRule:
+    rule = Rule(conditions=Group(items=[clause]), actions=[Action(text=action, verb=action.split()[0])])
+    return KnownRule(key=key, rule=rule, version=1, status="confirmed", master=master)
+
+
+def test_same_rule_with_other_numbers_is_a_disagreement_and_restatement_a_near_duplicate(
+    encoder: SentenceEncoder,
+) -> None:
+    rules = [
+        known("1", "Kim", Clause(text="humidity is above 80 percent", variable="humidity", operator=">", value=80.0, unit="%"), "add more filler"),
+        known("2", "Lee", Clause(text="the air humidity goes over 85 percent", variable="air_humidity", operator=">", value=85.0, unit="%"), "add more filler"),
+        known("3", "Kim", Clause(text="it rains", variable="weather", operator="==", value="rain"), "put up the screens"),
+        known("4", "Lee", Clause(text="on rainy days", variable="rainy", operator="is_true"), "put the screens up"),
+        known("5", "Lee", Clause(text="the flame turns white", variable="flame", operator="==", value="white"), "stop the oxygen"),
+    ]  # fmt: skip
+    vectors = encoder.encode([k.rule.summary() for k in rules])
+    found = near_duplicates(rules, vectors, threshold=0.6)
+    kinds = {f.rules: f.kind for f in found}
+    assert kinds[("1", "2")] == "disagreement"
+    assert kinds[("3", "4")] == "near_duplicate"
+    assert not any("5" in f.rules for f in found)
+    disagreement = next(f for f in found if f.kind == "disagreement")
+    assert "80 percent" in disagreement.detail and "85 percent" in disagreement.detail
+    assert disagreement.scope == "between masters" and "Which holds" in disagreement.question
+
+
+def test_findings_and_merge_candidates_come_from_meaning(skb: KnowledgeBase) -> None:
+    kim = master_with(skb, "Kim", KIM, "kim.txt")
+    lee = master_with(skb, "Lee", LEE, "lee.txt")
+    found = skb.findings()
+    pairs = {frozenset(f.rules): f.kind for f in found if f.kind in ("disagreement", "near_duplicate")}
+    humid_kim, humid_lee = kim[0], lee[0]
+    assert pairs[frozenset((str(humid_kim), str(humid_lee)))] == "disagreement"
+    similar = skb.similar_rules(humid_kim)
+    assert similar[0][0].id == humid_lee and similar[0][1] >= 0.6
+    merged = skb.merge_rules(kim[2] if len(kim) > 2 else kim[-1], lee[-1], reason="same rule", expected_versions=(1, 1))
+    assert {e.turn.speaker for e in merged.evidence} == {"Kim", "Lee"}  # both sources kept
