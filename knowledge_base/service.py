@@ -70,11 +70,12 @@ from knowledge_base.semantic import (
     text_hash,
 )
 from knowledge_base.versions import FieldChange, field_diff
-from rules import Answer, Clause, Engine, Fact, KnownRule, ReviewStatus, Rule, exports
+from rules import Answer, Clause, Engine, Fact, KnownRule, ReviewStatus, Rule, catalogue, exports, facts_from_text
 from rules.checks import Finding
 from rules.checks import check as check_rules
 from rules.duplicates import near_duplicates
 from rules.facts import FactSyntaxError, check_name
+from rules.variables import facts_by_meaning, question_chunks
 from rules.vocabulary import Cue, CueProposal, Phrase, map_clause, masked, propose, renamed
 
 CONSENT_SCOPES = ("internal_guidance", "training", "sharing")
@@ -1524,6 +1525,33 @@ class KnowledgeBase:
             if missing:
                 raise NotFound(f"no rule with id {missing[0]}")
             return cached_vectors(s, encoder, [rows[k] for k in keys])
+
+    def facts_from_question(
+        self, question: str, *, include_proposed: bool = False, actor: str | None = None
+    ) -> tuple[dict[str, Fact], dict[str, str]]:
+        """The facts a plain-words question states about the variables the guidance rules test:
+        by their names and values first, then (with the semantic layer on) by meaning. Returns
+        the facts and, for each, how it was read (the words or the master's phrase it matched)."""
+        rules = [k.rule for k in self.guidance_rules(include_proposed=include_proposed, actor=actor)]
+        variables = catalogue(rules)
+        facts = facts_from_text(question, variables)
+        how = {name: "named in the question" for name in facts}
+        if self.encoder is None or not question.strip():
+            return facts, how
+        clauses = list(
+            {(c.variable, c.text): c for r in rules for c in [*r.clauses(), *r.exceptions] if c.variable}.values()
+        )
+        chunks = question_chunks(question)
+        if not clauses or not chunks:
+            return facts, how
+        with self._unit(write=True) as s:
+            clause_vectors = cached_vectors(s, self.encoder, [c.text for c in clauses])
+        found = facts_by_meaning(question, chunks, self.encoder.encode(chunks), clauses, clause_vectors, variables)
+        for name, (fact, said) in found.items():
+            if name not in facts:
+                facts[name] = fact
+                how[name] = f"read as the master's “{said}”"
+        return facts, how
 
     # --- the cue vocabulary -------------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 question in plain words ("welding in the rain at 85% humidity").
 
 A variable is a number (with the unit its rules use most), a flag (rules test it true or false)
-or a category (the values its rules name). The plain-words reading is lexical: a variable is
-mentioned when its words are, and takes the nearest number, or a category value named in the
-question. The semantic layer will add paraphrases ("wet weather") on top.
+or a category (the values its rules name). The plain-words reading is lexical first: a variable
+is mentioned when its words are, and takes the nearest number, or a category value named in the
+question. `facts_by_meaning` then reads paraphrases ("wet weather" for weather = rain) by comparing
+sentence vectors of the question's parts with the rules' clauses.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rules.model import Clause, Operator, Rule, Scalar
 from rules.units import Fact, Quantity, known_unit, reference_units
@@ -143,3 +145,59 @@ def facts_from_text(text: str, variables: Sequence[Variable]) -> dict[str, Fact]
         if number is not None:
             facts[v.name] = number
     return facts
+
+
+# --- by meaning ------------------------------------------------------------------------------------
+
+_CHUNK_SPLIT = re.compile(r"[,;:?!.]|\b(?:when|while|if|and|but|because|after|before|with|during)\b", re.I)
+_LEAD_IN = re.compile(r"^\s*(?:what|how|should|can|do|does|is|are|must)\b.*?\b(?:i|we|you)\b\s*(?:do|handle)?\s*", re.I)
+
+
+def question_chunks(text: str) -> list[str]:
+    """The parts of a question that may each state one fact ("welding in wet weather", "at 85%
+    humidity"), without the lead-in ("what do I do")."""
+    out = []
+    for part in _CHUNK_SPLIT.split(text):
+        part = _LEAD_IN.sub("", part or "").strip()
+        if len(_WORD.findall(part.lower())) >= 2 or any(ch.isdigit() for ch in part):
+            out.append(part)
+    return list(dict.fromkeys(out))
+
+
+def facts_by_meaning(
+    text: str,
+    chunks: Sequence[str],
+    chunk_vectors: Any,
+    clauses: Sequence[Clause],
+    clause_vectors: Any,
+    variables: Sequence[Variable],
+    threshold: float = 0.6,
+) -> dict[str, tuple[Fact, str]]:
+    """Facts a question states in other words than the rules: each part of the question (row i of
+    `chunk_vectors` embeds `chunks[i]`) is compared with the rules' clauses (rows of
+    `clause_vectors`); a clause at least `threshold` close gives its fact: a category's value, a
+    flag's truth, or for a number the number said in that part. Returns name -> (fact, the
+    master's words it was matched to)."""
+    kinds = {v.name: v for v in variables}
+    best: dict[str, tuple[float, Fact, str]] = {}
+    if not len(chunks) or not len(clauses):
+        return {}
+    sims = clause_vectors @ chunk_vectors.T
+    for i, clause in enumerate(clauses):
+        var = kinds.get(clause.variable or "")
+        if var is None or clause.operator is None:
+            continue
+        j = int(sims[i].argmax())
+        score = float(sims[i, j])
+        if score < threshold or (clause.variable in best and best[clause.variable][0] >= score):
+            continue
+        fact: Fact | None = None
+        if var.kind == "flag" and clause.operator in _FLAG_OPS:
+            fact = clause.operator is Operator.IS_TRUE
+        elif var.kind == "category" and clause.operator is Operator.EQ and isinstance(clause.value, str):
+            fact = clause.value
+        elif var.kind == "number":
+            fact = _number_near(chunks[j], 0, var.unit) if _NUMBER.search(chunks[j]) else None
+        if fact is not None:
+            best[str(clause.variable)] = (score, fact, clause.text)
+    return {name: (fact, said) for name, (_, fact, said) in best.items()}

@@ -21,7 +21,21 @@ def run(*args: str, stdin: str | None = None, env_url: str | None = None) -> sub
 
 
 def test_every_subcommand_has_help() -> None:
-    for cmd in ["demo", "ui", "import", "extract", "ask", "review", "export", "backup", "restore", "release", "user"]:
+    for cmd in [
+        "demo",
+        "ui",
+        "import",
+        "extract",
+        "ask",
+        "search",
+        "vocabulary",
+        "review",
+        "export",
+        "backup",
+        "restore",
+        "release",
+        "user",
+    ]:
         out = run(cmd, "--help")
         assert out.returncode == 0 and "Usage" in out.stdout, cmd
 
@@ -148,3 +162,29 @@ def test_demo_without_ui_loads_the_samples_once(tmp_path: Path) -> None:
     assert "shipyard_welding.txt: 11 turns" in first.stdout
     again = run("demo", "--no-ui", env_url=url)
     assert "already imported" in again.stdout
+
+
+def test_search_and_vocabulary_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    assert run("demo", "--no-ui", env_url=url).returncode == 0
+    found = run("--as", "admin", "search", "what do I do in wet weather?", "--include-proposed", "--json", env_url=url)
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert "rains" in data["rules"][0]["rule"] and data["rules"][0]["cosine"] > 0.2
+    humid = json.loads(
+        run("--as", "admin", "search", "is 85% humidity a problem?", "--include-proposed", "--json", env_url=url).stdout
+    )
+    assert humid["facts"]["humidity"]["value"].startswith("85")
+    empty = run("--as", "admin", "search", "  ", env_url=url)
+    assert empty.returncode == 1 and "the question is empty" in empty.stderr
+    proposed = run("--as", "admin", "vocabulary", "propose", env_url=url)
+    assert proposed.returncode == 0 and "proposed" in proposed.stdout, proposed.stderr
+    first = int(proposed.stdout.split()[0].lstrip("#"))
+    bad = run("--as", "admin", "vocabulary", "confirm", str(first), "--name", "two words", env_url=url)
+    assert bad.returncode == 1 and "invalid cue name" in bad.stderr
+    good = run("--as", "admin", "vocabulary", "confirm", str(first), "--name", "canonical_cue", env_url=url)
+    assert good.returncode == 0 and "canonical_cue" in good.stdout and "confirmed" in good.stdout
+    applied = run("--as", "admin", "vocabulary", "apply", env_url=url)
+    assert applied.returncode == 0 and "rules renamed" in applied.stdout
+    listed = json.loads(run("--as", "admin", "vocabulary", "list", "--json", env_url=url).stdout)
+    assert listed[0]["name"] == "canonical_cue" and listed[0]["status"] == "confirmed"

@@ -227,6 +227,34 @@ def test_guidance_reads_facts_from_a_plain_words_question(loaded: KnowledgeBase)
     assert any(f"Rule #{humid.id}" in m.value for m in at.markdown)
 
 
+def test_guidance_shows_the_rules_closest_to_a_question_in_other_words(loaded: KnowledgeBase) -> None:
+    rain = next(v for v in loaded.list_rules() if any(c.variable == "weather" for c in v.rule.clauses()))
+    loaded.review(rain.id, "confirmed", expected_version=1)
+    at = app("sme", "guidance")
+    at.text_input(key="question").input("what do I do in wet weather?").run()
+    assert not at.exception
+    assert any("closest to your question" in h.value for h in at.subheader)
+    first = next(m.value for m in at.markdown if m.value.startswith("**Rule #"))
+    assert first.startswith(f"**Rule #{rain.id}**") and "match: meaning" in first
+
+
+def test_vocabulary_page_proposes_and_confirms_a_renamed_cue(loaded: KnowledgeBase) -> None:
+    at = app("kim", "vocabulary")
+    assert at.title[0].value == "Cue vocabulary"
+    at.button(key="propose_vocabulary").click().run()
+    assert not at.exception and "cues proposed" in at.success[0].value
+    cue = next(c for c in loaded.vocabulary() if c.status == "proposed")
+    at.text_input(key=f"cue_name_{cue.id}").input("renamed_cue")
+    confirm = [b for b in at.button if b.label == "Confirm"][0]  # the first proposal's form, as listed
+    confirm.click().run()
+    assert not at.exception
+    assert [c.name for c in loaded.vocabulary() if c.status == "confirmed"] == ["renamed_cue"]
+    at.text_input(key=f"cue_name_{cue.id}").input("not a name!")
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    assert "invalid cue name" in at.error[0].value
+    assert [c.name for c in loaded.vocabulary() if c.status == "confirmed"] == ["renamed_cue"]
+
+
 def test_guidance_page_reports_a_fact_in_the_wrong_unit(loaded: KnowledgeBase) -> None:
     melt = next(v for v in loaded.list_rules() if any(c.variable == "melt_temperature" for c in v.rule.clauses()))
     loaded.review(melt.id, "confirmed", expected_version=1)

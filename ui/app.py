@@ -16,14 +16,15 @@ PAGES = {
     "knowledge": st.Page(
         "pages/knowledge.py", title="Knowledge base", icon=":material/menu_book:", url_path="knowledge"
     ),
+    "vocabulary": st.Page("pages/vocabulary.py", title="Cue vocabulary", icon=":material/hub:", url_path="vocabulary"),
     "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"),
 }
 # Which pages each role sees, its own work first. The service layer refuses anything else anyway.
 BY_ROLE = {
-    "interviewer": ["interview", "knowledge", "guidance"],
-    "master": ["review", "guidance", "knowledge"],
+    "interviewer": ["interview", "knowledge", "vocabulary", "guidance"],
+    "master": ["review", "vocabulary", "guidance", "knowledge"],
     "sme": ["guidance", "knowledge"],
-    "admin": ["interview", "review", "guidance", "knowledge", "admin"],
+    "admin": ["interview", "review", "guidance", "knowledge", "vocabulary", "admin"],
 }
 
 if signed_in() is None:

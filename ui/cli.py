@@ -28,6 +28,7 @@ from rules import (
     facts_from_json,
     parse_facts,
 )
+from rules.units import show
 
 EXIT_INPUT = 2
 
@@ -45,8 +46,11 @@ _USER: dict[str, str | None] = {"name": None}
 
 
 def _kb() -> KnowledgeBase:
-    """The knowledge base, acting as the user given by --as (or MYEONGJANG_USER)."""
-    return KnowledgeBase(user=_USER["name"])
+    """The knowledge base, acting as the user given by --as (or MYEONGJANG_USER), with the
+    semantic layer on (the sentence model loads only if a command needs it)."""
+    from elicitation.embeddings import default_encoder
+
+    return KnowledgeBase(user=_USER["name"], encoder=default_encoder())
 
 
 def _emit(data: Any) -> None:
@@ -559,6 +563,109 @@ def ask(
         return
     for line in answer_lines(answer):
         click.echo(line)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--include-proposed", is_flag=True, help="Also search rules not yet confirmed by a master.")
+@click.option("--json", "as_json", is_flag=True)
+def search(question: str, limit: int, include_proposed: bool, as_json: bool) -> None:
+    """Ask in plain words; print the masters' rules closest to the question, and the facts read
+    from it (pass those to `ask`)."""
+    kb = _kb()
+    found = kb.search(question, limit=limit, include_proposed=include_proposed)
+    facts, how = kb.facts_from_question(question, include_proposed=include_proposed)
+    if as_json:
+        _emit(
+            {
+                "rules": [
+                    {
+                        "id": r.view.id,
+                        "master": r.view.master,
+                        "status": r.view.status,
+                        "score": r.hit.score,
+                        "cosine": r.hit.cosine,
+                        "lexical": r.hit.lexical,
+                        "rule": r.view.rule.summary(),
+                        "quote": r.view.quote,
+                    }
+                    for r in found
+                ],
+                "facts": {k: {"value": show(v), "read": how.get(k)} for k, v in facts.items()},
+            }
+        )
+        return
+    if not found:
+        click.echo("No rule is close to the question.")
+    for r in found:
+        click.echo(f"#{r.view.id} [{r.view.status}, {r.view.master}; {r.hit.why}] {r.view.rule.summary()}")
+        if r.view.quote:
+            click.echo(f"    “{r.view.quote}”")
+    for k, v in facts.items():
+        click.echo(f"fact: {k} = {show(v)} ({how.get(k)})")
+
+
+@cli.group()
+def vocabulary() -> None:
+    """The cue vocabulary: one canonical variable for the ways masters name a cue."""
+
+
+def _cue_line(c: Any) -> str:
+    unit = f" in {c.unit}" if c.unit else ""
+    values = f" {{{', '.join(c.values)}}}" if c.values else ""
+    return f"#{c.id} {c.name} ({c.kind}{unit}{values}, {c.status}): " + " / ".join(f"“{p}”" for p in c.phrases[:6])
+
+
+@vocabulary.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def vocabulary_list(as_json: bool) -> None:
+    """The cues, confirmed first, each with what the masters said."""
+    cues = _kb().vocabulary()
+    if as_json:
+        _emit([c.__dict__ for c in cues])
+        return
+    if not cues:
+        click.echo("No cues yet: run `myeongjang vocabulary propose`.")
+    for c in cues:
+        click.echo(_cue_line(c))
+
+
+@vocabulary.command("propose")
+def vocabulary_propose() -> None:
+    """Cluster the conditions of every live rule into proposed cues (confirmed ones stay)."""
+    cues = _kb().propose_vocabulary()
+    for c in cues:
+        click.echo(_cue_line(c))
+
+
+@vocabulary.command("confirm")
+@click.argument("cue_id", type=int)
+@click.option("--name", default=None, help="Rename the cue (letters, digits and _).")
+@click.option("--kind", type=click.Choice(["number", "flag", "category"]), default=None)
+@click.option("--unit", default=None)
+@click.option("--values", default=None, help="Allowed values of a category, comma-separated.")
+def vocabulary_confirm(cue_id: int, name: str | None, kind: str | None, unit: str | None, values: str | None) -> None:
+    """Confirm cue CUE_ID, perhaps renamed or retyped."""
+    c = _kb().confirm_cue(
+        cue_id, name=name, kind=kind, unit=unit, values=values.split(",") if values is not None else None
+    )
+    click.echo(_cue_line(c))
+
+
+@vocabulary.command("drop")
+@click.argument("cue_id", type=int)
+def vocabulary_drop(cue_id: int) -> None:
+    """Drop cue CUE_ID (the rules keep their own names)."""
+    _kb().drop_cue(cue_id)
+    click.echo(f"cue {cue_id} dropped")
+
+
+@vocabulary.command("apply")
+def vocabulary_apply() -> None:
+    """Rename the live rules' variables onto the confirmed cues (a new version per rule)."""
+    changed = _kb().apply_vocabulary()
+    click.echo(f"{len(changed)} rules renamed" + (": " + ", ".join(f"#{i}" for i in changed) if changed else ""))
 
 
 @cli.command("check")

@@ -18,7 +18,10 @@ USER_KEY = "user"
 
 @st.cache_resource
 def _knowledge_base_at(url: str) -> KnowledgeBase:
-    return KnowledgeBase(url)
+    from elicitation.embeddings import default_encoder
+
+    # The sentence model loads on first use (a question, a merge, the vocabulary), once per process.
+    return KnowledgeBase(url, encoder=default_encoder())
 
 
 def shared_knowledge_base() -> KnowledgeBase:

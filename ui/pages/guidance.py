@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from rules import EngineUnavailable, FactError, Quantity, Variable, facts_from_text, firing_lines
+from knowledge_base import KnowledgeBaseError
+from rules import EngineUnavailable, FactError, Quantity, Variable, firing_lines
 from rules.units import show
 from ui.state import knowledge_base, variables
 
@@ -30,10 +31,35 @@ question = st.text_input(
     key="question",
     placeholder="e.g. what do I do when welding in the rain at 85% humidity?",
 )
-from_text = facts_from_text(question, catalogue) if question.strip() else {}
+from_text: dict[str, Any] = {}
 if question.strip():
+    try:
+        with st.spinner("Reading your question…"):
+            found = kb.search(question, include_proposed=include_proposed)
+            from_text, how = kb.facts_from_question(question, include_proposed=include_proposed)
+    except KnowledgeBaseError as exc:
+        st.error(str(exc))
+        st.stop()
+    if found:
+        st.subheader("The masters' rules closest to your question")
+        for result in found:
+            view = result.view
+            with st.container(border=True):
+                st.markdown(
+                    f"**Rule #{view.id}** · {view.master} · {view.status} · {view.rule.certainty.value} · "
+                    f"match: {result.hit.why}"
+                )
+                st.text(view.rule.summary())
+                if view.quote:
+                    st.caption(f"“{view.quote}”")
+    else:
+        st.info("No rule is close to your question; try other words, or fill in the form below.")
     if from_text:
-        st.caption("Read from your question: " + ", ".join(f"{k} = {show(v)}" for k, v in from_text.items()))
+        st.caption(
+            "Read from your question: "
+            + "; ".join(f"{k} = {show(v)} ({how.get(k, '')})" for k, v in from_text.items())
+            + ". Check them in the form below, then ask."
+        )
     else:
         st.caption("No known fact found in the question; use the form below.")
 
