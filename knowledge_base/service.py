@@ -1510,6 +1510,36 @@ class KnowledgeBase:
             views = self._views(s, [rows[h.rule_id] for h in hits])
             return [SearchResult(v, h) for v, h in zip(views, hits, strict=True)]
 
+    def search_turns(
+        self, question: str, *, limit: int = 5, actor: str | None = None
+    ) -> list[tuple[TurnView, str, float]]:
+        """Where in the interviews the masters spoke of something, by meaning: their turns (not the
+        interviewers') closest to the question, with the transcript's name and the cosine. For
+        those who import interviews; finds what no rule was extracted from yet."""
+        question = question.strip()
+        if not question:
+            raise InvalidEdit("the question is empty")
+        encoder = self._need_encoder()
+        with self._unit(write=True) as s:
+            self._require(s, "import", actor, entity="transcript")
+            rows = s.execute(
+                select(TurnRow, TranscriptRow.filename)
+                .join(TranscriptRow, TranscriptRow.id == TurnRow.transcript_id)
+                .where(TurnRow.is_interviewer.is_(False))
+                .order_by(TurnRow.id)
+            ).all()
+            if not rows:
+                return []
+            vectors = cached_vectors(s, encoder, [t.text for t, _ in rows])
+            cos = np.round(vectors @ encoder.encode([question])[0], 5)
+            order = sorted(range(len(rows)), key=lambda i: (-float(cos[i]), rows[i][0].id))[:limit]
+            return [
+                (TurnView(t.id, t.index, t.speaker, t.text, t.is_interviewer), name, float(cos[i]))
+                for i in order
+                for t, name in [rows[i]]
+                if cos[i] >= MIN_COSINE
+            ]
+
     def rule_vectors(self, keys: Sequence[int]) -> Vectors:
         """The sentence vectors of these rules' own texts (craft and rule as a sentence; from the
         cache where it has them): what duplicates and merge candidates are judged by."""

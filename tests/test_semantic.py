@@ -280,3 +280,13 @@ def test_findings_and_merge_candidates_come_from_meaning(skb: KnowledgeBase) -> 
     assert similar[0][0].id == humid_lee and similar[0][1] >= 0.6
     merged = skb.merge_rules(kim[2] if len(kim) > 2 else kim[-1], lee[-1], reason="same rule", expected_versions=(1, 1))
     assert {e.turn.speaker for e in merged.evidence} == {"Kim", "Lee"}  # both sources kept
+
+
+def test_turns_are_searched_by_meaning_for_interviewers_only(skb: KnowledgeBase) -> None:
+    master_with(skb, "Park", WELDING, "shipyard_welding.txt")
+    [(turn, filename, cosine), *_] = skb.search_turns("what do they do about the weather outdoors?")
+    assert not turn.is_interviewer and filename == "shipyard_welding.txt" and cosine > 0.2
+    assert "rain" in turn.text.lower() or "wind" in turn.text.lower()
+    skb.add_user("sme", "sme")
+    with pytest.raises(PermissionDenied, match="may not import"):
+        skb.as_user("sme").search_turns("rain")

@@ -168,3 +168,20 @@ with tab_coverage:
 
 st.subheader("Masters")
 st.dataframe(masters_table(masters), hide_index=True)
+
+st.subheader("Find where the masters spoke of it")
+asked = st.text_input(
+    "Describe a cue or a situation", key="turn_search", placeholder="e.g. what they do when the steel is cold"
+)
+if asked.strip():
+    try:
+        with st.spinner("Searching the interviews by meaning…"):
+            spoken = kb.search_turns(asked)
+    except KnowledgeBaseError as exc:
+        st.error(str(exc))
+    else:
+        if not spoken:
+            st.info("No master's turn is close to that.")
+        for said, filename, cosine in spoken:
+            st.markdown(f"**{said.speaker}** · {filename}, turn {said.index} · similarity {cosine:.2f}")
+            st.caption(said.text)
