@@ -208,7 +208,7 @@ class CueView:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A rule a plain-words question found, and how: its rank by words and by meaning."""
+    """A rule a plain-words question found, and how: its score by meaning and by words."""
 
     view: RuleView
     hit: Hit
