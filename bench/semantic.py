@@ -138,7 +138,7 @@ def retrieval(url: str, encoder: SentenceEncoder) -> tuple[dict[str, Any], dict[
             lexical.append(recall_at([i for i, _ in index.lexical(question, allowed, 3)], want))
             if not in_db:
                 query = encoder.encode([question])[0]
-                vector.append(recall_at([i for i, _ in index.semantic(query, allowed, 3)], want))
+                vector.append(recall_at([i for i, _ in index.semantic(index.cosines(query), allowed, 3)], want))
         figures[f"{prefix}questions"] = len(questions)
         figures[f"{prefix}recall_at_3_hybrid"] = round(statistics.mean(hybrid), 3)
         figures[f"{prefix}recall_at_3_bm25"] = round(statistics.mean(lexical), 3)

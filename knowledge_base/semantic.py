@@ -323,21 +323,22 @@ class RuleIndex:
             return top(self.bm25.scores(question), self.ids, allowed, k)
 
     def cosines(self, query: Vectors) -> npt.NDArray[np.float32]:
+        """The query's cosine to every rule (rounded as pg_semantic rounds, so ties fall alike)."""
         assert self.vectors is not None
         with one_blas_thread():
-            return np.round(self.vectors @ query.astype(np.float32), 5)  # rounded as pg_semantic is, for equal ties
+            return np.round(self.vectors @ query.astype(np.float32), 5)
 
-    def semantic(self, query: Vectors, allowed: npt.NDArray[np.bool_], k: int = DEPTH) -> list[tuple[int, float]]:
-        if self.vectors is None or not len(self.ids):
+    def semantic(
+        self, cosines: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_], k: int = DEPTH
+    ) -> list[tuple[int, float]]:
+        """The k allowed rules nearest by cosine (from `cosines`), however far."""
+        if not len(self.ids):
             return []
-        # Every allowed rule ranks by meaning, however far; shift so none is dropped as "no score".
-        return [(rid, round(score - 2.0, 5)) for rid, score in top(self.cosines(query) + 2.0, self.ids, allowed, k)]
+        # shifted so that no allowed rule is dropped as "no score"
+        return [(rid, round(score - 2.0, 5)) for rid, score in top(cosines + 2.0, self.ids, allowed, k)]
 
-    def cosine_of(self, query: Vectors, rule_ids: Iterable[int]) -> dict[int, float]:
-        if self.vectors is None:
-            return {}
-        cos = self.cosines(query)
-        return {rid: float(cos[self.position[rid]]) for rid in rule_ids if rid in self.position}
+    def cosine_of(self, cosines: npt.NDArray[np.float32], rule_ids: Iterable[int]) -> dict[int, float]:
+        return {rid: float(cosines[self.position[rid]]) for rid in rule_ids if rid in self.position}
 
 
 class IndexCache:
@@ -427,23 +428,48 @@ def _query_vector(query: Vectors) -> Any:
 
 
 def pg_semantic(
-    s: Session, encoder: Encoder, query: Vectors, conditions: Sequence[ColumnElement[bool]], k: int = DEPTH
+    s: Session,
+    encoder: Encoder,
+    query: Vectors,
+    conditions: Sequence[ColumnElement[bool]],
+    k: int = DEPTH,
+    visible: int | None = None,
 ) -> list[tuple[int, float]]:
     """The k rules nearest the query by cosine that meet `conditions` (status, visibility),
-    ranked by PostgreSQL: pgvector's HNSW index, scanned on until k such rules are found."""
-    s.execute(text("SET LOCAL hnsw.ef_search = 200"))
-    s.execute(text("SET LOCAL hnsw.iterative_scan = strict_order"))
+    ranked by PostgreSQL. Fast path: pgvector's HNSW index gives the 2k nearest of all rules, and
+    the conditions filter those. Where fewer than k (or the `visible` count, if smaller) pass,
+    because the user may read only a small part of the knowledge base, an exact scan of the
+    rules they may read answers instead."""
     rv = _RULE_VECTORS.c
     distance = rv.vec.op("<=>", return_type=Float())(_query_vector(query))
-    q = (
-        select(rv.rule_id, distance)
-        .join(RuleRow, RuleRow.id == rv.rule_id)
-        .join(Master, Master.id == RuleRow.master_id)
-        .where(rv.model == encoder.key, *conditions)
+    s.execute(text(f"SET LOCAL hnsw.ef_search = {max(2 * k, 40)}"))
+    near = (
+        select(rv.rule_id, distance.label("d"))
+        .where(rv.model == encoder.key)
         .order_by(distance)
+        .limit(2 * k)
+        .subquery()
+    )
+    fast = (
+        select(near.c.rule_id, near.c.d)
+        .join(RuleRow, RuleRow.id == near.c.rule_id)
+        .join(Master, Master.id == RuleRow.master_id)
+        .where(*conditions)
+        .order_by(near.c.d, near.c.rule_id)
         .limit(k)
     )
-    out = [(int(rid), round(1.0 - float(d), 5)) for rid, d in s.execute(q)]
+    rows = s.execute(fast).all()
+    if len(rows) < min(k, visible if visible is not None else k):
+        exact = (
+            select(rv.rule_id, distance)
+            .join(RuleRow, RuleRow.id == rv.rule_id)
+            .join(Master, Master.id == RuleRow.master_id)
+            .where(rv.model == encoder.key, *conditions)
+            .order_by(distance, rv.rule_id)
+            .limit(k)
+        )
+        rows = s.execute(exact).all()
+    out = [(int(rid), round(1.0 - float(d), 5)) for rid, d in rows]
     out.sort(key=lambda t: (-t[1], t[0]))
     return out
 

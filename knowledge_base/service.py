@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
-from sqlalchemy import false, func, or_, select, text, tuple_
+from sqlalchemy import false, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -704,11 +704,11 @@ class KnowledgeBase:
         if not rows:
             return []
         wanted = {r.id: (numbers or {}).get(r.id) or r.current_version for r in rows}
+        # rule_id IN (...) uses the (rule_id, number) index on both engines; a row-value IN does not on SQLite
         versions = {
             v.rule_id: v
-            for v in s.scalars(
-                select(RuleVersion).where(tuple_(RuleVersion.rule_id, RuleVersion.number).in_(list(wanted.items())))
-            )
+            for v in s.scalars(select(RuleVersion).where(RuleVersion.rule_id.in_(list(wanted))))
+            if v.number == wanted[v.rule_id]
         }
         evidence: dict[int, list[EvidenceView]] = {}
         for e in s.scalars(
@@ -1494,10 +1494,14 @@ class KnowledgeBase:
                 self._semantic.visible[key] = allowed
             query = encoder.encode([question])[0]
             lexical = index.lexical(question, allowed)
-            semantic = pg_semantic(s, encoder, query, where) if in_db else index.semantic(query, allowed)
-            cosines = dict(semantic)
-            rest = [rid for rid, _ in lexical if rid not in cosines]
-            cosines.update(pg_cosines(s, encoder, query, rest) if in_db else index.cosine_of(query, rest))
+            if in_db:
+                cosines = dict(pg_semantic(s, encoder, query, where, visible=int(allowed.sum())))
+                rest = [rid for rid, _ in lexical if rid not in cosines]
+                cosines.update(pg_cosines(s, encoder, query, rest))
+            else:
+                every = index.cosines(query)
+                cosines = dict(index.semantic(every, allowed))
+                cosines.update(index.cosine_of(every, [rid for rid, _ in lexical if rid not in cosines]))
             hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= MIN_COSINE]
             rows = {
                 r.id: r
@@ -1515,7 +1519,8 @@ class KnowledgeBase:
     ) -> list[tuple[TurnView, str, float]]:
         """Where in the interviews the masters spoke of something, by meaning: their turns (not the
         interviewers') closest to the question, with the transcript's name and the cosine. For
-        those who import interviews; finds what no rule was extracted from yet."""
+        those who import interviews; finds what no rule was extracted from yet. Masters who
+        withdrew consent are not searched."""
         question = question.strip()
         if not question:
             raise InvalidEdit("the question is empty")
@@ -1525,7 +1530,8 @@ class KnowledgeBase:
             rows = s.execute(
                 select(TurnRow, TranscriptRow.filename)
                 .join(TranscriptRow, TranscriptRow.id == TurnRow.transcript_id)
-                .where(TurnRow.is_interviewer.is_(False))
+                .join(InterviewSession, InterviewSession.id == TranscriptRow.session_id)
+                .where(TurnRow.is_interviewer.is_(False), InterviewSession.master_id.in_(self._consenting()))
                 .order_by(TurnRow.id)
             ).all()
             if not rows:
@@ -1586,9 +1592,11 @@ class KnowledgeBase:
     # --- the cue vocabulary -------------------------------------------------------------------
 
     @staticmethod
-    def _cue_view(s: Session, cue: CueVariable) -> CueView:
+    def _cue_view(s: Session, cue: CueVariable, readable: frozenset[int] | None = None) -> CueView:
+        """The cue as a user sees it: only phrases from rules that user may read (`readable`)."""
+        phrases = [p for p in cue.phrases if readable is None or p.rule_id is None or p.rule_id in readable]
         masters = sorted(
-            set(s.scalars(select(Master.name).where(Master.id.in_([p.master_id for p in cue.phrases if p.master_id]))))
+            set(s.scalars(select(Master.name).where(Master.id.in_([p.master_id for p in phrases if p.master_id]))))
         )
         return CueView(
             cue.id,
@@ -1599,17 +1607,30 @@ class KnowledgeBase:
             list(cue.aliases or []),
             cue.status,
             cue.decided_by,
-            list(dict.fromkeys(p.text for p in cue.phrases)),
+            list(dict.fromkeys(p.text for p in phrases)),
             masters,
-            sorted({p.rule_id for p in cue.phrases if p.rule_id}),
+            sorted({p.rule_id for p in phrases if p.rule_id}),
         )
 
+    def _consenting(self) -> Any:
+        """Masters with a consent on record that is not withdrawn (any scope)."""
+        return select(Consent.master_id).where(Consent.withdrawn_at.is_(None))
+
     def vocabulary(self, *, actor: str | None = None) -> list[CueView]:
-        """The cue vocabulary: confirmed cues first, then proposals, most-said first."""
+        """The cue vocabulary: confirmed cues first, then proposals, most-said first. Each cue
+        shows only what the user may read: phrases of confidential rules stay in their
+        organisation, and a master who withdrew consent is no longer quoted."""
         with self._unit() as s:
-            self._actor(s, actor, action="read")
+            who = self._actor(s, actor, action="read")
+            readable = frozenset(
+                s.scalars(
+                    select(RuleRow.id)
+                    .join(Master)
+                    .where(*self._visible(who), RuleRow.master_id.in_(self._consenting()))
+                )
+            )
             cues = s.scalars(select(CueVariable).options(selectinload(CueVariable.phrases))).all()
-            views = [self._cue_view(s, c) for c in cues]
+            views = [self._cue_view(s, c, readable) for c in cues]
         return sorted(views, key=lambda v: (v.status != "confirmed", -len(v.phrases), v.name))
 
     def _confirmed_cues(self, s: Session, encoder: Encoder) -> list[Cue]:
@@ -1624,7 +1645,8 @@ class KnowledgeBase:
         return out
 
     def propose_vocabulary(self, *, actor: str | None = None) -> list[CueView]:
-        """Cluster the conditions of every live rule the user may read into proposed cue variables.
+        """Cluster the conditions of every live rule the user may read (of masters whose consent
+        stands) into proposed cue variables.
 
         Confirmed cues stay as they are and take the new phrases that map onto them; earlier
         proposals nobody confirmed are replaced. Clusters of one phrase are not proposed."""
@@ -1634,7 +1656,7 @@ class KnowledgeBase:
             rows = s.scalars(
                 select(RuleRow)
                 .join(Master)
-                .where(RuleRow.status.in_(MERGEABLE), *self._visible(who))
+                .where(RuleRow.status.in_(MERGEABLE), *self._visible(who), RuleRow.master_id.in_(self._consenting()))
                 .order_by(RuleRow.id)
             ).all()
             phrases: list[tuple[Phrase, int, int]] = []
@@ -1748,8 +1770,7 @@ class KnowledgeBase:
             cue.status = "confirmed"
             cue.decided_by = who.username
             self._audit(s, who.username, "confirm_cue", "cue", cue_id, name=new_name, was=old, kind=cue.kind)
-            s.flush()
-            return self._cue_view(s, cue)
+        return next(v for v in self.vocabulary(actor=actor) if v.id == cue_id)
 
     def drop_cue(self, cue_id: int, *, actor: str | None = None) -> None:
         """Reject a proposed cue (or retract a confirmed one); rules keep their own names."""

@@ -290,3 +290,21 @@ def test_turns_are_searched_by_meaning_for_interviewers_only(skb: KnowledgeBase)
     skb.add_user("sme", "sme")
     with pytest.raises(PermissionDenied, match="may not import"):
         skb.as_user("sme").search_turns("rain")
+
+
+def test_vocabulary_keeps_confidential_phrases_in_their_organisation_and_drops_withdrawn_masters(
+    skb: KnowledgeBase,
+) -> None:
+    kim = skb.register_master("Kim", craft="welding", organisation="Hanbit")
+    skb.record_consent(kim, ["internal_guidance"])
+    skb.import_transcript(kim, parse_bytes(KIM, "kim.txt"), KIM, extract_transcript, confidential=True)
+    master_with(skb, "Lee", LEE, "lee.txt")
+    humidity = next(c for c in skb.propose_vocabulary() if "air_humidity" in c.aliases)
+    assert set(humidity.masters) == {"Kim", "Lee"}  # the admin reads everything
+    skb.add_user("outsider", "interviewer", organisation="Other Yard")
+    seen = next(c for c in skb.as_user("outsider").vocabulary() if c.id == humidity.id)
+    assert seen.masters == ["Lee"] and not any("80 percent" in p for p in seen.phrases)
+    skb.withdraw_consent(skb.master_by_name("Lee").id)
+    after = next(c for c in skb.vocabulary() if c.id == humidity.id)
+    assert after.masters == ["Kim"]
+    assert all(t.speaker != "Lee" for t, _, _ in skb.search_turns("humidity and filler"))
