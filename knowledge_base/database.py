@@ -10,6 +10,8 @@ from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
+from knowledge_base.semantic import EF_SEARCH
+
 ENV_URL = "MYEONGJANG_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,6 +30,17 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _pg_settings(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # pgvector's HNSW candidate list for vector search (knowledge_base.semantic.EF_SEARCH);
+            # a placeholder setting where the server has no pgvector, which costs nothing.
+            cur = dbapi_conn.cursor()
+            cur.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
+            cur.close()
+            dbapi_conn.commit()
+
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

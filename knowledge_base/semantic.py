@@ -42,6 +42,9 @@ Vectors = npt.NDArray[np.float32]
 LEXICAL_WEIGHT = 0.1
 # How deep each ranking is read; the candidates are the union of both.
 DEPTH = 100
+# pgvector's HNSW candidate list: the 2 x DEPTH nearest. Set on every PostgreSQL connection
+# (knowledge_base.database), which saves a round trip per question.
+EF_SEARCH = 2 * DEPTH
 # A turn's words beyond this add little to a 256-token model and only cost encoding time.
 TURN_CHARS = 1000
 
@@ -347,6 +350,9 @@ class IndexCache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.index: RuleIndex | None = None
+        self.in_db: bool | None = None  # whether PostgreSQL ranks the vectors (pgvector), once known
+        # (user, state) -> the user as an Actor; any change of role or delegation is a new state
+        self.actors: dict[tuple[str | None, int], Any] = {}
         # (user, state, statuses) -> the rules that user may get back, as a mask over the index
         self.visible: dict[tuple[str, int, tuple[str, ...]], npt.NDArray[np.bool_]] = {}
 
@@ -434,15 +440,17 @@ def pg_semantic(
     conditions: Sequence[ColumnElement[bool]],
     k: int = DEPTH,
     visible: int | None = None,
-) -> list[tuple[int, float]]:
-    """The k rules nearest the query by cosine that meet `conditions` (status, visibility),
-    ranked by PostgreSQL. Fast path: pgvector's HNSW index gives the 2k nearest of all rules, and
-    the conditions filter those. Where fewer than k (or the `visible` count, if smaller) pass,
-    because the user may read only a small part of the knowledge base, an exact scan of the
-    rules they may read answers instead."""
+    also: Sequence[int] = (),
+) -> dict[int, float]:
+    """The cosines of the k rules nearest the query that meet `conditions` (status, visibility),
+    and of the rules in `also`, computed by PostgreSQL in one round trip. Fast path: pgvector's
+    HNSW index gives the 2k nearest of all rules, and the conditions filter those. Where fewer
+    than k (or the `visible` count, if smaller) pass, because the user may read only a small part
+    of the knowledge base, an exact scan of the rules they may read answers instead."""
     rv = _RULE_VECTORS.c
     distance = rv.vec.op("<=>", return_type=Float())(_query_vector(query))
-    s.execute(text(f"SET LOCAL hnsw.ef_search = {max(2 * k, 40)}"))
+    if 2 * k > EF_SEARCH:
+        s.execute(text(f"SET LOCAL hnsw.ef_search = {2 * k}"))
     near = (
         select(rv.rule_id, distance.label("d"))
         .where(rv.model == encoder.key)
@@ -451,37 +459,27 @@ def pg_semantic(
         .subquery()
     )
     fast = (
-        select(near.c.rule_id, near.c.d)
+        select(near.c.rule_id, near.c.d, literal(True).label("ranked"))
         .join(RuleRow, RuleRow.id == near.c.rule_id)
         .join(Master, Master.id == RuleRow.master_id)
         .where(*conditions)
         .order_by(near.c.d, near.c.rule_id)
         .limit(k)
+        .subquery()
     )
-    rows = s.execute(fast).all()
-    if len(rows) < min(k, visible if visible is not None else k):
+    extra = select(rv.rule_id, distance, literal(False)).where(rv.model == encoder.key, rv.rule_id.in_(list(also)))
+    rows = list(s.execute(select(fast.c.rule_id, fast.c.d, fast.c.ranked).union_all(extra)).all())
+    if sum(1 for r in rows if r[2]) < min(k, visible if visible is not None else k):
         exact = (
-            select(rv.rule_id, distance)
+            select(rv.rule_id, distance, literal(True))
             .join(RuleRow, RuleRow.id == rv.rule_id)
             .join(Master, Master.id == RuleRow.master_id)
             .where(rv.model == encoder.key, *conditions)
             .order_by(distance, rv.rule_id)
             .limit(k)
         )
-        rows = s.execute(exact).all()
-    out = [(int(rid), round(1.0 - float(d), 5)) for rid, d in rows]
-    out.sort(key=lambda t: (-t[1], t[0]))
-    return out
-
-
-def pg_cosines(s: Session, encoder: Encoder, query: Vectors, rule_ids: Sequence[int]) -> dict[int, float]:
-    """The cosine of the query to each of these rules' vectors, computed by PostgreSQL."""
-    if not rule_ids:
-        return {}
-    rv = _RULE_VECTORS.c
-    distance = rv.vec.op("<=>", return_type=Float())(_query_vector(query))
-    rows = s.execute(select(rv.rule_id, distance).where(rv.model == encoder.key, rv.rule_id.in_(list(rule_ids))))
-    return {int(rid): round(1.0 - float(d), 5) for rid, d in rows}
+        rows = [*s.execute(exact).all(), *(r for r in rows if not r[2])]
+    return {int(rid): round(1.0 - float(d), 5) for rid, d, _ in rows}
 
 
 def cosine_pairs(vectors: Vectors, threshold: float, block: int = 1024) -> list[tuple[int, int, float]]:

@@ -64,7 +64,6 @@ from knowledge_base.semantic import (
     combine,
     document,
     has_rule_vectors,
-    pg_cosines,
     pg_semantic,
     sync_rule_vectors,
     text_hash,
@@ -1389,8 +1388,7 @@ class KnowledgeBase:
         """Where vectors are searched: "pgvector" (in PostgreSQL), "in process", or "off"."""
         if self.encoder is None:
             return "off"
-        with self._unit() as s:
-            return "pgvector" if has_rule_vectors(s) else "in process"
+        return "pgvector" if self._rule_index()[1] else "in process"
 
     @staticmethod
     def _documents(s: Session, rule_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
@@ -1414,16 +1412,19 @@ class KnowledgeBase:
             said.setdefault(rule_id, []).append(turn_text)
         return [(r.id, document(r.domain, r.summary, said.get(r.id, []))) for r in rows]
 
-    def _rule_index(self) -> tuple[RuleIndex, bool]:
-        """The live rules' search index for the current state, and whether PostgreSQL ranks the
-        vectors. Rebuilt only after a write; unchanged documents keep their vectors."""
+    def _rule_index(self, token: int | None = None) -> tuple[RuleIndex, bool]:
+        """The live rules' search index for the state `token` (by default the current one), and
+        whether PostgreSQL ranks the vectors. Rebuilt only after a write; unchanged documents keep
+        their vectors."""
         encoder = self._need_encoder()
-        token = self.state_token()
+        token = self.state_token() if token is None else token
         cache = self._semantic
         with cache.lock:
             index = cache.index
-            with self._unit() as s:
-                in_db = has_rule_vectors(s)
+            if cache.in_db is None:  # the schema changes only by migration, which runs on opening
+                with self._unit() as s:
+                    cache.in_db = has_rule_vectors(s)
+            in_db = cache.in_db
             if index is not None and index.token == token and (index.vectors is None) == in_db:
                 return index, in_db
             with self._unit(write=True) as s:
@@ -1446,6 +1447,7 @@ class KnowledgeBase:
             index = RuleIndex(token, [i for i, _ in docs], texts, vectors)
             cache.index = index
             cache.visible.clear()
+            cache.actors.clear()
             return index, in_db
 
     def _searchable(self, s: Session, who: Actor, statuses: Sequence[str], *, guidance: bool) -> list[Any]:
@@ -1479,9 +1481,11 @@ class KnowledgeBase:
         if len(question) > 2000:
             raise InvalidEdit(f"the question is {len(question)} characters long; ask in at most 2000")
         encoder = self._need_encoder()
-        index, in_db = self._rule_index()
         with self._unit() as s:
-            who = self._actor(s, actor, action="ask")
+            token = int(s.scalar(select(func.max(AuditEvent.id))) or 0)
+            index, in_db = self._rule_index(token)
+            who = self._semantic.actors.get((actor or self.user, token)) or self._actor(s, actor, action="ask")
+            self._semantic.actors[(who.username, token)] = who
             if guidance:
                 statuses = ["confirmed", "proposed"] if include_proposed and who.role != "sme" else ["confirmed"]
             else:
@@ -1494,10 +1498,10 @@ class KnowledgeBase:
                 self._semantic.visible[key] = allowed
             query = encoder.encode([question])[0]
             lexical = index.lexical(question, allowed)
-            if in_db:
-                cosines = dict(pg_semantic(s, encoder, query, where, visible=int(allowed.sum())))
-                rest = [rid for rid, _ in lexical if rid not in cosines]
-                cosines.update(pg_cosines(s, encoder, query, rest))
+            if in_db:  # the database ranks by meaning, and scores the word matches it did not rank
+                cosines = pg_semantic(
+                    s, encoder, query, where, visible=int(allowed.sum()), also=[rid for rid, _ in lexical]
+                )
             else:
                 every = index.cosines(query)
                 cosines = dict(index.semantic(every, allowed))
