@@ -126,6 +126,8 @@ def retrieval(url: str, encoder: SentenceEncoder) -> tuple[dict[str, Any], dict[
     allowed = index.allowed(index.ids.tolist())
     figures: dict[str, Any] = {"rules": len(index.ids)}
     top3: dict[str, list[int]] = {}
+    every_hybrid: list[float] = []
+    every_lexical: list[float] = []
     for name, prefix in (("questions.tsv", ""), ("questions_holdout.tsv", "holdout_")):
         questions = read_tsv(DATA / name)
         hybrid, lexical, vector, mrr = [], [], [], []
@@ -145,6 +147,11 @@ def retrieval(url: str, encoder: SentenceEncoder) -> tuple[dict[str, Any], dict[
         figures[f"{prefix}mrr_at_10_hybrid"] = round(statistics.mean(mrr), 3)
         if vector:
             figures[f"{prefix}recall_at_3_vectors"] = round(statistics.mean(vector), 3)
+        every_hybrid.extend(hybrid)
+        every_lexical.extend(lexical)
+    figures["all_questions"] = len(every_hybrid)
+    figures["all_recall_at_3_hybrid"] = round(statistics.mean(every_hybrid), 3)
+    figures["all_recall_at_3_bm25"] = round(statistics.mean(every_lexical), 3)
     return figures, top3
 
 
