@@ -245,12 +245,12 @@ def test_vocabulary_page_proposes_and_confirms_a_renamed_cue(loaded: KnowledgeBa
     assert not at.exception and "cues proposed" in at.success[0].value
     cue = next(c for c in loaded.vocabulary() if c.status == "proposed")
     at.text_input(key=f"cue_name_{cue.id}").input("renamed_cue")
-    confirm = [b for b in at.button if b.label == "Confirm"][0]  # the first proposal's form, as listed
+    confirm = next(b for b in at.button if b.label == "Confirm")  # the first proposal's form, as listed
     confirm.click().run()
     assert not at.exception
     assert [c.name for c in loaded.vocabulary() if c.status == "confirmed"] == ["renamed_cue"]
     at.text_input(key=f"cue_name_{cue.id}").input("not a name!")
-    [b for b in at.button if b.label == "Save"][0].click().run()
+    next(b for b in at.button if b.label == "Save").click().run()
     assert "invalid cue name" in at.error[0].value
     assert [c.name for c in loaded.vocabulary() if c.status == "confirmed"] == ["renamed_cue"]
 
