@@ -10,7 +10,9 @@ Search reads two rankings of the live rules, BM25 over each rule's document (its
 a sentence, the master's words around it) and the cosine of the document's vector to the
 question's, and scores their union by cosine plus a small weight of relative BM25. The vector
 ranking is exact in process (a matrix product); on PostgreSQL with pgvector the database ranks
-instead (HNSW over `rule_vectors`). Both give the same rules for the same knowledge base.
+instead (HNSW over `rule_vectors`). Both give the same rules for the same knowledge base: on the
+bundled gold set for every benchmark question; at 100,000 rules HNSW is approximate and the top
+three agreed for 96% of them (bench/semantic.py).
 """
 
 from __future__ import annotations
@@ -480,18 +482,3 @@ def pg_semantic(
         )
         rows = [*s.execute(exact).all(), *(r for r in rows if not r[2])]
     return {int(rid): round(1.0 - float(d), 5) for rid, d, _ in rows}
-
-
-def cosine_pairs(vectors: Vectors, threshold: float, block: int = 1024) -> list[tuple[int, int, float]]:
-    """Index pairs (i < j) whose cosine is at least `threshold`, computed a block at a time so a
-    large knowledge base never needs the whole n-by-n matrix."""
-    out: list[tuple[int, int, float]] = []
-    n = len(vectors)
-    for start in range(0, n, block):
-        part = vectors[start : start + block] @ vectors.T
-        rows, cols = np.nonzero(part >= threshold)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            i = start + r
-            if c > i:
-                out.append((i, c, float(part[r, c])))
-    return out
