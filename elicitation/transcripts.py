@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from elicitation.errors import TranscriptError
 
@@ -259,20 +260,27 @@ def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
 
 
 def docx_text(data: bytes, name: str = "input") -> str:
-    """The paragraphs (and two-column table rows, as `Speaker: text`) of a Word document."""
+    """The paragraphs (and two-column table rows, as `Speaker: text`) of a Word document. Headings
+    and titles ("Interview record, October 2026") name the document; nobody said them, so they are
+    left out."""
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TranscriptError(f"{name}: not a readable .docx file ({exc})") from None
-    lines = [p.text for p in document.paragraphs]
+    lines = [p.text for p in document.paragraphs if not _is_heading(p)]
     for table in document.tables:
         for row in table.rows:
             cells = [c.text.strip() for c in row.cells]
             if len(cells) >= 2 and cells[0] and cells[1]:
                 lines.append(f"{cells[0]}: {' '.join(cells[1:])}")
     return "\n".join(lines)
+
+
+def _is_heading(paragraph: Any) -> bool:
+    style = getattr(paragraph.style, "name", "") or ""
+    return style.startswith(("Heading", "Title", "Subtitle"))
 
 
 def parse_bytes(data: bytes, name: str) -> Transcript:

@@ -135,3 +135,14 @@ def test_docx_paragraphs_and_tables_become_turns(tmp_path: Path) -> None:
     assert t.format == "docx"
     assert [x.speaker for x in t.turns] == ["Interviewer", "Choi", "Interviewer"]
     assert "thicker than 25 mm" in t.turns[1].text
+
+
+def test_docx_heading_names_the_document_and_is_not_a_turn(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("옻칠 장인 면담 기록 (2026년 10월)", level=1)
+    document.add_paragraph("문: 온도는요?")
+    document.add_paragraph("답: 온도가 너무 높으면 주름이 져요.")
+    path = tmp_path / "면담.docx"
+    document.save(str(path))
+    t = parse_bytes(path.read_bytes(), "면담.docx")
+    assert [(x.speaker, x.text) for x in t.turns] == [("문", "온도는요?"), ("답", "온도가 너무 높으면 주름이 져요.")]
