@@ -20,6 +20,7 @@ from pathlib import Path
 from elicitation import evaluation
 
 WEIGHTS = Path(__file__).parent / "calibration.json"
+WEIGHTS_KO = Path(__file__).parent / "calibration_ko.json"  # the Korean reader's own curve
 Point = tuple[float, bool]  # (reader's score, was the rule right)
 
 

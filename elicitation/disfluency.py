@@ -32,6 +32,13 @@ _MID_DISCOURSE = re.compile(r"(?i),\s*(?:you know|i mean|you see)\s*(?=,)")
 _REPEAT = re.compile(r"(?i)\b(\w+(?:\s+\w+){0,2})(?:\s*(?:,|--|—)\s*|\s+)(?=\1\b)")
 _REPEAT_TIGHT = re.compile(r"(?i)\b(\w+),\s*(?=\1\b)")
 _CUTOFF = re.compile(r"(?i)\b\w+(?:--|—)\s*")
+# Korean fillers and discourse words said on their own: 어, 음, 아, 저기, 있잖아요, 그러니까 ...
+# (뭐, 막, 이제 only before a comma, since they are also words: 뭐 해요? = what do you do?)
+_KOREAN_FILLER = re.compile(
+    r"(?:(?<=^)|(?<=[\s,.;!?]))"
+    r"(?:(?:어+|으+음|음+|에+|아+|저기|있잖아요?|뭐랄까|뭐냐면?|말하자면|그러니까|그니까)(?=[\s,.;!?]|$)|(?:뭐|막|이제|그)(?=,))"
+    r",?"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def clean(text: str) -> Cleaned:
     dropped = [False] * len(text)
     view = text
     keep = list(range(len(text)))
-    for pattern in (_FILLER, _MID_DISCOURSE, _DISCOURSE, _FRAME, _CUTOFF, _REPEAT_TIGHT, _REPEAT):
+    for pattern in (_FILLER, _KOREAN_FILLER, _MID_DISCOURSE, _DISCOURSE, _FRAME, _CUTOFF, _REPEAT_TIGHT, _REPEAT):
         found = list(pattern.finditer(view))
         if not found:
             continue

@@ -16,6 +16,7 @@ Three kinds of gold, one `Score` each:
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from elicitation.errors import TranscriptError
+from elicitation.language import is_hangul
 from elicitation.transcripts import Transcript, read_transcript
 from rules import Clause, Rule
 
@@ -278,7 +280,36 @@ def read_gold_dir(directory: Path, split: str | None = None) -> list[GoldIntervi
 
 
 def words(text: str) -> list[str]:
+    """The content words of a text: for English its words without the common function words; for
+    Korean (any Hangul) the content morphemes' dictionary forms (nouns, verbs, adjectives, adverbs,
+    numbers: "습도가 팔십 퍼센트를 넘으면" is 습도 팔십 퍼센트 넘다), since particles and endings
+    attach to Korean words and two wordings of one clause rarely share a whole word."""
+    if any(is_hangul(ch) for ch in text):
+        return korean_words(text)
     return [w for w in _WORD.findall(text.lower().replace("n't", " not")) if w not in _STOP]
+
+
+_KOREAN_CONTENT = ("NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "MAG", "SN", "SL", "XR", "MM")
+_KOREAN_STOP = {"하다", "되다", "있다", "이다", "것", "거", "수", "좀", "그", "이", "저", "때", "면", "요"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _korean_words(text: str) -> tuple[str, ...]:
+    from elicitation.korean_tokens import kiwi
+
+    out = []
+    for tok in kiwi().tokenize(text):
+        tag = tok.tag.split("-")[0]
+        if tag in _KOREAN_CONTENT:
+            lemma = getattr(tok, "lemma", "") or tok.form
+            word = lemma if tag in ("VV", "VA") else tok.form
+            if word not in _KOREAN_STOP:
+                out.append(word.lower())
+    return tuple(out)
+
+
+def korean_words(text: str) -> list[str]:
+    return list(_korean_words(text))
 
 
 def overlap_f1(predicted: str, gold: str) -> float:

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from elicitation import calibration, detector, patterns
 from elicitation.disfluency import Cleaned, clean
+from elicitation.language import KOREAN, language_of_texts
 from elicitation.patterns import Marker
 from elicitation.transcripts import Transcript, Turn
 from elicitation.values import find_measure, snake
@@ -178,6 +179,10 @@ def read_interview(transcript: Transcript, progress: Callable[[int, int], None] 
     """The rules of `extract_transcript`, and the master's sentences that look like rules but
     could not be read as one."""
     asking = interviewer_speakers(transcript)
+    if language_of_texts(t.text for t in transcript.turns) == KOREAN:
+        from elicitation.korean_reading import read_korean_interview
+
+        return Reading(read_korean_interview(transcript, asking, progress), [])
     turns = list(transcript.turns)
     cleaned = [clean(t.text) for t in turns]
     found: list[Rule] = []

@@ -13,7 +13,10 @@ from typing import Any
 from elicitation.errors import TranscriptError
 
 MAX_BYTES = 20 * 1024 * 1024
-INTERVIEWER_LABELS = {"interviewer", "q", "int", "question", "moderator", "host"}
+INTERVIEWER_LABELS = {
+    "interviewer", "q", "int", "question", "moderator", "host",
+    "면담자", "질문자", "인터뷰어", "진행자", "조사자", "연구자", "기자", "사회자", "문", "질문",
+}  # fmt: skip
 FORMATS = {".txt": "txt", ".vtt": "vtt", ".srt": "srt", ".json": "whisper", ".docx": "docx"}
 
 

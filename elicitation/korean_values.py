@@ -1,0 +1,328 @@
+"""Values in a Korean condition: `variable / operator / value / unit` from its morpheme tokens.
+
+"습도가 팔십 퍼센트를 넘으면" is humidity > 80 %, "두께가 25밀리 이상인 경우" thickness >= 25 mm,
+"1,600~1,700도 사이일 때" between 1600 and 1700 deg, "영하로 떨어지니까" below 0 degC, "강판이
+얇으면" plate == 얇다, "비가 오면" rain is true. The variable is the subject's nouns (조사 이/가,
+은/는 after them), only a proposal the master can correct in review; a clause the words do not
+make measurable keeps only its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from elicitation.korean_tokens import morphs
+from rules import Operator, Scalar
+from rules.numerals import APPROXIMATE, COUNTERS, DAYS, korean_number, korean_unit
+
+# Comparison words after a number (as nouns: 이상, 이하, ...) or as the predicate's verb/adjective.
+_AFTER_NUMBER = {"이상": Operator.GE, "이하": Operator.LE, "초과": Operator.GT, "미만": Operator.LT}
+_BELOW_WORDS = {"밑", "아래", "이하", "미만"}
+_ABOVE_WORDS = {"위", "이상", "초과"}
+_RISE = {
+    "넘다",
+    "넘어가다",
+    "넘기다",
+    "웃돌다",
+    "올라가다",
+    "오르다",
+    "올라오다",
+    "높다",
+    "크다",
+    "많다",
+    "길다",
+    "두껍다",
+    "뜨겁다",
+    "세다",
+}
+_FALL = {
+    "떨어지다",
+    "내려가다",
+    "밑돌다",
+    "낮다",
+    "작다",
+    "적다",
+    "짧다",
+    "얇다",
+    "차갑다",
+    "약하다",
+    "모자라다",
+    "미치다",
+}
+# Verbs of something happening or being there: the subject becomes a flag ("비가 오면": 비 is true).
+_HAPPEN = {
+    "오다",
+    "내리다",
+    "생기다",
+    "나다",
+    "뜨다",
+    "남다",
+    "있다",
+    "끼다",
+    "나오다",
+    "보이다",
+    "들다",
+    "차다",
+    "붙다",
+    "묻다",
+}
+_ABSENT = {"없다"}
+_CHANGE = {"바뀌다", "변하다", "되다"}
+_NOUN_TAGS = ("NNG", "NNP", "XR", "SL")
+_SUBJECT_PARTICLES = {"JKS", "JX"}
+_TOPIC_FORMS = {"이", "가", "은", "는", "ᆫ", "도", "께서"}
+_PRONOUNS = {"저", "제", "나", "내", "우리", "그거", "그것", "이거", "이것", "저거", "그게", "그런", "거", "것"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    variable: str | None
+    operator: Operator | None
+    value: Scalar | list[Scalar] | None
+    unit: str | None
+
+
+_EMPTY = Measure(None, None, None, None)
+
+
+def _tags(tok: Token) -> list[str]:
+    return [t for _, t in morphs(tok)]
+
+
+def _first_tag(tok: Token) -> str:
+    tags = _tags(tok)
+    return tags[0] if tags else ""
+
+
+def lemma_of(tok: Token) -> str:
+    return str(tok.lemma_ or tok.text)
+
+
+def is_noun(tok: Token) -> bool:
+    return _first_tag(tok) in _NOUN_TAGS
+
+
+def number_of(tok: Token) -> tuple[float, float | None] | None:
+    """(value, upper end for 두세-style pairs) when the token is a number, else None."""
+    tag = _first_tag(tok)
+    text = tok.text
+    if tag == "SN":
+        try:
+            return float(text.replace(",", "")), None
+        except ValueError:
+            return None
+    if tag in ("NR", "MM", "NNG") and (text in APPROXIMATE or text in DAYS):
+        low, high = APPROXIMATE.get(text, (DAYS.get(text, 0), 0))
+        if text in DAYS:
+            return float(DAYS[text]), None
+        return float(low), float(high)
+    if tag in ("NR", "MM"):
+        value = korean_number(text)
+        return (value, None) if value is not None else None
+    return None
+
+
+def unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
+    """The unit of the number at tokens[i] and the index of the last token it used."""
+    if tokens[i].text in DAYS:
+        return "day", i
+    if i + 1 >= len(tokens):
+        return None, i
+    nxt = tokens[i + 1]
+    word = nxt.text
+    unit = korean_unit(word)
+    if unit is None and word.lower() in COUNTERS:
+        return None, i + 1
+    if unit is None:
+        return None, i
+    before = {t.text for t in tokens[max(0, i - 2) : i]}
+    if unit == "deg" and "섭씨" in before:
+        unit = "degC"
+    if unit == "L" and "분당" in before:
+        unit = "L/min"
+    return unit, i + 1
+
+
+def variable_name(nouns: Sequence[Token]) -> str | None:
+    words = [t.text for t in nouns if t.text not in _PRONOUNS]
+    if not words:
+        return None
+    name = "_".join(words[-3:])
+    return name if all(ch.isalnum() or ch == "_" for ch in name) and not name[0].isdigit() else None
+
+
+def subject(tokens: Sequence[Token]) -> tuple[str | None, int]:
+    """The subject's nouns before the first 이/가/은/는 (the variable), and where its particle is."""
+    for i, tok in enumerate(tokens):
+        pairs = morphs(tok)
+        if not pairs:
+            continue
+        if pairs[0][1] in _SUBJECT_PARTICLES and pairs[0][0] in _TOPIC_FORMS:
+            nouns: list[Token] = []
+            j = i - 1
+            while j >= 0 and (is_noun(tokens[j]) or _first_tag(tokens[j]) == "NNB") and len(nouns) < 3:
+                nouns.insert(0, tokens[j])
+                j -= 1
+            name = variable_name([n for n in nouns if _first_tag(n) != "NNB"])
+            if name is not None:
+                return name, i
+    return None, -1
+
+
+def _negated(tokens: Sequence[Token]) -> bool:
+    return any(
+        (form in ("안", "못") and tag == "MAG") or (form in ("않", "말") and tag == "VX")
+        for t in tokens
+        for form, tag in morphs(t)
+    )
+
+
+def _predicate(tokens: Sequence[Token]) -> Token | None:
+    """The clause's last verb or adjective (its predicate), skipping auxiliaries where a main one is there."""
+    for tok in reversed(tokens):
+        tags = _tags(tok)
+        if tags and tags[0] in ("VV", "VA"):
+            return tok
+    return None
+
+
+def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
+    """The measurable reading of a condition's tokens, or an empty one. `until` marks a clause that
+    says how long ("300도 될 때까지": while below 300)."""
+    tokens = [t for t in tokens if not t.is_space]
+    if not tokens:
+        return _EMPTY
+    name, at = subject(tokens)
+    numbers: list[tuple[int, float, float | None, str | None]] = []  # (index, value, high, unit)
+    i = 0
+    while i < len(tokens):
+        found = number_of(tokens[i])
+        if found is None:
+            i += 1
+            continue
+        unit, last = unit_after(tokens, i)
+        value, high = found
+        if i > 0 and tokens[i - 1].text == "영하":
+            value = -value
+        numbers.append((i, value, high, unit))
+        i = last + 1
+    lemmas = [lemma_of(t) for t in tokens]
+    words = [t.text for t in tokens]
+    negated = _negated(tokens)
+    if not numbers and "영하" in words:
+        return Measure(name or "온도", Operator.LT, 0, "degC")
+    if numbers:
+        if name is None:
+            return _EMPTY
+        index, value, high, unit = numbers[0]
+        unit = unit or next((u for _, _, _, u in numbers[1:] if u), None)
+        following = lemmas[index + 1 :]
+        if len(numbers) >= 2 and (
+            "사이" in following
+            or any(t.text in ("~", "-", "에서") or "에서" in t.text for t in tokens[index + 1 : numbers[1][0]])
+        ):
+            low, up = sorted((value, numbers[1][1]))
+            return Measure(name, Operator.BETWEEN, [_num(low), _num(up)], unit)
+        if high is not None and high > value and not any(w in following for w in _AFTER_NUMBER):
+            return Measure(name, Operator.BETWEEN, [_num(value), _num(high)], unit)
+        op = _operator(tokens[index + 1 :], following, negated, until)
+        return Measure(name, op, _num(value), unit)
+    if name is None:
+        return _noun_flag(tokens, negated)
+    pred = _predicate(tokens)
+    if pred is None:
+        return _EMPTY
+    lemma = lemma_of(pred)
+    after_subject = list(tokens[at + 1 :])
+    if lemma in _ABSENT:
+        return Measure(name, Operator.IS_TRUE if negated else Operator.IS_FALSE, None, None)
+    if lemma in _CHANGE:
+        complement = _complement(tokens, pred)
+        if complement is not None:
+            return Measure(name, Operator.NE if negated else Operator.EQ, complement, None)
+    first = _first_tag(pred)
+    if first == "VA" or (lemma in ("보이다", "되다", "지다") and _adjective_before(tokens, pred)):
+        adjective = pred if first == "VA" else _adjective_before(tokens, pred)
+        assert adjective is not None
+        return Measure(name, Operator.NE if negated else Operator.EQ, lemma_of(adjective), None)
+    if _first_tag(pred) == "VV" and any(_first_tag(t) == "VA" and t.i < pred.i for t in after_subject):
+        adjective = next(t for t in after_subject if _first_tag(t) == "VA" and t.i < pred.i)
+        return Measure(name, Operator.NE if negated else Operator.EQ, lemma_of(adjective), None)
+    if lemma in _HAPPEN:
+        return Measure(name, Operator.IS_FALSE if negated else Operator.IS_TRUE, None, None)
+    if first == "VV" and lemma not in ("하다", "이다"):
+        return Measure(name, Operator.NE if negated else Operator.EQ, lemma, None)  # "장갑이 젖었으면": 젖다
+    return _EMPTY
+
+
+def _noun_flag(tokens: Sequence[Token], negated: bool) -> Measure:
+    """ "예열 안 하면", "예열하지 않으면": a noun done or not done (하다), with no subject, is a flag."""
+    for j, tok in enumerate(tokens):
+        pairs = morphs(tok)
+        if not pairs or pairs[0][1] != "NNG":
+            continue
+        rest = tokens[j + 1 :]
+        done = (len(pairs) > 1 and pairs[1][1] == "XSV") or (rest and _first_tag(rest[0]) == "XSV")
+        if not done and rest and lemma_of(rest[0]) == "안" and len(rest) > 1 and lemma_of(rest[1]) == "하다":
+            done = True
+        if done:
+            name = variable_name([tok])
+            return Measure(name, Operator.IS_FALSE if negated else Operator.IS_TRUE, None, None) if name else _EMPTY
+    return _EMPTY
+
+
+def _complement(tokens: Sequence[Token], pred: Token) -> str | None:
+    """The noun a change ends in: "앵두색이 되면" (the second 이/가), "노란색으로 바뀌면" (으로)."""
+    subjects = 0
+    for j, tok in enumerate(tokens):
+        if tok.i >= pred.i:
+            break
+        pairs = morphs(tok)
+        if not pairs or j == 0:
+            continue
+        prev = tokens[j - 1]
+        if pairs[0][1] in ("JKS", "JKC") and pairs[0][0] in ("이", "가"):
+            subjects += 1
+            if subjects >= 2 or pairs[0][1] == "JKC":
+                return prev.text if is_noun(prev) else None
+        if pairs[0][1] == "JKB" and pairs[0][0] in ("로", "으로") and is_noun(prev):
+            return prev.text
+    return None
+
+
+def _adjective_before(tokens: Sequence[Token], pred: Token) -> Token | None:
+    """The adjective in "하얗게 보이면", "하얘지면" (an adjective in -게 or -어 before the verb)."""
+    for tok in reversed([t for t in tokens if t.i <= pred.i]):
+        if _first_tag(tok) == "VA":
+            return tok
+    return None
+
+
+def _operator(after: Sequence[Token], lemmas: Sequence[str], negated: bool, until: bool) -> Operator:
+    words = [t.text for t in after]
+    for w in words:
+        bare = w.rstrip("이인일")
+        for word, op in _AFTER_NUMBER.items():
+            if w.startswith(word) or bare == word:
+                return op
+    if "보다" in words or any(w.endswith("보다") for w in words):
+        if any(lem in _RISE for lem in lemmas):
+            return Operator.GT
+        if any(lem in _FALL for lem in lemmas):
+            return Operator.LT
+    if any(w.startswith(tuple(_BELOW_WORDS)) for w in words) or any(lem in _FALL for lem in lemmas):
+        return Operator.GE if negated else Operator.LT
+    if any(w.startswith(tuple(_ABOVE_WORDS)) for w in words) or any(lem in _RISE for lem in lemmas):
+        return Operator.LE if negated else Operator.GT
+    if "되다" in lemmas:
+        return Operator.LT if until else Operator.GE  # "300도 될 때까지": until it reaches 300
+    if until:
+        return Operator.LT
+    return Operator.NE if negated else Operator.EQ
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value

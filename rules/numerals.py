@@ -1,0 +1,172 @@
+"""Korean numbers as masters say them: Sino-Korean words (팔십, 천이백, 백오십), native words
+(다섯, 열다섯, 스무), digits with Korean magnitudes (1천, 2만), approximate pairs (두세, 서너,
+사나흘) and day counts (하루, 이틀), and Korean units (퍼센트, 도, 밀리, 분당 리터).
+
+Pure data and small functions, shared by the extractor and the plain-words question reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SINO_DIGITS = {
+    "영": 0,
+    "공": 0,
+    "일": 1,
+    "이": 2,
+    "삼": 3,
+    "사": 4,
+    "오": 5,
+    "육": 6,
+    "륙": 6,
+    "칠": 7,
+    "팔": 8,
+    "구": 9,
+}
+_SINO_SMALL = {"십": 10, "백": 100, "천": 1000}
+_SINO_LARGE = {"만": 10_000, "억": 100_000_000}
+
+# Native numbers, longest first where one is a prefix of another.
+_NATIVE_TENS = {
+    "열": 10,
+    "스물": 20,
+    "스무": 20,
+    "서른": 30,
+    "마흔": 40,
+    "쉰": 50,
+    "예순": 60,
+    "일흔": 70,
+    "여든": 80,
+    "아흔": 90,
+}
+_NATIVE_ONES = {
+    "하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "석": 3, "서": 3, "넷": 4, "네": 4, "넉": 4,
+    "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
+}  # fmt: skip
+# "두세 개" is two or three: the smaller is what a threshold means, the range what a reader sees.
+APPROXIMATE = {
+    "한두": (1, 2), "두세": (2, 3), "서너": (3, 4), "두어": (2, 2), "너덧": (4, 5), "네댓": (4, 5),
+    "대여섯": (5, 6), "예닐곱": (6, 7), "일이": (1, 2), "이삼": (2, 3), "삼사": (3, 4), "사오": (4, 5),
+}  # fmt: skip
+# Day counts are numbers with their unit built in.
+DAYS = {
+    "하루": 1,
+    "이틀": 2,
+    "사흘": 3,
+    "나흘": 4,
+    "닷새": 5,
+    "엿새": 6,
+    "이레": 7,
+    "열흘": 10,
+    "사나흘": 3,
+    "이삼일": 2,
+}
+
+# Korean unit words (as Kiwi tokenises them, after a number) and the pint name they stand for.
+# A bare 도 stays "deg", a label, as the English reader leaves a bare "degrees"; 섭씨 makes it degC.
+UNITS: dict[str, str] = {
+    "%": "%", "퍼센트": "%", "프로": "%", "퍼": "%",
+    "도": "deg", "℃": "degC", "°c": "degC", "°": "deg",
+    "밀리": "mm", "밀리미터": "mm", "미리": "mm", "mm": "mm", "센티": "cm", "센티미터": "cm", "cm": "cm",
+    "미터": "m", "m": "m", "키로": "kg", "킬로": "kg", "킬로그램": "kg", "kg": "kg", "그램": "g", "g": "g", "톤": "t",
+    "분": "min", "초": "s", "시간": "h", "일": "day", "주": "week", "달": "month", "개월": "month",
+    "리터": "L", "l": "L", "cc": "mL", "밀리리터": "mL",
+    "암페어": "A", "a": "A", "볼트": "V", "v": "V", "와트": "W", "기압": "atm", "바": "bar", "bar": "bar",
+    "rpm": "rpm", "알피엠": "rpm",
+}  # fmt: skip
+# Counters: a number of things, with no unit of measure.
+COUNTERS = {"개", "번", "장", "회", "벌", "자루", "켜", "겹", "바퀴", "살", "명", "군데", "차례"}
+
+
+def sino_number(word: str) -> float | None:
+    """A Sino-Korean number word (팔십, 천이백, 백오십, 이만 오천) or digits with Korean
+    magnitudes (1천, 2만5천, 3.5), else None."""
+    word = word.replace(" ", "").replace(",", "")
+    if not word:
+        return None
+    try:
+        return float(word)
+    except ValueError:
+        pass
+    total = 0.0
+    section = 0.0  # below 만
+    digit: float | None = None
+    i = 0
+    while i < len(word):
+        m = re.match(r"\d+(?:\.\d+)?", word[i:])
+        if m:
+            if digit is not None:
+                return None
+            digit = float(m.group())
+            i += m.end()
+            continue
+        ch = word[i]
+        if ch in _SINO_DIGITS:
+            if digit is not None:
+                return None
+            digit = float(_SINO_DIGITS[ch])
+        elif ch in _SINO_SMALL:
+            section += (1.0 if digit is None else digit) * _SINO_SMALL[ch]
+            digit = None
+        elif ch in _SINO_LARGE:
+            section += digit or 0.0
+            total += (section or 1.0) * _SINO_LARGE[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+        i += 1
+    return total + section + (digit or 0.0)
+
+
+def native_number(word: str) -> float | None:
+    """A native Korean number word (다섯, 열다섯, 스무, 서른두), else None."""
+    value = 0
+    rest = word
+    for tens, n in sorted(_NATIVE_TENS.items(), key=lambda kv: -len(kv[0])):
+        if rest.startswith(tens):
+            value, rest = n, rest[len(tens) :]
+            break
+    if rest:
+        if rest not in _NATIVE_ONES:
+            return None
+        value += _NATIVE_ONES[rest]
+    return float(value) if value else None
+
+
+def korean_number(word: str) -> float | None:
+    """Any single Korean number word or digit string: native first (so 한, 두, 세 are counts),
+    then Sino-Korean; 반 is a half. None when the word is not a number."""
+    word = word.strip()
+    if word == "반":
+        return 0.5
+    if word in APPROXIMATE:
+        return float(APPROXIMATE[word][0])
+    native = native_number(word)
+    if native is not None:
+        return native
+    return sino_number(word)
+
+
+def korean_unit(word: str) -> str | None:
+    """The pint name of a Korean (or Latin) unit word after a number, else None."""
+    return UNITS.get(word.strip().lower())
+
+
+# A number in running Korean text: digits (with commas, decimals, Korean magnitudes) or a run of
+# Sino-Korean numeral syllables, optionally followed by a unit word.
+_NUMBER_TEXT = re.compile(
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[만천백십]+)?|(?<![가-힣])[영공일이삼사오육칠팔구십백천만]{2,}(?![가-힣]))"
+    r"\s*(?P<unit>%|퍼센트|프로|도|℃|밀리미터|밀리|미리|mm|센티미터|센티|cm|미터|킬로그램|킬로|kg|그램|톤|분|초|시간|리터|암페어|볼트|기압|rpm)?"
+)
+
+
+def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
+    """Every number said in a Korean text: (start, end, value, unit or None)."""
+    out = []
+    for m in _NUMBER_TEXT.finditer(text):
+        value = sino_number(m.group("number"))
+        if value is None:
+            continue
+        unit = korean_unit(m.group("unit")) if m.group("unit") else None
+        out.append((m.start(), m.end(), value, unit))
+    return out
