@@ -16,6 +16,7 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from elicitation import evaluation
 
@@ -65,20 +66,33 @@ def fit(points: Sequence[Point], steps: int = 3000) -> tuple[float, float]:
     return round(a, 4), round(b, 4)
 
 
+def monotone_fit(points: Sequence[Point]) -> tuple[float, float]:
+    """`fit`, unless the data would have a higher score mean a lower chance (too few wrong rules to
+    tell, as with one miss in fifty): then the base rate, the same for every score."""
+    intercept, slope = fit(points)
+    if slope >= 0 or not points:
+        return intercept, slope
+    right = sum(1 for _, y in points if y)
+    rate = min(max(right / len(points), 0.01), 0.99)
+    return round(math.log(rate / (1 - rate)), 4), 0.0
+
+
 def raw_matches(interviews: Sequence[evaluation.GoldInterview]) -> list[evaluation.RuleMatch]:
     """Each interview's proposed rules matched against its gold, with the reader's uncalibrated
     score as their confidence. Which rules are proposed and matched does not depend on the
     calibration, so one extraction serves both the scores and the calibration's points."""
-    from elicitation.extraction import RuleExtractor, extract_transcript, load_pipeline
+    from elicitation.extraction import extract_transcript, load_pipeline
+    from elicitation.korean_reading import load_korean_pipeline
 
-    reader = load_pipeline().get_pipe("myeongjang_rules")
-    assert isinstance(reader, RuleExtractor)
-    saved = reader.calibrate
-    reader.calibrate = False
+    readers: list[Any] = [load_pipeline().get_pipe("myeongjang_rules"), load_korean_pipeline().get_pipe("myeongjang_rules_ko")]
+    saved = [r.calibrate for r in readers]
+    for reader in readers:
+        reader.calibrate = False
     try:
         return [evaluation.match_rules(i, extract_transcript(i.transcript)) for i in interviews]
     finally:
-        reader.calibrate = saved
+        for reader, was in zip(readers, saved, strict=True):
+            reader.calibrate = was
 
 
 def points_by_interview(matches: Sequence[evaluation.RuleMatch]) -> dict[str, list[Point]]:
@@ -93,18 +107,19 @@ def cross_validated(by_interview: dict[str, list[Point]]) -> dict[str, dict[str,
     fitted: list[Point] = []
     for name, points in by_interview.items():
         others = [p for other, ps in by_interview.items() if other != name for p in ps]
-        weights = fit(others)
+        weights = monotone_fit(others)
         raw.extend(points)
         fitted.extend((apply(x, weights), y) for x, y in points)
     return {"raw": evaluation.calibration_error(raw), "calibrated": evaluation.calibration_error(fitted)}
 
 
-def main() -> None:
-    interviews = evaluation.read_gold_dir(evaluation.GOLD_DIR)
+def refit(gold_dir: Path, weights: Path) -> str:
+    """Fit the curve on every interview in `gold_dir`, write it to `weights`, and say so."""
+    interviews = evaluation.read_gold_dir(gold_dir)
     by_interview = points_by_interview(raw_matches(interviews))
     points = [p for ps in by_interview.values() for p in ps]
-    intercept, slope = fit(points)
-    WEIGHTS.write_text(
+    intercept, slope = monotone_fit(points)
+    weights.write_text(
         json.dumps(
             {
                 "intercept": intercept,
@@ -118,7 +133,13 @@ def main() -> None:
         encoding="utf-8",
     )
     load.cache_clear()
-    print(f"wrote {WEIGHTS}: intercept {intercept}, slope {slope} from {len(points)} rules")
+    return f"wrote {weights}: intercept {intercept}, slope {slope} from {len(points)} rules"
+
+
+def main() -> None:
+    """Refit both readers' curves: English on the bundled gold set, Korean on its Korean part."""
+    print(refit(evaluation.GOLD_DIR, WEIGHTS))
+    print(refit(evaluation.GOLD_DIR_KO, WEIGHTS_KO))
 
 
 if __name__ == "__main__":

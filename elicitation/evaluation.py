@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from elicitation.errors import TranscriptError
-from elicitation.language import is_hangul
+from elicitation.language import is_hangul, language_of_texts
 from elicitation.transcripts import Transcript, read_transcript
 from rules import Clause, Rule
 
 GOLD_DIR = Path(__file__).parent / "gold"
+GOLD_DIR_KO = GOLD_DIR / "ko"  # the Korean interviews, scored apart
 MATCH_THRESHOLD = 0.5
 _STOP = {
     "a", "an", "the", "it", "its", "it's", "you", "we", "i", "to", "of", "and", "or", "that", "this",
@@ -221,6 +222,7 @@ class GoldInterview:
     craft: str
     split: str
     rules: list[GoldRule] = field(default_factory=list)
+    language: str = "en"
 
 
 def _load_json(path: Path) -> Any:
@@ -250,7 +252,13 @@ def read_gold(path: Path) -> GoldInterview:
     except TranscriptError as exc:
         raise GoldError(f"{path}: {exc}") from None
     turns = [_squash(t.text) for t in transcript.turns]
-    interview = GoldInterview(path, transcript, str(data.get("craft", "")), str(data.get("split", "dev")))
+    interview = GoldInterview(
+        path,
+        transcript,
+        str(data.get("craft", "")),
+        str(data.get("split", "dev")),
+        language=str(data.get("language") or language_of_texts(t.text for t in transcript.turns)),
+    )
     for n, item in enumerate(data["rules"], start=1):
         where = f"{path}, rule {n}"
         lists = {}

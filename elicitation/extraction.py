@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from elicitation import calibration, detector, patterns
 from elicitation.disfluency import Cleaned, clean
-from elicitation.language import KOREAN, language_of_texts
+from elicitation.language import KOREAN, language_of, language_of_texts
 from elicitation.patterns import Marker
 from elicitation.transcripts import Transcript, Turn
 from elicitation.values import find_measure, snake
@@ -138,14 +138,42 @@ def load_pipeline() -> Language:
     return nlp
 
 
+def pipeline_for(text: str) -> Language:
+    """The pipeline that reads this text: the Korean one for Korean, else the English one."""
+    if language_of(text) == KOREAN:
+        from elicitation.korean_reading import load_korean_pipeline
+
+        return load_korean_pipeline()
+    return load_pipeline()
+
+
 def extract_text(text: str) -> list[Rule]:
-    """Rules in a plain text, offsets into that text."""
-    return list(load_pipeline()(text)._.rules)
+    """Rules in a plain text (English or Korean), offsets into that text."""
+    return list(pipeline_for(text)(text)._.rules)
 
 
 def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Rule]]:
-    for doc in load_pipeline().pipe(texts, batch_size=batch_size):
-        yield list(doc._.rules)
+    """Rules in each text, in order; each batch is read by language, each language in one pipe."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= batch_size:
+            yield from _extract_batch(batch, batch_size)
+            batch = []
+    if batch:
+        yield from _extract_batch(batch, batch_size)
+
+
+def _extract_batch(batch: list[str], batch_size: int) -> Iterator[list[Rule]]:
+    by_pipe: dict[int, tuple[Language, list[int]]] = {}
+    for i, text in enumerate(batch):
+        nlp = pipeline_for(text)
+        by_pipe.setdefault(id(nlp), (nlp, []))[1].append(i)
+    out: list[list[Rule]] = [[] for _ in batch]
+    for nlp, indexes in by_pipe.values():
+        for i, doc in zip(indexes, nlp.pipe((batch[i] for i in indexes), batch_size=batch_size), strict=True):
+            out[i] = list(doc._.rules)
+    yield from out
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
         if form in ("어서", "아서") and j > 0 and _has(tok, "VX", ["나"]) and _ending(tokens[j - 1]) == ("고", "EC"):
             return MARKERS["after-go-naseo"], _consume_trailing(tokens, j)
     pairs = _pairs(tok)
-    if pairs and pairs[0][1] in ("NNG", "NNB") and j > 0:
+    if pairs and (pairs[0][1] in ("NNG", "NNB") or pairs[0] == ("한", "MM")) and j > 0:
         noun = pairs[0][0]
         prev = _pairs(tokens[j - 1])
         after_adnominal = bool(prev) and prev[-1][1] == "ETM"
@@ -242,8 +242,6 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
             return MARKERS["before"], _consume_trailing(tokens, j)
         if after_adnominal and noun in _NOUN_MARKERS:
             name = _NOUN_MARKERS[noun]
-            if name == "as-long-as" and pairs[0][1] != "NNB":
-                return None
             last = _consume_trailing(tokens, j)
             if name == "when-ttae" and any(t.text in ("까지", "까지는") for t in tokens[j + 1 : last + 1]):
                 name = "until-ttae-kkaji"
@@ -295,6 +293,10 @@ def split_clauses(sent: Span) -> list[Part]:
         found = _clause_end(tokens, j, first=not parts and _only_discourse_before(tokens, start, j))
         if found is not None:
             marker, last = found
+            said = "".join(t.text for t in tokens[start : last + 1] if not (t.is_punct or t.is_space))
+            if said in _BACK_SAME | _BACK_OPPOSITE | {"그렇지않으면", "안그러면"}:
+                j = last + 1  # "그러면", "아니면": they point back, the sentence before is the condition
+                continue
             if marker.name in ("season-context", "topic-context") and parts:
                 j += 1
                 continue
@@ -384,6 +386,8 @@ def main_kind(tokens: Sequence[Token]) -> str:
     has_object = any(tag == "JKO" for _, tag in all_pairs)
     if said_subject and not has_object:
         return "consequence"
+    if not has_object and lemmas[-1].endswith("지다") and lemmas[-1] != "가지다":
+        return "consequence"  # "빨리 식히면 부러져요": something breaks, nobody acts
     return "habit"
 
 
@@ -415,7 +419,7 @@ def _actions(tokens: Sequence[Token], kind: str) -> list[Action]:
 
 def _strip(tokens: Sequence[Token]) -> list[Token]:
     toks = list(tokens)
-    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].text in _DISCOURSE):
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].text in _DISCOURSE | _BACK_SAME | _BACK_OPPOSITE):
         toks = toks[1:]
     while toks and (toks[-1].is_punct or toks[-1].is_space):
         toks = toks[:-1]
@@ -491,16 +495,39 @@ def _verb_and_object(tokens: Sequence[Token]) -> tuple[str | None, str | None]:
 def _certainty(tokens: Sequence[Token]) -> Certainty:
     texts = {t.text for t in tokens}
     lemmas = [lemma_of(t) for t in tokens]
-    if texts & _SOMETIMES or ("수" in texts and "있다" in lemmas[-3:]) or any(t.text == "기도" for t in tokens):
+    also = any(
+        t.text == "기도"
+        or (_ends(t, {"기"}, "ETN") or _has(t, "ETN", ["기"]))
+        and k + 1 < len(tokens)
+        and tokens[k + 1].text == "도"
+        for k, t in enumerate(tokens)
+    )
+    if texts & _SOMETIMES or ("수" in texts and "있다" in lemmas[-3:]) or also:
         return Certainty.SOMETIMES
     if texts & _USUALLY or "편" in texts:
         return Certainty.USUALLY
     return Certainty.ALWAYS
 
 
+_COURTESY = {"싶다", "원하다", "괜찮다"}
+
+
+def courtesy(tokens: Sequence[Token]) -> bool:
+    """A condition on what the listener wants or minds, not on the work: "해 주고 싶은 말이
+    있다면요", "괜찮으시면", "시간 되시면" (the honorific 시 on the listener's own state)."""
+    lemmas = {lemma_of(t) for t in tokens}
+    if lemmas & _COURTESY:
+        return True
+    return any(t.text.startswith("시간") for t in tokens) and any(
+        f == "시" and tag == "EP" for t in tokens for f, tag in _pairs(t)
+    )
+
+
 def _clause(part: Part) -> Clause | None:
     toks = _strip([t for t in part.tokens if not t.is_space])
-    if not toks:
+    while toks and toks[-1].text == "요":
+        toks = toks[:-1]  # "때는요?": the polite 요 is not part of the condition
+    if not toks or courtesy(toks):
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     m = measure(toks, until=bool(part.marker and part.marker.until))
@@ -558,6 +585,8 @@ def read_sentence(sent: Span) -> SentenceReading:
         return SentenceReading(kind=kind, back=back, actions=actions)
     clauses = [c for c in (_clause(p) for p in conditions) if c is not None]
     unless = [c for c in (_clause(p) for p in exceptions) if c is not None]
+    if not clauses and not unless:
+        return SentenceReading(kind=kind, back=back, actions=actions)  # only courtesy ("시간 되시면")
     markers = [p.marker for p in conditions + exceptions if p.marker]
     score = max(m.score for m in markers)
     if kind in ("instruction", "prohibition"):

@@ -146,8 +146,29 @@ def unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
     return unit, i + 1
 
 
+def noun_words(nouns: Sequence[Token]) -> list[str]:
+    """Nouns as the words said: tokens with no space between are one word (앵두+색: 앵두색)."""
+    words: list[str] = []
+    for k, tok in enumerate(nouns):
+        if words and k > 0 and not nouns[k - 1].whitespace_ and nouns[k - 1].i + 1 == tok.i:
+            words[-1] += tok.text
+        else:
+            words.append(tok.text)
+    return words
+
+
+def nouns_before(tokens: Sequence[Token], j: int, limit: int = 4) -> list[Token]:
+    """The run of nouns that ends just before tokens[j]."""
+    nouns: list[Token] = []
+    k = j - 1
+    while k >= 0 and (is_noun(tokens[k]) or _first_tag(tokens[k]) == "NNB") and len(nouns) < limit:
+        nouns.insert(0, tokens[k])
+        k -= 1
+    return nouns
+
+
 def variable_name(nouns: Sequence[Token]) -> str | None:
-    words = [t.text for t in nouns if t.text not in _PRONOUNS]
+    words = [w for w in noun_words(nouns) if w not in _PRONOUNS]
     if not words:
         return None
     name = "_".join(words[-3:])
@@ -161,14 +182,20 @@ def subject(tokens: Sequence[Token]) -> tuple[str | None, int]:
         if not pairs:
             continue
         if pairs[0][1] in _SUBJECT_PARTICLES and pairs[0][0] in _TOPIC_FORMS:
-            nouns: list[Token] = []
-            j = i - 1
-            while j >= 0 and (is_noun(tokens[j]) or _first_tag(tokens[j]) == "NNB") and len(nouns) < 3:
-                nouns.insert(0, tokens[j])
-                j -= 1
-            name = variable_name([n for n in nouns if _first_tag(n) != "NNB"])
+            name = variable_name([n for n in nouns_before(tokens, i) if _first_tag(n) != "NNB"])
             if name is not None:
                 return name, i
+    # spoken Korean drops the particle: "비 오는 날에는" (rain coming days)
+    nouns = []
+    for tok in tokens:
+        if is_noun(tok):
+            nouns.append(tok)
+            continue
+        if nouns and _first_tag(tok) in ("VV", "VA"):
+            name = variable_name(nouns)
+            if name is not None:
+                return name, tokens.index(nouns[-1])
+        break
     return None, -1
 
 
@@ -284,13 +311,22 @@ def _complement(tokens: Sequence[Token], pred: Token) -> str | None:
         if not pairs or j == 0:
             continue
         prev = tokens[j - 1]
+        said = _word_before(tokens, j) if is_noun(prev) else None
         if pairs[0][1] in ("JKS", "JKC") and pairs[0][0] in ("이", "가"):
             subjects += 1
             if subjects >= 2 or pairs[0][1] == "JKC":
-                return prev.text if is_noun(prev) else None
-        if pairs[0][1] == "JKB" and pairs[0][0] in ("로", "으로") and is_noun(prev):
-            return prev.text
+                return said
+        if pairs[0][1] == "JKB" and pairs[0][0] in ("로", "으로") and said:
+            return said
     return None
+
+
+def _word_before(tokens: Sequence[Token], j: int) -> str:
+    """The whole word (up to the space) that the particle at tokens[j] ends: 노란+색 -> 노란색."""
+    k = j - 1
+    while k > 0 and not tokens[k - 1].whitespace_ and tokens[k - 1].i + 1 == tokens[k].i:
+        k -= 1
+    return "".join(t.text for t in tokens[k:j])
 
 
 def _adjective_before(tokens: Sequence[Token], pred: Token) -> Token | None:

@@ -169,7 +169,7 @@ def test_evaluate_prints_precision_recall_and_f1_for_each_gold_kind(tmp_path: Pa
         assert label in out
     assert "P 1.000  R 1.000  F1 1.000" in out.splitlines()[0]
     as_json = json.loads(run("evaluate", "--split", "dev", "--json").stdout)
-    assert set(as_json["rules"]) == {"dev"}
+    assert set(as_json["rules"]) == {"dev", "ko:dev"}
     assert as_json["rules"]["dev"]["gold_rules"] >= 40
     assert set(as_json["confidence_leave_one_interview_out"]) == {"raw", "calibrated"}
 

@@ -168,12 +168,26 @@ def _turn_bar(turns: int | None) -> Any:
     help="Folder of interview transcripts with NAME.gold.json files [default: the bundled gold set].",
 )
 @click.option("--split", type=click.Choice(["all", "dev", "holdout"]), default="all", show_default=True)
+@click.option(
+    "--language",
+    type=click.Choice(["all", "en", "ko"]),
+    default="all",
+    show_default=True,
+    help="Which of the bundled interviews to score: English, Korean (elicitation/gold/ko) or both.",
+)
 @click.option("--json", "as_json", is_flag=True)
 def evaluate(
-    detection: Path | None, label: str, spans: Path | None, rules_dir: Path | None, split: str, as_json: bool
+    detection: Path | None,
+    label: str,
+    spans: Path | None,
+    rules_dir: Path | None,
+    split: str,
+    language: str,
+    as_json: bool,
 ) -> None:
     """Score the extractor against gold data: precision, recall and F1 for sentence detection,
-    condition/action spans and whole rules in interviews."""
+    condition/action spans and whole rules in interviews. Korean interviews are scored apart from
+    English ones ("ko:dev", "ko:holdout")."""
     from elicitation import evaluation as ev
 
     report: dict[str, Any] = {}
@@ -196,7 +210,13 @@ def evaluate(
             golds = ev.read_spans(spans)
             found = ev.score_spans(golds, ev.extract_sentences)
             report["spans"] = {"files": len(golds), **{k: v.as_dict() for k, v in found.items()}}
-        interviews = ev.read_gold_dir(rules_dir or ev.GOLD_DIR)
+        if rules_dir is not None:
+            interviews = ev.read_gold_dir(rules_dir)
+        else:
+            interviews = [
+                *(ev.read_gold_dir(ev.GOLD_DIR) if language in ("all", "en") else []),
+                *(ev.read_gold_dir(ev.GOLD_DIR_KO) if language in ("all", "ko") else []),
+            ]
     except ev.GoldError as exc:
         raise CliError(str(exc)) from None
     from elicitation import calibration
@@ -204,9 +224,10 @@ def evaluate(
     matches = calibration.raw_matches(interviews)
     by_split: dict[str, list[Any]] = {}
     for match in matches:
-        which = next(i.split for i in interviews if i.path.name == match.interview)
+        interview = next(i for i in interviews if i.path.name == match.interview)
+        which = interview.split if interview.language == "en" else f"{interview.language}:{interview.split}"
         by_split.setdefault(which, []).append(match)
-    wanted = sorted(by_split) if split == "all" else [split]
+    wanted = sorted(k for k in by_split if split == "all" or k.rpartition(":")[2] == split)
     report["rules"] = {
         name: {
             "interviews": {m.interview: m.score.as_dict() for m in by_split.get(name, [])},
@@ -216,7 +237,17 @@ def evaluate(
         }
         for name in wanted
     }
-    report["confidence_leave_one_interview_out"] = calibration.cross_validated(calibration.points_by_interview(matches))
+    languages = sorted({i.language for i in interviews})
+    loo = {
+        lang: calibration.cross_validated(
+            calibration.points_by_interview([m for m, i in zip(matches, interviews, strict=True) if i.language == lang])
+        )
+        for lang in languages
+    }
+    report["confidence_leave_one_interview_out"] = loo.get("en") or loo[languages[0]]
+    for lang in languages:
+        if lang != "en":
+            report[f"confidence_leave_one_interview_out_{lang}"] = loo[lang]
     if as_json:
         _emit(report)
         return
@@ -235,12 +266,12 @@ def evaluate(
         for interview, score in part["interviews"].items():
             click.echo(line.format(f"  {interview}", **score))
         click.echo(f"  cross-turn recall {part['cross_turn_recall']:.3f}")
-    loo = report["confidence_leave_one_interview_out"]
-    click.echo(
-        f"confidence, each interview against a calibration fitted on the others: Brier "
-        f"{loo['calibrated']['brier']:.3f} (raw score {loo['raw']['brier']:.3f}), calibration error "
-        f"{loo['calibrated']['ece']:.3f} (raw score {loo['raw']['ece']:.3f}) over {loo['raw']['rules']} rules"
-    )
+    for lang, part in loo.items():
+        click.echo(
+            f"confidence ({lang}), each interview against a calibration fitted on the others: Brier "
+            f"{part['calibrated']['brier']:.3f} (raw score {part['raw']['brier']:.3f}), calibration error "
+            f"{part['calibrated']['ece']:.3f} (raw score {part['raw']['ece']:.3f}) over {part['raw']['rules']} rules"
+        )
 
 
 def _extract_jsonl(extract_texts: Any) -> None:
