@@ -496,12 +496,9 @@ def _certainty(tokens: Sequence[Token]) -> Certainty:
     texts = {t.text for t in tokens}
     lemmas = [lemma_of(t) for t in tokens]
     also = any(
-        t.text == "기도"
-        or (_ends(t, {"기"}, "ETN") or _has(t, "ETN", ["기"]))
-        and k + 1 < len(tokens)
-        and tokens[k + 1].text == "도"
+        t.text == "기도" or (_has(t, "ETN", ["기"]) and k + 1 < len(tokens) and tokens[k + 1].text == "도")
         for k, t in enumerate(tokens)
-    )
+    )  # "말리기도 해요": it is done too, now and then
     if texts & _SOMETIMES or ("수" in texts and "있다" in lemmas[-3:]) or also:
         return Certainty.SOMETIMES
     if texts & _USUALLY or "편" in texts:

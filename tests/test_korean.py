@@ -195,7 +195,7 @@ def test_a_geodeunyo_sentence_is_the_reason_for_the_rule_before() -> None:
 def test_then_after_a_diagnosis_adds_the_step_and_otherwise_takes_the_opposite() -> None:
     (rule,) = extract_text("망치 소리가 맑게 울리면 쇠가 식은 거예요. 그러면 다시 화덕에 넣어야 돼요.")
     assert [a.text for a in rule.actions] == ["쇠가 식은 거예요", "다시 화덕에 넣어야 돼요"]
-    first, second = extract_text("습도가 80% 이상이면 예열하세요. 아니면 바로 용접해요.")
+    _, second = extract_text("습도가 80% 이상이면 예열하세요. 아니면 바로 용접해요.")
     assert second.clauses()[0].operator is Operator.LT and second.clauses()[0].value == 80
 
 
