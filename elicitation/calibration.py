@@ -84,7 +84,10 @@ def raw_matches(interviews: Sequence[evaluation.GoldInterview]) -> list[evaluati
     from elicitation.extraction import extract_transcript, load_pipeline
     from elicitation.korean_reading import load_korean_pipeline
 
-    readers: list[Any] = [load_pipeline().get_pipe("myeongjang_rules"), load_korean_pipeline().get_pipe("myeongjang_rules_ko")]
+    readers: list[Any] = [
+        load_pipeline().get_pipe("myeongjang_rules"),
+        load_korean_pipeline().get_pipe("myeongjang_rules_ko"),
+    ]
     saved = [r.calibrate for r in readers]
     for reader in readers:
         reader.calibrate = False
