@@ -303,7 +303,7 @@ _KOREAN_STOP = {"하다", "되다", "있다", "이다", "것", "거", "수", "�
 
 @functools.lru_cache(maxsize=4096)
 def _korean_words(text: str) -> tuple[str, ...]:
-    from elicitation.korean_tokens import kiwi
+    from rules.morphology import kiwi
 
     out = []
     for tok in kiwi().tokenize(text):

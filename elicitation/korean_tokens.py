@@ -16,7 +16,6 @@ Adjacent numeral morphemes (천/NR 이/NR 백/NR) are one token (천이백), as 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.util import registry
 from spacy.vocab import Vocab
+
+from rules.morphology import kiwi
 
 if not Token.has_extension("morphs"):
     Token.set_extension("morphs", default="")
@@ -60,14 +61,6 @@ def upos(tag: str) -> str:
     if tag.startswith("W_"):
         return "X"
     return "X"
-
-
-@functools.lru_cache(maxsize=1)
-def kiwi() -> Any:
-    """The process's one Kiwi analyser (its model comes from the kiwipiepy_model package)."""
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 def _groups(text: str, tokens: Iterable[Any]) -> list[tuple[int, int, list[Morph]]]:

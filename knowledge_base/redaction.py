@@ -102,6 +102,30 @@ KOREAN_SURNAMES = (
 )
 
 
+# Korean surnames (the commonest, about 99% of people) and compound ones.
+HANGUL_SURNAMES = set(
+    "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염"
+    "여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
+) | {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
+# Words after a name that say it is a person: titles and address terms ("박 반장", "이영희 씨").
+HANGUL_TITLES = {
+    "씨", "님", "군", "양", "반장", "과장", "부장", "사장", "대리", "주임", "팀장", "실장", "차장", "계장", "소장",
+    "공장장", "선배", "후배", "선생", "선생님", "기사", "형", "형님", "누나", "언니", "오빠", "사원", "대표", "이사",
+}  # fmt: skip
+# Place and other proper names that open with a surname syllable; never people.
+HANGUL_NOT_NAMES = {
+    "한국", "서울", "전주", "안동", "강릉", "강원", "경기", "경주", "경남", "경북", "전남", "전북", "충남", "충북",
+    "제주", "조선", "한강", "고려", "신라", "백제", "김해", "김포", "이천", "문경", "여주", "남원", "진주", "하동",
+    "공주", "구미", "오산", "안산", "안양", "양산", "성남", "부여", "김천", "영주", "영천", "정읍", "남해", "통영",
+    "거제", "창원", "마산", "진해", "포항", "울진", "한양", "조선소", "현대", "삼성", "한화", "대우", "기아", "신세계",
+}  # fmt: skip
+_LOCATIVE = {"에서", "에", "로", "으로", "에서는", "에는", "까지", "부터"}
+
+
+def is_hangul_text(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
 @dataclass(frozen=True)
 class RedactionPolicy:
     """What to redact. Loaded from a JSON file named by `MYEONGJANG_REDACTION_POLICY` if set:
@@ -109,7 +133,8 @@ class RedactionPolicy:
 
     enabled: bool = True
     entities: tuple[str, ...] = ENTITIES
-    employee_id_patterns: tuple[str, ...] = (r"\b(?:EMP|EID|ID|E)[-_ ]?\d{4,8}\b", r"\b[A-Z]{2,3}-\d{4,6}\b")
+    # A digit may not follow, but a Korean particle may ("EMP-48213이에요"), so no trailing \b.
+    employee_id_patterns: tuple[str, ...] = (r"\b(?:EMP|EID|ID|E)[-_ ]?\d{4,8}(?!\d)", r"\b[A-Z]{2,3}-\d{4,6}(?!\d)")
     keep_names: tuple[str, ...] = ()
     min_score: float = 0.4
     phone_regions: tuple[str, ...] = ("KR", "US", "GB", "DE", "JP", "CN")
@@ -203,7 +228,15 @@ def _analyzer(policy: RedactionPolicy) -> Any:
     registry.add_recognizer(OfflineEmailRecognizer())
     registry.add_recognizer(PhoneRecognizer(supported_regions=policy.phone_regions))
     registry.add_recognizer(KrRrnRecognizer(supported_language="en"))
-    registry.add_recognizer(SpacyRecognizer(supported_entities=["PERSON"]))
+    class LatinSpacyRecognizer(SpacyRecognizer):
+        """The English NER model's names, except where it reads Hangul: it knows no Korean, and a
+        noisy span there would swallow the Hangul name finder's exact one."""
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            found = super().analyze(text, entities, nlp_artifacts)
+            return [r for r in found if not is_hangul_text(text[r.start : r.end])]
+
+    registry.add_recognizer(LatinSpacyRecognizer(supported_entities=["PERSON"]))
     # The small English NER model misses many romanised Korean names ("Choi Young-soo"); their
     # shape, a common surname before a capitalised given name, is distinctive enough.
     surnames = "|".join(KOREAN_SURNAMES)
@@ -215,6 +248,7 @@ def _analyzer(policy: RedactionPolicy) -> Any:
             global_regex_flags=re.MULTILINE,  # case matters here: "Park Jae-sung", not "park jae-sung"
         )
     )
+    _add_korean(registry)
     registry.add_recognizer(
         PatternRecognizer(
             supported_entity="EMPLOYEE_ID",
@@ -225,6 +259,86 @@ def _analyzer(policy: RedactionPolicy) -> Any:
     return AnalyzerEngine(nlp_engine=provider.create_engine(), registry=registry, supported_languages=["en"])
 
 
+def _add_korean(registry: Any) -> None:
+    """Korean PII: mobile and landline numbers and resident registration numbers, which Korean
+    particles follow with no space ("010-1234-5678이고", so the English word boundary never comes),
+    and third parties' names in Hangul, found by the morphological analyser."""
+    from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="PHONE_NUMBER",
+            name="KoreanPhoneRecognizer",
+            patterns=[
+                Pattern("mobile", r"(?<![\d-])01[016789][-. ]?\d{3,4}[-. ]?\d{4}(?![\d-])", 0.8),
+                Pattern("landline", r"(?<![\d-])0(?:2|[3-6][1-5])[-. )]\d{3,4}[-. ]\d{4}(?![\d-])", 0.7),
+            ],
+        )
+    )
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="KR_RRN",
+            name="KoreanRrnPattern",
+            patterns=[
+                Pattern(
+                    "resident registration number",
+                    r"(?<![\d-])\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s?-?\s?[1-8]\d{6}(?![\d-])",
+                    0.85,
+                )
+            ],
+        )
+    )
+
+    class HangulNameRecognizer(EntityRecognizer):
+        """Hangul names: a proper noun (Kiwi's NNP) of two to four syllables that opens with a
+        surname, or any proper noun (or a lone surname) before a title or 씨 / 님 ("박 반장")."""
+
+        def load(self) -> None:
+            return None
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            if "PERSON" not in entities or not is_hangul_text(text):
+                return []
+            from rules.morphology import kiwi
+
+            tokens = _joined_proper_nouns(list(kiwi().tokenize(text)))
+            out = []
+            for k, tok in enumerate(tokens):
+                if tok.tag != "NNP" or not is_hangul_text(tok.form) or tok.form in HANGUL_NOT_NAMES:
+                    continue
+                nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+                titled = nxt is not None and (nxt.form in HANGUL_TITLES or (nxt.tag == "XSN" and nxt.form == "님"))
+                named = 2 <= len(tok.form) <= 4 and (tok.form[0] in HANGUL_SURNAMES or tok.form[:2] in HANGUL_SURNAMES)
+                if nxt is not None and nxt.form in _LOCATIVE and not titled:
+                    continue  # "안동에서": a place
+                if titled or named:
+                    score = 0.85 if titled else 0.7
+                    out.append(RecognizerResult("PERSON", tok.start, tok.start + tok.len, score))
+            return out
+
+    registry.add_recognizer(HangulNameRecognizer(supported_entities=["PERSON"], name="HangulNameRecognizer"))
+
+
+@dataclass(frozen=True)
+class _Morpheme:
+    form: str
+    tag: str
+    start: int
+    len: int
+
+
+def _joined_proper_nouns(tokens: list[Any]) -> list[Any]:
+    """Kiwi's tokens with proper nouns that touch made one ("남궁" + "민수": 남궁민수)."""
+    out: list[Any] = []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        if prev is not None and tok.tag == "NNP" and prev.tag == "NNP" and prev.start + prev.len == tok.start:
+            out[-1] = _Morpheme(prev.form + tok.form, "NNP", prev.start, prev.len + tok.len)
+        else:
+            out.append(tok)
+    return out
+
+
 class Redactor:
     """Redacts the turns of one transcript; person placeholders are numbered per transcript so
     the same name gets the same placeholder throughout."""
@@ -233,6 +347,7 @@ class Redactor:
         self.policy = policy or RedactionPolicy.load()
         self.keep = {n.lower() for n in (*self.policy.keep_names, *keep_names) if n}
         self.keep_parts = {part for n in self.keep for part in re.split(r"[\s\-]+", n) if len(part) > 1}
+        self.keep_hangul = {part for n in self.keep for part in n.split() if is_hangul_text(part)}
         self.people: dict[str, int] = {}
         self.report = RedactionReport()
 
@@ -254,6 +369,8 @@ class Redactor:
                 "@" in text[r.start : r.end] or self._kept(text[r.start : r.end]) or _common_word(text, r.start, r.end)
             ):
                 continue
+            if r.entity_type == "PERSON" and any(text.startswith(name, r.start) for name in self.keep_hangul):
+                continue  # the analyser may cut a kept Hangul name short ("김옥" of 김옥순)
             if any(r.start < c.end and c.start < r.end for c in chosen):
                 continue
             chosen.append(r)
@@ -299,7 +416,7 @@ def _common_word(text: str, start: int, end: int) -> bool:
     """A lone capitalised word opening a sentence ("Lunch is at noon") that the tagger took
     for a name, and that is not a Korean surname: most likely an ordinary word."""
     word = text[start:end]
-    if " " in word or word in KOREAN_SURNAMES:
+    if " " in word or word in KOREAN_SURNAMES or is_hangul_text(word):
         return False
     before = text[:start].rstrip()
     return not before or before.endswith((".", "!", "?", ":"))

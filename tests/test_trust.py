@@ -349,3 +349,25 @@ def test_decision_tables_keep_confidential_rules_home_and_findings_ask_the_next_
         kb.decision_tables("pdf")
     gaps = [f for f in kb.findings() if f.kind == "gap"]
     assert any("melt temperature is between 1600 and 1650" in f.question for f in gaps)
+
+
+KOREAN_PII = (
+    "면담자: 예열은 누구한테 배우셨어요?\n"
+    "박재성: 김철수 반장님한테 배웠어요. 지금은 은퇴하셨는데 010-4821-7730으로 하면 돼요. 제 주민번호는 "
+    "741203-1567891이고 사번은 EMP-48213이에요.\n"
+    "면담자: 비 오는 날은요?\n"
+    "박재성: 비가 오면 용접봉을 두 시간 말려요. 이영희 씨도 그렇게 해요.\n"
+).encode("cp949")
+
+
+def test_no_planted_korean_pii_reaches_the_database(kb: KnowledgeBase) -> None:
+    master_id = kb.register_master("박재성", craft="용접")
+    kb.record_consent(master_id, ["internal_guidance"])
+    result = kb.import_transcript(master_id, parse_bytes(KOREAN_PII, "면담.txt"), KOREAN_PII, extract_transcript)
+    assert result.redactions["PHONE_NUMBER"] == 1 and result.redactions["KR_RRN"] == 1
+    assert result.redactions["EMPLOYEE_ID"] == 1 and result.redactions["PERSON"] == 2
+    dump = json.dumps(kb.backup(), ensure_ascii=False)
+    for value in ("김철수", "이영희", "010-4821-7730", "741203-1567891", "EMP-48213"):
+        assert value not in dump, value
+    assert "박재성" in dump  # the master is credited
+    assert result.rule_ids  # the rule still comes out of the redacted talk
