@@ -1,5 +1,8 @@
-"""Errors the elicitation layer raises; each message names the problem in one line."""
+"""Errors the elicitation layer raises; each message names the problem in one line, as a template
+and its values (`rules.messages.Explained`) so the UI can say it in the user's language."""
+
+from rules.messages import Explained
 
 
-class TranscriptError(ValueError):
+class TranscriptError(Explained, ValueError):
     """A transcript that cannot be read: empty, binary, too large, undecodable or malformed."""

@@ -55,10 +55,13 @@ def is_interviewer(speaker: str) -> bool:
 
 def _check_size(data: bytes, name: str) -> None:
     if not data.strip():
-        raise TranscriptError(f"{name}: the file is empty")
+        raise TranscriptError("{name}: the file is empty", name=name)
     if len(data) > MAX_BYTES:
         raise TranscriptError(
-            f"{name}: the file is {len(data) // (1024 * 1024)} MiB; at most {MAX_BYTES // (1024 * 1024)} MiB"
+            "{name}: the file is {size} MiB; at most {limit} MiB",
+            name=name,
+            size=len(data) // (1024 * 1024),
+            limit=MAX_BYTES // (1024 * 1024),
         )
 
 
@@ -75,7 +78,7 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16", name), "utf-16"
     if b"\x00" in data:
-        raise TranscriptError(f"{name}: this looks like a binary file, not a text transcript")
+        raise TranscriptError("{name}: this looks like a binary file, not a text transcript", name=name)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -88,7 +91,9 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
     if text and hangul >= 1:
         return text, "cp949"
     raise TranscriptError(
-        f"{name}: cannot decode the text: not UTF-8 (byte {utf8_error.start}), UTF-16 or CP949/EUC-KR"
+        "{name}: cannot decode the text: not UTF-8 (byte {start}), UTF-16 or CP949/EUC-KR",
+        name=name,
+        start=utf8_error.start,
     )
 
 
@@ -96,7 +101,9 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise TranscriptError(f"{name}: invalid {encoding} at byte {exc.start}") from None
+        raise TranscriptError(
+            "{name}: invalid {encoding} at byte {start}", name=name, encoding=encoding, start=exc.start
+        ) from None
 
 
 _STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
@@ -106,13 +113,15 @@ _TXT_LINE = re.compile(r"^\s*(?:\[(?P<stamp>[^\]]*)\]\s*)?(?P<speaker>[^\W\d][\w
 def parse_timestamp(stamp: str, where: str) -> float:
     """Seconds from `hh:mm:ss(.mmm)` or `mm:ss(.mmm)`; a malformed stamp is an error naming it."""
     if not re.fullmatch(_STAMP, stamp.strip()):
-        raise TranscriptError(f"{where}: malformed timestamp {stamp!r} (expected hh:mm:ss)")
+        raise TranscriptError("{where}: malformed timestamp {stamp!r} (expected hh:mm:ss)", where=where, stamp=stamp)
     parts = stamp.strip().replace(",", ".").split(":")
     seconds = float(parts[-1])
     minutes = int(parts[-2])
     hours = int(parts[-3]) if len(parts) == 3 else 0
     if minutes >= 60 or seconds >= 60:
-        raise TranscriptError(f"{where}: malformed timestamp {stamp!r} (minutes or seconds >= 60)")
+        raise TranscriptError(
+            "{where}: malformed timestamp {stamp!r} (minutes or seconds >= 60)", where=where, stamp=stamp
+        )
     return hours * 3600 + minutes * 60 + seconds
 
 
@@ -131,9 +140,14 @@ def parse_txt(text: str, name: str = "input") -> list[Turn]:
         elif turns:
             turns[-1][1].append(line)
         else:
-            raise TranscriptError(f"{name}, line {lineno}: expected 'Speaker: text' but found {line[:40]!r}")
+            raise TranscriptError(
+                "{name}, line {lineno}: expected 'Speaker: text' but found {line!r}",
+                name=name,
+                lineno=lineno,
+                line=line[:40],
+            )
     if not turns:
-        raise TranscriptError(f"{name}: no 'Speaker: text' lines found")
+        raise TranscriptError("{name}: no 'Speaker: text' lines found", name=name)
     return [Turn(i, speaker, " ".join(p for p in parts if p), start) for i, (speaker, parts, start) in enumerate(turns)]
 
 
@@ -146,7 +160,7 @@ def parse_vtt(text: str, name: str = "input") -> list[Turn]:
     same speaker make one turn."""
     lines = text.splitlines()
     if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
-        raise TranscriptError(f"{name}: not a WebVTT file (first line must be WEBVTT)")
+        raise TranscriptError("{name}: not a WebVTT file (first line must be WEBVTT)", name=name)
     cues: list[_Cue] = []
     i = 1
     while i < len(lines):
@@ -178,7 +192,7 @@ def _read_cue(lines: list[str], i: int, name: str) -> tuple[_Cue, int]:
     start = parse_timestamp(left, where)
     end = parse_timestamp(right.split()[0] if right.split() else "", where)
     if end < start:
-        raise TranscriptError(f"{where}: cue ends before it starts")
+        raise TranscriptError("{where}: cue ends before it starts", where=where)
     i += 1
     payload: list[str] = []
     while i < len(lines) and lines[i].strip():
@@ -210,7 +224,7 @@ def _merge_cues(cues: list[_Cue], name: str) -> list[Turn]:
         else:
             merged.append(_Cue(body, cue.start, cue.end, speaker))
     if not merged:
-        raise TranscriptError(f"{name}: no cues with text found")
+        raise TranscriptError("{name}: no cues with text found", name=name)
     return [Turn(i, c.speaker, c.text, c.start, c.end) for i, c in enumerate(merged)]
 
 
@@ -224,13 +238,15 @@ def parse_srt(text: str, name: str = "input") -> list[Turn]:
         line = lines[i].strip()
         if "-->" not in line:
             if line and not line.isdigit() and not cues:
-                raise TranscriptError(f"{name}, line {i + 1}: not an SRT file (expected a cue number or timing)")
+                raise TranscriptError(
+                    "{name}, line {lineno}: not an SRT file (expected a cue number or timing)", name=name, lineno=i + 1
+                )
             i += 1
             continue
         cue, i = _read_cue(lines, i, name)
         cues.append(cue)
     if not cues:
-        raise TranscriptError(f"{name}: no SRT cues found")
+        raise TranscriptError("{name}: no SRT cues found", name=name)
     return _merge_cues(cues, name)
 
 
@@ -240,23 +256,34 @@ def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TranscriptError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise TranscriptError(
+            "{name}: not valid JSON (line {lineno}, column {colno}: {msg})",
+            name=name,
+            lineno=exc.lineno,
+            colno=exc.colno,
+            msg=exc.msg,
+        ) from None
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list):
-        raise TranscriptError(f"{name}: expected Whisper JSON with a 'segments' list")
+        raise TranscriptError("{name}: expected Whisper JSON with a 'segments' list", name=name)
     cues: list[_Cue] = []
     for n, seg in enumerate(segments):
         where = f"{name}, segment {n}"
         if not isinstance(seg, dict) or not isinstance(seg.get("text"), str):
-            raise TranscriptError(f"{where}: a segment needs a 'text' string")
+            raise TranscriptError("{where}: a segment needs a 'text' string", where=where)
         times = []
         for key in ("start", "end"):
             value = seg.get(key)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
-                raise TranscriptError(f"{where}: malformed timestamp {key}={value!r} (expected seconds >= 0)")
+                raise TranscriptError(
+                    "{where}: malformed timestamp {key}={value!r} (expected seconds >= 0)",
+                    where=where,
+                    key=key,
+                    value=value,
+                )
             times.append(float(value))
         if times[1] < times[0]:
-            raise TranscriptError(f"{where}: segment ends before it starts")
+            raise TranscriptError("{where}: segment ends before it starts", where=where)
         speaker = seg.get("speaker")
         cues.append(_Cue(seg["text"].strip(), times[0], times[1], str(speaker).strip() if speaker else "Speaker"))
     return _merge_cues(cues, name)
@@ -271,7 +298,7 @@ def docx_text(data: bytes, name: str = "input") -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TranscriptError(f"{name}: not a readable .docx file ({exc})") from None
+        raise TranscriptError("{name}: not a readable .docx file ({exc})", name=name, exc=exc) from None
     lines = [p.text for p in document.paragraphs if not _is_heading(p)]
     for table in document.tables:
         for row in table.rows:
@@ -290,13 +317,18 @@ def parse_bytes(data: bytes, name: str) -> Transcript:
     """Decode and parse a transcript file's bytes; the format comes from the file name."""
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
-        raise TranscriptError(f"{name}: unsupported transcript format {suffix or '(none)'!r}; use {', '.join(FORMATS)}")
+        raise TranscriptError(
+            "{name}: unsupported transcript format {suffix!r}; use {formats}",
+            name=name,
+            suffix=suffix or "(none)",
+            formats=", ".join(FORMATS),
+        )
     fmt = FORMATS[suffix]
     if fmt == "docx":
         _check_size(data, name)
         text, encoding = docx_text(data, name), "docx"
         if not text.strip():
-            raise TranscriptError(f"{name}: the document has no text")
+            raise TranscriptError("{name}: the document has no text", name=name)
     else:
         text, encoding = decode(data, name)
     parsers = {"vtt": parse_vtt, "srt": parse_srt, "whisper": parse_whisper_json}
@@ -307,7 +339,7 @@ def parse_bytes(data: bytes, name: str) -> Transcript:
 def read_transcript(path: str | Path) -> Transcript:
     p = Path(path)
     if not p.exists():
-        raise TranscriptError(f"{p}: no such file")
+        raise TranscriptError("{name}: no such file", name=p)
     if p.is_dir():
-        raise TranscriptError(f"{p}: is a directory, not a transcript file")
+        raise TranscriptError("{name}: is a directory, not a transcript file", name=p)
     return parse_bytes(p.read_bytes(), str(p))

@@ -90,16 +90,22 @@ def dump(
 def check(document: Any) -> dict[str, list[dict[str, Any]]]:
     """The tables of a document, after checking it is one of ours and complete."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise KnowledgeBaseError(f"not a myeongjang knowledge-base file (expected format {FORMAT!r})")
+        raise KnowledgeBaseError("not a myeongjang knowledge-base file (expected format {format!r})", format=FORMAT)
     if document.get("version") != FORMAT_VERSION:
-        raise KnowledgeBaseError(f"unsupported file version {document.get('version')!r}; expected {FORMAT_VERSION}")
+        raise KnowledgeBaseError(
+            "unsupported file version {version!r}; expected {expected}",
+            version=document.get("version"),
+            expected=FORMAT_VERSION,
+        )
     tables = document.get("tables")
     known = {t.name for t in _tables()}
     if not isinstance(tables, dict) or set(tables) - known:
-        raise KnowledgeBaseError(f"unknown tables in the file: {', '.join(sorted(set(tables or {}) - known))}")
+        raise KnowledgeBaseError(
+            "unknown tables in the file: {tables}", tables=", ".join(sorted(set(tables or {}) - known))
+        )
     for name, rows in tables.items():
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise KnowledgeBaseError(f"table {name!r} in the file is not a list of rows")
+            raise KnowledgeBaseError("table {name!r} in the file is not a list of rows", name=name)
     return tables
 
 
@@ -109,8 +115,8 @@ def load(s: Session, document: Any) -> dict[str, int]:
     for table in _tables():
         if s.scalar(select(func.count()).select_from(table)):
             raise NotEmpty(
-                f"the target knowledge base is not empty (table {table.name} has rows); "
-                "restore or import into a fresh database"
+                "the target knowledge base is not empty (table {name} has rows); restore or import into a fresh database",
+                name=table.name,
             )
     counts: dict[str, int] = {}
     for table in _tables():
@@ -119,7 +125,9 @@ def load(s: Session, document: Any) -> dict[str, int]:
         for row in rows:
             extra = set(row) - columns
             if extra:
-                raise KnowledgeBaseError(f"table {table.name}: unknown columns {', '.join(sorted(extra))}")
+                raise KnowledgeBaseError(
+                    "table {name}: unknown columns {columns}", name=table.name, columns=", ".join(sorted(extra))
+                )
         if rows:
             s.execute(table.insert(), [_decode(table, r) for r in rows])
         counts[table.name] = len(rows)

@@ -1,7 +1,12 @@
-"""Errors of the service layer; each names the problem in one line."""
+"""Errors of the service layer; each names the problem in one line, as a template and its values
+(`rules.messages.Explained`) so the UI can say it in the user's language."""
+
+from typing import Any
+
+from rules.messages import Explained
 
 
-class KnowledgeBaseError(Exception):
+class KnowledgeBaseError(Explained):
     """Base class: an operation the knowledge base refused, with nothing written."""
 
 
@@ -30,8 +35,11 @@ class StaleEdit(KnowledgeBaseError):
 
     def __init__(self, rule_id: int, expected: int, current: int) -> None:
         super().__init__(
-            f"rule {rule_id} was changed by someone else: you edited version {expected}, "
-            f"the stored version is now {current}; reload, compare both versions and save again"
+            "rule {rule_id} was changed by someone else: you edited version {expected}, the stored version is "
+            "now {current}; reload, compare both versions and save again",
+            rule_id=rule_id,
+            expected=expected,
+            current=current,
         )
         self.rule_id = rule_id
         self.expected = expected
@@ -41,8 +49,10 @@ class StaleEdit(KnowledgeBaseError):
 class PermissionDenied(KnowledgeBaseError):
     """The user's role (or the rule's owner or organisation) does not allow the action; audited."""
 
-    def __init__(self, message: str, *, actor: str, action: str, entity: str = "", entity_id: int | None = None):
-        super().__init__(message)
+    def __init__(
+        self, message: str, /, *, actor: str, action: str, entity: str = "", entity_id: int | None = None, **params: Any
+    ) -> None:
+        super().__init__(message, actor=actor, action=action, **params)
         self.actor = actor
         self.action = action
         self.entity = entity

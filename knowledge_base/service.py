@@ -328,7 +328,7 @@ class KnowledgeBase:
             )
         user = s.scalar(select(User).where(User.username == name))
         if user is None:
-            raise PermissionDenied(f"unknown user {name!r}", actor=name, action=action)
+            raise PermissionDenied("unknown user {name!r}", name=name, actor=name, action=action)
         delegated = frozenset(
             s.scalars(
                 select(Delegation.master_id).where(Delegation.user_id == user.id, Delegation.revoked_at.is_(None))
@@ -342,7 +342,10 @@ class KnowledgeBase:
         actor = self._actor(s, name, action=action)
         if not actor.may(action):
             raise PermissionDenied(
-                f"{actor.username} ({actor.role}) may not {action.replace('_', ' ')}",
+                "{username} ({role}) may not {doing}",
+                username=actor.username,
+                role=actor.role,
+                doing=action.replace("_", " "),
                 actor=actor.username,
                 action=action,
                 entity=entity,
@@ -378,7 +381,7 @@ class KnowledgeBase:
         """Create an account. The very first account must be an admin and needs no actor;
         after that only an admin adds users. A `master` account is linked to that master."""
         if role not in ROLES:
-            raise KnowledgeBaseError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+            raise KnowledgeBaseError("unknown role {role!r}; choose one of {roles}", role=role, roles=", ".join(ROLES))
         if not username.strip():
             raise KnowledgeBaseError("a user needs a username")
         if role == "master" and not master:
@@ -392,12 +395,12 @@ class KnowledgeBase:
             else:
                 by = self._require(s, "manage_users", actor, entity="user").username
             if s.scalar(select(User).where(User.username == username)):
-                raise KnowledgeBaseError(f"user {username!r} already exists")
+                raise KnowledgeBaseError("user {username!r} already exists", username=username)
             master_id = None
             if master:
                 linked = s.scalar(select(Master).where(Master.name == master))
                 if linked is None:
-                    raise NotFound(f"no master named {master!r}; register the master first")
+                    raise NotFound("no master named {master!r}; register the master first", master=master)
                 master_id = linked.id
             user = User(
                 username=username,
@@ -420,14 +423,16 @@ class KnowledgeBase:
             who = self._actor(s, actor, action="passwd")
             if who.username != username and who.role != "admin":
                 raise PermissionDenied(
-                    f"{who.username} ({who.role}) may not change another user's password",
+                    "{username} ({role}) may not change another user's password",
+                    username=who.username,
+                    role=who.role,
                     actor=who.username,
                     action="passwd",
                     entity="user",
                 )
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
-                raise NotFound(f"no user named {username!r}")
+                raise NotFound("no user named {username!r}", username=username)
             user.password_hash = _hash(password)
             self._audit(s, who.username, "passwd", "user", user.id, username=username)
 
@@ -472,7 +477,11 @@ class KnowledgeBase:
             user = s.scalar(select(User).where(User.username == username))
             target = s.scalar(select(Master).where(Master.name == master))
             if user is None or target is None:
-                raise NotFound(f"no user {username!r}" if user is None else f"no master named {master!r}")
+                raise (
+                    NotFound("no user {username!r}", username=username)
+                    if user is None
+                    else NotFound("no master named {master!r}", master=master)
+                )
             s.add(Delegation(user_id=user.id, master_id=target.id, granted_by=by))
             self._audit(s, by, "delegate", "user", user.id, master=master)
 
@@ -509,13 +518,15 @@ class KnowledgeBase:
         bad = [sc for sc in scopes if sc not in CONSENT_SCOPES]
         if bad or not scopes:
             raise KnowledgeBaseError(
-                f"unknown consent scope {', '.join(bad) or '(none)'}; choose from {', '.join(CONSENT_SCOPES)}"
+                "unknown consent scope {scope}; choose from {scopes}",
+                scope=", ".join(bad) or "(none)",
+                scopes=", ".join(CONSENT_SCOPES),
             )
         with self._unit(write=True) as s:
             by = self._require(s, "record_consent", actor, entity="master", entity_id=master_id).username
             master = s.get(Master, master_id)
             if master is None:
-                raise NotFound(f"no master with id {master_id}")
+                raise NotFound("no master with id {master_id}", master_id=master_id)
             for scope in scopes:
                 s.add(Consent(master_id=master_id, scope=scope, given_on=given_on or date.today(), recorded_by=by))
             self._audit(s, by, "consent", "master", master_id, scopes=list(scopes))
@@ -527,7 +538,8 @@ class KnowledgeBase:
             who = self._require(s, "withdraw_consent", actor, entity="master", entity_id=master_id)
             if who.role == "master" and not who.speaks_for(master_id):
                 raise PermissionDenied(
-                    f"{who.username} (master) may withdraw only his own consent",
+                    "{username} (master) may withdraw only his own consent",
+                    username=who.username,
                     actor=who.username,
                     action="withdraw_consent",
                     entity="master",
@@ -537,7 +549,7 @@ class KnowledgeBase:
                 select(Consent).where(Consent.master_id == master_id, Consent.withdrawn_at.is_(None))
             ).all()
             if not rows:
-                raise NotFound(f"master {master_id} has no consent on record to withdraw")
+                raise NotFound("master {master_id} has no consent on record to withdraw", master_id=master_id)
             now = datetime.now().astimezone()
             for row in rows:
                 row.withdrawn_at = now
@@ -558,7 +570,7 @@ class KnowledgeBase:
         for m in self.masters():
             if m.name == name:
                 return m
-        raise NotFound(f"no master named {name!r}; register the master first")
+        raise NotFound("no master named {name!r}; register the master first", name=name)
 
     # --- transcripts and extraction ---------------------------------------------------------
 
@@ -647,14 +659,16 @@ class KnowledgeBase:
     def _check_importable(self, s: Session, master_id: int, digest: str, name: str) -> str:
         master = s.get(Master, master_id)
         if master is None:
-            raise NotFound(f"no master with id {master_id}")
+            raise NotFound("no master with id {master_id}", master_id=master_id)
         if not any(c.withdrawn_at is None for c in master.consents):
             raise ConsentRequired(
-                f"no consent on record for {master.name}; record consent before importing an interview"
+                "no consent on record for {name}; record consent before importing an interview", name=master.name
             )
         dup = s.scalar(select(TranscriptRow).where(TranscriptRow.sha256 == digest))
         if dup is not None:
-            raise DuplicateImport(f"{name}: already imported as transcript {dup.id}")
+            raise DuplicateImport(
+                "{name}: already imported as transcript {transcript_id}", name=name, transcript_id=dup.id
+            )
         return master.name
 
     def _add_rule(
@@ -750,12 +764,16 @@ class KnowledgeBase:
     def _readable(self, s: Session, rule_id: int, actor: Actor) -> RuleRow:
         row = s.get(RuleRow, rule_id)
         if row is None:
-            raise NotFound(f"no rule with id {rule_id}")
+            raise NotFound("no rule with id {rule_id}", rule_id=rule_id)
         if not actor.can_see(status=row.status, confidential=row.confidential, organisation=row.master.organisation):
             hidden_status = actor.role == "sme" and row.status != "confirmed"
             why = f"is {row.status}, not confirmed" if hidden_status else "is confidential to its organisation"
             raise PermissionDenied(
-                f"{actor.username} ({actor.role}) may not read rule {rule_id}: it {why}",
+                "{username} ({role}) may not read rule {rule_id}: it {why}",
+                username=actor.username,
+                role=actor.role,
+                rule_id=rule_id,
+                why=why,
                 actor=actor.username,
                 action="read",
                 entity="rule",
@@ -867,7 +885,12 @@ class KnowledgeBase:
         versions = {v.number: v for v in self.history(rule_id, actor=actor)}
         missing = [n for n in (a, b) if n not in versions]
         if missing:
-            raise NotFound(f"rule {rule_id} has no version {missing[0]} (it has 1 to {max(versions)})")
+            raise NotFound(
+                "rule {rule_id} has no version {number} (it has 1 to {last})",
+                rule_id=rule_id,
+                number=missing[0],
+                last=max(versions),
+            )
         return field_diff(_comparable(versions[a]), _comparable(versions[b]))
 
     def audit(self, limit: int = 100, *, actor: str | None = None) -> list[dict[str, Any]]:
@@ -892,7 +915,7 @@ class KnowledgeBase:
     ) -> RuleRow:
         row = s.get(RuleRow, rule_id, with_for_update=True)
         if row is None:
-            raise NotFound(f"no rule with id {rule_id}")
+            raise NotFound("no rule with id {rule_id}", rule_id=rule_id)
         if row.current_version != expected_version:
             raise StaleEdit(rule_id, expected_version, row.current_version)
         number = row.current_version + 1
@@ -917,11 +940,14 @@ class KnowledgeBase:
         who = self._require(s, "review", name, entity="rule", entity_id=rule_id)
         row = s.get(RuleRow, rule_id)
         if row is None:
-            raise NotFound(f"no rule with id {rule_id}")
+            raise NotFound("no rule with id {rule_id}", rule_id=rule_id)
         if not who.speaks_for(row.master_id):
             raise PermissionDenied(
-                f"{who.username} ({who.role}) may not {action} rule {rule_id}: it comes from {row.master.name}'s "
-                "interviews (an admin can delegate)",
+                "{username} ({role}) may not {action} rule {rule_id}: it comes from {name}'s interviews (an admin can delegate)",
+                username=who.username,
+                role=who.role,
+                rule_id=rule_id,
+                name=row.master.name,
                 actor=who.username,
                 action=action,
                 entity="rule",
@@ -955,7 +981,9 @@ class KnowledgeBase:
             target = ReviewStatus(decision).value
         except ValueError:
             raise InvalidTransition(
-                f"unknown decision {decision!r}; use one of {', '.join(s.value for s in ReviewStatus)}"
+                "unknown decision {decision!r}; use one of {decisions}",
+                decision=decision,
+                decisions=", ".join(s.value for s in ReviewStatus),
             ) from None
 
         if target == "merged":
@@ -964,7 +992,12 @@ class KnowledgeBase:
         def work(s: Session) -> RuleView:
             who, row = self._reviewer(s, rule_id, reviewer, "review")
             if target not in TRANSITIONS[row.status]:
-                raise InvalidTransition(f"rule {rule_id} is {row.status}; it cannot become {target}")
+                raise InvalidTransition(
+                    "rule {rule_id} is {status}; it cannot become {target}",
+                    rule_id=rule_id,
+                    status=row.status,
+                    target=target,
+                )
             current = self._view(s, row).rule
             row = self._new_version(
                 s, rule_id, expected_version, current, target, who.username, comment or f"review: {target}"
@@ -1010,7 +1043,7 @@ class KnowledgeBase:
         def work(s: Session) -> RuleView:
             who, row = self._reviewer(s, rule_id, author, "edit")
             if row.status == "retired":
-                raise InvalidTransition(f"rule {rule_id} is retired; it can no longer be edited")
+                raise InvalidTransition("rule {rule_id} is retired; it can no longer be edited", rule_id=rule_id)
             old = self._view(s, row).rule
             kept = rule.model_copy(update={"evidence": rule.evidence or old.evidence})
             row = self._new_version(s, rule_id, expected_version, kept, row.status, who.username, reason)
@@ -1028,10 +1061,10 @@ class KnowledgeBase:
         def work(s: Session) -> RuleView:
             who, row = self._reviewer(s, rule_id, author, "restore")
             if row.status == "retired":
-                raise InvalidTransition(f"rule {rule_id} is retired; it can no longer be edited")
+                raise InvalidTransition("rule {rule_id} is retired; it can no longer be edited", rule_id=rule_id)
             old = s.scalar(select(RuleVersion).where(RuleVersion.rule_id == rule_id, RuleVersion.number == number))
             if old is None:
-                raise NotFound(f"rule {rule_id} has no version {number}")
+                raise NotFound("rule {rule_id} has no version {number}", rule_id=rule_id, number=number)
             why = f"restored version {number}: {reason}" if reason.strip() else f"restored version {number}"
             body = Rule.model_validate(old.body)
             row = self._new_version(s, rule_id, expected_version, body, row.status, who.username, why)
@@ -1061,7 +1094,9 @@ class KnowledgeBase:
         def work(s: Session) -> list[RuleView]:
             who, row = self._reviewer(s, rule_id, author, "split")
             if row.status not in MERGEABLE:
-                raise InvalidTransition(f"rule {rule_id} is {row.status}; only a live rule can be split")
+                raise InvalidTransition(
+                    "rule {rule_id} is {status}; only a live rule can be split", rule_id=rule_id, status=row.status
+                )
             old = self._view(s, row).rule
             first = bodies[0].model_copy(update={"evidence": bodies[0].evidence or old.evidence})
             row = self._new_version(s, rule_id, expected_version, first, row.status, who.username, reason)
@@ -1122,7 +1157,9 @@ class KnowledgeBase:
             _, other_row = self._reviewer(s, other, author, "merge")
             for r in (kept_row, other_row):
                 if r.status not in MERGEABLE:
-                    raise InvalidTransition(f"rule {r.id} is {r.status}; only live rules can be merged")
+                    raise InvalidTransition(
+                        "rule {rule_id} is {status}; only live rules can be merged", rule_id=r.id, status=r.status
+                    )
             current = merged_body or self._view(s, kept_row).rule
             old_other = self._view(s, other_row).rule
             joined = current.model_copy(update={"evidence": [*current.evidence, *old_other.evidence]})
@@ -1150,7 +1187,9 @@ class KnowledgeBase:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise InvalidEdit(f"invalid rule edit at {where or 'rule'}: {first['msg']}") from None
+            raise InvalidEdit(
+                "invalid rule edit at {where}: {problem}", where=where or "rule", problem=first["msg"]
+            ) from None
 
     def similar_rules(self, rule_id: int, *, limit: int = 5, actor: str | None = None) -> list[tuple[RuleView, float]]:
         """Live rules that say much the same, best first: the candidates for a merge. By the cosine
@@ -1202,7 +1241,7 @@ class KnowledgeBase:
             who = self._require(s, "classify", actor, entity="rule", entity_id=rule_id)
             row = s.get(RuleRow, rule_id)
             if row is None:
-                raise NotFound(f"no rule with id {rule_id}")
+                raise NotFound("no rule with id {rule_id}", rule_id=rule_id)
             row.confidential = confidential
             self._audit(s, who.username, "classify", "rule", rule_id, confidential=confidential)
         self._compiled.clear()
@@ -1238,7 +1277,7 @@ class KnowledgeBase:
         with self._unit() as s:
             who = self._require(s, "import", actor, entity="transcript", entity_id=transcript_id)
             if s.get(TranscriptRow, transcript_id) is None:
-                raise NotFound(f"no transcript with id {transcript_id}")
+                raise NotFound("no transcript with id {transcript_id}", transcript_id=transcript_id)
             turns = [
                 TurnView(t.id, t.index, t.speaker, t.text, t.is_interviewer)
                 for t in s.scalars(
@@ -1263,7 +1302,9 @@ class KnowledgeBase:
         with self._unit(write=True) as s:
             who = self._require(s, "release", actor, entity="release")
             if s.scalar(select(Release).where(Release.name == name)) is not None:
-                raise KnowledgeBaseError(f"release {name!r} already exists; releases are immutable, pick a new name")
+                raise KnowledgeBaseError(
+                    "release {name!r} already exists; releases are immutable, pick a new name", name=name
+                )
             release = Release(name=name, note=note, created_by=who.username)
             s.add(release)
             s.flush()
@@ -1286,7 +1327,7 @@ class KnowledgeBase:
     def _release_versions(self, s: Session, name: str) -> dict[int, int]:
         release = s.scalar(select(Release).where(Release.name == name))
         if release is None:
-            raise NotFound(f"no release named {name!r}")
+            raise NotFound("no release named {name!r}", name=name)
         q = select(ReleaseRule.rule_id, ReleaseRule.version_number).where(ReleaseRule.release_id == release.id)
         return {rule_id: number for rule_id, number in s.execute(q)}
 
@@ -1352,7 +1393,9 @@ class KnowledgeBase:
             "xlsx": exports.to_xlsx,
         }
         if fmt not in compilers:
-            raise InvalidEdit(f"unknown decision-table format {fmt!r}; use one of {', '.join(compilers)}")
+            raise InvalidEdit(
+                "unknown decision-table format {fmt!r}; use one of {formats}", fmt=fmt, formats=", ".join(compilers)
+            )
         with self._unit(write=True) as s:
             who = self._require(s, "export", actor, entity="export")
             hidden, _withdrawn = self._withheld(s, who)
@@ -1479,7 +1522,7 @@ class KnowledgeBase:
         if not question:
             raise InvalidEdit("the question is empty")
         if len(question) > 2000:
-            raise InvalidEdit(f"the question is {len(question)} characters long; ask in at most 2000")
+            raise InvalidEdit("the question is {length} characters long; ask in at most 2000", length=len(question))
         encoder = self._need_encoder()
         with self._unit() as s:
             token = int(s.scalar(select(func.max(AuditEvent.id))) or 0)
@@ -1563,7 +1606,7 @@ class KnowledgeBase:
             }
             missing = [k for k in keys if k not in rows]
             if missing:
-                raise NotFound(f"no rule with id {missing[0]}")
+                raise NotFound("no rule with id {rule_id}", rule_id=missing[0])
             return cached_vectors(s, encoder, [rows[k] for k in keys])
 
     def facts_from_question(
@@ -1746,23 +1789,25 @@ class KnowledgeBase:
         """Confirm a cue variable, perhaps renamed or retyped; its old name stays an alias, so
         clauses the extractor names that way map onto it."""
         if kind is not None and kind not in ("number", "flag", "category"):
-            raise InvalidEdit(f"a cue is a number, a flag or a category, not {kind!r}")
+            raise InvalidEdit("a cue is a number, a flag or a category, not {kind!r}", kind=kind)
         if name is not None:
             try:
                 check_name(name.strip())
             except FactSyntaxError:
                 raise InvalidEdit(
-                    f"invalid cue name {name!r}: start with a letter, then letters, digits and _ only"
+                    "invalid cue name {name!r}: start with a letter, then letters, digits and _ only", name=name
                 ) from None
         with self._unit(write=True) as s:
             who = self._require(s, "curate", actor, entity="cue", entity_id=cue_id)
             cue = s.get(CueVariable, cue_id)
             if cue is None:
-                raise NotFound(f"no cue variable with id {cue_id}")
+                raise NotFound("no cue variable with id {cue_id}", cue_id=cue_id)
             new_name = name.strip() if name else cue.name
             clash = s.scalar(select(CueVariable).where(CueVariable.name == new_name, CueVariable.id != cue_id))
             if clash is not None:
-                raise InvalidEdit(f"another cue is already called {new_name!r} (cue {clash.id})")
+                raise InvalidEdit(
+                    "another cue is already called {new_name!r} (cue {cue_id})", new_name=new_name, cue_id=clash.id
+                )
             old = cue.name
             aliases = list(dict.fromkeys([*(cue.aliases or []), *([old] if new_name != old else [])]))
             cue.name = new_name
@@ -1782,7 +1827,7 @@ class KnowledgeBase:
             who = self._require(s, "curate", actor, entity="cue", entity_id=cue_id)
             cue = s.get(CueVariable, cue_id)
             if cue is None:
-                raise NotFound(f"no cue variable with id {cue_id}")
+                raise NotFound("no cue variable with id {cue_id}", cue_id=cue_id)
             self._audit(s, who.username, "drop_cue", "cue", cue_id, name=cue.name, status=cue.status)
             s.delete(cue)
 

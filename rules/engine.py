@@ -27,6 +27,7 @@ from typing import Any
 
 from rules.durable_core import CoreCrashed, CoreError, CoreProcess, shared_core
 from rules.facts import clause_holds
+from rules.messages import Explained
 from rules.model import Clause, Group, Operator, Rule, Scalar, clause_alternatives, iter_clauses
 from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, normalize_fact, reference_units, show
 
@@ -120,11 +121,11 @@ class CompileError(ValueError):
     """A rule that cannot be compiled to the engine's form."""
 
 
-class FactError(ValueError):
+class FactError(Explained, ValueError):
     """A fact the engine cannot use (a unit that cannot measure its variable)."""
 
 
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(Explained, RuntimeError):
     """The rule engine's process failed on this request; the caller's process is unharmed."""
 
 
@@ -263,7 +264,7 @@ class Engine:
             try:
                 self._core.register(self._rulesets)
             except CoreError as exc:
-                raise EngineUnavailable(f"the rules could not be compiled: {exc}") from None
+                raise EngineUnavailable("the rules could not be compiled: {exc}", exc=exc) from None
             weakref.finalize(self, self._core.retire, list(self._rulesets))
 
     def _partition(
@@ -334,7 +335,7 @@ class Engine:
                 break
             except CoreCrashed as exc:
                 if attempt == 2:
-                    raise EngineUnavailable(f"{exc}; this situation could not be answered") from None
+                    raise EngineUnavailable("{exc}; this situation could not be answered", exc=exc) from None
             except CoreError as exc:
                 raise EngineUnavailable(str(exc)) from None
         return list(dict.fromkeys(self._rule_of[name] for name in fired))
