@@ -10,11 +10,14 @@ interviewer can print.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rules import KnownRule
 from rules.checks import Finding
+from rules.messages import Message
+
+Translate = Callable[[str], str]  # a message (often a rules.messages.Message) in the reader's language
 
 SECTIONS = (
     ("unclear", "Said like a rule, but not yet clear"),
@@ -27,7 +30,7 @@ SECTIONS = (
 @dataclass(frozen=True)
 class GuideQuestion:
     kind: str  # "cue", "finding" or "probe"
-    question: str
+    question: str  # a rules.messages.Message, so a translator can word it
     rules: tuple[str, ...]
     said: str | None = None  # the master's words the question comes back to
 
@@ -50,11 +53,14 @@ def interview_guide(
     out: list[GuideQuestion] = [
         GuideQuestion(
             "unclear",
-            f"You said “{said.rstrip('.!;, ')}”. When exactly does that apply, and what do you do then?",
+            Message(
+                "You said “{words}”. When exactly does that apply, and what do you do then?",
+                words=words.rstrip(".!;, "),
+            ),
             (),
-            said,
+            words,
         )
-        for said in dict.fromkeys(unclear)
+        for words in dict.fromkeys(unclear)
     ]
     seen: set[str] = set()
     for k in live:
@@ -66,8 +72,11 @@ def interview_guide(
             out.append(
                 GuideQuestion(
                     "cue",
-                    f"You said “{clause.text}”. What exactly do you look at, listen for or feel, "
-                    "and at what point does it count?",
+                    Message(
+                        "You said “{words}”. What exactly do you look at, listen for or feel, "
+                        "and at what point does it count?",
+                        words=clause.text,
+                    ),
                     (k.key,),
                     k.quote,
                 )
@@ -75,15 +84,20 @@ def interview_guide(
     keys = {k.key for k in live}
     for f in findings:
         if set(f.rules) & keys:
-            out.append(GuideQuestion("finding", f"{f.question} ({f.kind}: {f.detail})", f.rules))
+            out.append(
+                GuideQuestion(
+                    "finding",
+                    Message("{question} ({kind}: {detail})", question=f.question, kind=f.kind, detail=f.detail),
+                    f.rules,
+                )
+            )
     for k in sorted(live, key=lambda k: (-k.rule.confidence, k.key))[:probes]:
-        cond = " and ".join(c.text for c in k.rule.clauses()) or "you do this"
+        cond = " and ".join(c.text for c in k.rule.clauses()) or Message("you do this")
         act = "; ".join(a.text for a in k.rule.actions)
-        for question in (
-            f"When {cond}: which cues tell you first, and which do you trust most?",
-            f"What would a novice miss when {cond}?",
-            f"What goes wrong if nobody does “{act}”, and how would you notice?",
-        ):
+        first = Message("When {conditions}: which cues tell you first, and which do you trust most?", conditions=cond)
+        second = Message("What would a novice miss when {conditions}?", conditions=cond)
+        third = Message("What goes wrong if nobody does “{actions}”, and how would you notice?", actions=act)
+        for question in (first, second, third):
             out.append(GuideQuestion("probe", question, (k.key,), k.quote))
     return out
 
@@ -107,28 +121,40 @@ def _sections(questions: Sequence[GuideQuestion]) -> list[tuple[str, list[GuideQ
     return [(title, [q for q in questions if q.kind == kind]) for kind, title in SECTIONS]
 
 
-def _cites(q: GuideQuestion) -> str:
-    rules = f"rules {', '.join('#' + r for r in q.rules)}" if q.rules else "no rule yet"
-    return rules + (f" · said: “{q.said}”" if q.said else "")
+def _cites(q: GuideQuestion, translate: Translate) -> str:
+    rules = (
+        translate(Message("rules {rules}", rules=", ".join("#" + r for r in q.rules)))
+        if q.rules
+        else translate(Message("no rule yet"))
+    )
+    return rules + (translate(Message(" · said: “{words}”", words=q.said)) if q.said else "")
 
 
-def guide_markdown(title: str, questions: Sequence[GuideQuestion]) -> str:
-    """The guide as Markdown, numbered within each section, with the rules each question settles."""
+def _same(text: str) -> str:
+    return str(text)
+
+
+_NONE_OPEN = "No open questions: every cue is measurable and no conflicts or gaps were found."
+
+
+def guide_markdown(title: str, questions: Sequence[GuideQuestion], translate: Translate = _same) -> str:
+    """The guide as Markdown, numbered within each section, with the rules each question settles;
+    `translate` words it in the master's language (the UI passes its Korean catalogue)."""
     lines = [f"# {title}", ""]
     for heading, items in _sections(questions):
         if not items:
             continue
-        lines += [f"## {heading}", ""]
+        lines += [f"## {translate(Message(heading))}", ""]
         for n, q in enumerate(items, start=1):
-            lines.append(f"{n}. {q.question}  ")
-            lines.append(f"   _{_cites(q)}_")
+            lines.append(f"{n}. {translate(q.question)}  ")
+            lines.append(f"   _{_cites(q, translate)}_")
         lines.append("")
     if not questions:
-        lines.append("No open questions: every cue is measurable and no conflicts or gaps were found.")
+        lines.append(translate(Message(_NONE_OPEN)))
     return "\n".join(lines)
 
 
-def guide_docx(title: str, questions: Sequence[GuideQuestion]) -> bytes:
+def guide_docx(title: str, questions: Sequence[GuideQuestion], translate: Translate = _same) -> bytes:
     """The guide as a Word document for printing, with space under each question for notes."""
     from docx import Document
 
@@ -137,13 +163,13 @@ def guide_docx(title: str, questions: Sequence[GuideQuestion]) -> bytes:
     for heading, items in _sections(questions):
         if not items:
             continue
-        doc.add_heading(heading, level=2)
+        doc.add_heading(translate(Message(heading)), level=2)
         for q in items:
-            doc.add_paragraph(q.question, style="List Number")
-            doc.add_paragraph().add_run(_cites(q)).italic = True
-            doc.add_paragraph("Answer: ______________________________________________")
+            doc.add_paragraph(translate(q.question), style="List Number")
+            doc.add_paragraph().add_run(_cites(q, translate)).italic = True
+            doc.add_paragraph(translate(Message("Answer: ______________________________________________")))
     if not questions:
-        doc.add_paragraph("No open questions: every cue is measurable and no conflicts or gaps were found.")
+        doc.add_paragraph(translate(Message(_NONE_OPEN)))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

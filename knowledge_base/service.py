@@ -74,6 +74,7 @@ from rules.checks import Finding
 from rules.checks import check as check_rules
 from rules.duplicates import near_duplicates
 from rules.facts import FactSyntaxError, check_name
+from rules.messages import Cause, Message
 from rules.variables import facts_by_meaning, question_chunks
 from rules.vocabulary import Cue, CueProposal, Phrase, map_clause, masked, propose, renamed
 
@@ -767,7 +768,11 @@ class KnowledgeBase:
             raise NotFound("no rule with id {rule_id}", rule_id=rule_id)
         if not actor.can_see(status=row.status, confidential=row.confidential, organisation=row.master.organisation):
             hidden_status = actor.role == "sme" and row.status != "confirmed"
-            why = f"is {row.status}, not confirmed" if hidden_status else "is confidential to its organisation"
+            why = (
+                Message("is {status}, not confirmed", status=row.status)
+                if hidden_status
+                else Message("is confidential to its organisation")
+            )
             raise PermissionDenied(
                 "{username} ({role}) may not read rule {rule_id}: it {why}",
                 username=actor.username,
@@ -1188,7 +1193,7 @@ class KnowledgeBase:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise InvalidEdit(
-                "invalid rule edit at {where}: {problem}", where=where or "rule", problem=first["msg"]
+                "invalid rule edit at {where}: {problem}", where=where or "rule", problem=Cause(exc, first["msg"])
             ) from None
 
     def similar_rules(self, rule_id: int, *, limit: int = 5, actor: str | None = None) -> list[tuple[RuleView, float]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
 from rules.engine import KnownRule
+from rules.messages import Message, said
 from rules.model import Action, Clause, Operator, clause_alternatives
 from rules.units import UnitError, normalize_clause, reference_units, show
 
@@ -168,17 +169,25 @@ def _act(action: Action) -> _Act:
     return _Act(target, direction, negated, sets)
 
 
-def _contradiction(a: _Act, b: _Act) -> str | None:
+def _contradiction(a: _Act, b: _Act) -> Message | None:
     if a.sets and b.sets and a.sets[0] == b.sets[0] and a.sets[1] != b.sets[1]:
-        return f"one sets {a.sets[0]} = {a.sets[1]}, the other {b.sets[0]} = {b.sets[1]}"
+        return Message(
+            "one sets {variable} = {value}, the other {other_variable} = {other_value}",
+            variable=a.sets[0],
+            value=a.sets[1],
+            other_variable=b.sets[0],
+            other_value=b.sets[1],
+        )
     if not a.target or a.target != b.target:
         return None
     up_a = a.direction * (-1 if a.negated else 1)
     up_b = b.direction * (-1 if b.negated else 1)
     if up_a and up_b and up_a != up_b:
-        return f"one says {'more' if up_a > 0 else 'less'} {a.target}, the other {'more' if up_b > 0 else 'less'}"
+        if up_a > 0:
+            return Message("one says more {target}, the other less", target=a.target)
+        return Message("one says less {target}, the other more", target=a.target)
     if a.negated != b.negated and a.direction == b.direction:
-        return f"one says to {a.target}, the other never to"
+        return Message("one says to {target}, the other never to", target=a.target)
     return None
 
 
@@ -228,9 +237,17 @@ def _pair(
                         "conflict",
                         keys,
                         masters,
-                        f"rules #{a.key} and #{b.key} can apply together but contradict: {why}",
-                        f"When both “{a.rule.summary()}” and “{b.rule.summary()}” apply, which is right, "
-                        "and what tells them apart?",
+                        Message(
+                            "rules #{first} and #{second} can apply together but contradict: {why}",
+                            first=a.key,
+                            second=b.key,
+                            why=why,
+                        ),
+                        Message(
+                            "When both “{first}” and “{second}” apply, which is right, and what tells them apart?",
+                            first=said(a.rule),
+                            second=said(b.rule),
+                        ),
                     )
     if sorted(x.__repr__() for x in acts_a) != sorted(y.__repr__() for y in acts_b):
         return None
@@ -241,8 +258,12 @@ def _pair(
             "duplicate",
             keys,
             masters,
-            f"rules #{a.key} and #{b.key} say the same thing",
-            f"Are “{a.rule.summary()}” and “{b.rule.summary()}” one rule? Which wording should stay?",
+            Message("rules #{first} and #{second} say the same thing", first=a.key, second=b.key),
+            Message(
+                "Are “{first}” and “{second}” one rule? Which wording should stay?",
+                first=said(a.rule),
+                second=said(b.rule),
+            ),
         )
     if a_in_b or b_in_a:
         special, general = (a, b) if a_in_b else (b, a)
@@ -250,9 +271,16 @@ def _pair(
             "subsumed",
             (special.key, general.key),
             (special.master or "?", general.master or "?"),
-            f"rule #{special.key} is a special case of rule #{general.key} with the same action",
-            f"Does “{special.rule.summary()}” add anything to “{general.rule.summary()}”, "
-            "or is there a reason the narrower case matters?",
+            Message(
+                "rule #{special} is a special case of rule #{general} with the same action",
+                special=special.key,
+                general=general.key,
+            ),
+            Message(
+                "Does “{special}” add anything to “{general}”, or is there a reason the narrower case matters?",
+                special=said(special.rule),
+                general=said(general.rule),
+            ),
         )
     return None
 
@@ -284,14 +312,27 @@ def _gaps(rules: Sequence[KnownRule], boxes: dict[str, list[_Box]], units: dict[
                 reported.add((var, low, high))
                 unit = f" {units[var]}" if var in units else ""
                 name = var.replace("_", " ")
-                who = f"{master}'s rules" if master else "the rules of all masters"
+                who = Message("{master}'s rules", master=master) if master else Message("the rules of all masters")
                 findings.append(
                     Finding(
                         "gap",
                         tuple(keys),
                         tuple(sorted({by.master or "?" for by in members if by.key in keys})),
-                        f"{who} say nothing for {name} between {show(low)} and {show(high)}{unit}",
-                        f"What do you do when {name} is between {show(low)} and {show(high)}{unit}?",
+                        Message(
+                            "{who} say nothing for {name} between {low} and {high}{unit}",
+                            who=who,
+                            name=name,
+                            low=show(low),
+                            high=show(high),
+                            unit=unit,
+                        ),
+                        Message(
+                            "What do you do when {name} is between {low} and {high}{unit}?",
+                            name=name,
+                            low=show(low),
+                            high=show(high),
+                            unit=unit,
+                        ),
                     )
                 )
     return findings

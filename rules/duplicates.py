@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from rules.checks import Finding
 from rules.engine import KnownRule
+from rules.messages import Message, Shown, said
 from rules.model import Clause, Rule
 
 # Cosine of the rules' sentence vectors (all-MiniLM-L6-v2, "craft: when ...: ...") from which two
@@ -62,7 +63,7 @@ def _signature(c: Clause) -> tuple[str, tuple[float, ...], str]:
     return (c.operator.value if c.operator else "", _numbers(c), str(c.value).lower())
 
 
-def _differences(a: Rule, b: Rule) -> list[str]:
+def _differences(a: Rule, b: Rule) -> list[Message]:
     """What two rules on the same cues disagree about: thresholds, values, or what to do."""
     out = []
     cues_a, cues_b = _cues(a), _cues(b)
@@ -74,24 +75,33 @@ def _differences(a: Rule, b: Rule) -> list[str]:
                 continue
             paired += 1
             if _signature(ca) != _signature(cb):
-                out.append(f"{(ca.variable or '').replace('_', ' ')}: {_said([ca])} vs {_said([cb])}")
+                out.append(
+                    Message(
+                        "{name}: {first} vs {second}",
+                        name=(ca.variable or "").replace("_", " "),
+                        first=_said([ca]),
+                        second=_said([cb]),
+                    )
+                )
     amounts_a = {(x.verb, x.amount, x.unit) for x in a.actions}
     amounts_b = {(x.verb, x.amount, x.unit) for x in b.actions}
     verbs_a = {x.verb for x in a.actions if x.verb}
     verbs_b = {x.verb for x in b.actions if x.verb}
     if verbs_a & verbs_b and amounts_a != amounts_b and any(x.amount is not None for x in [*a.actions, *b.actions]):
         out.append(
-            "amount: "
-            + "; ".join(f"“{x.text}”" for x in a.actions)
-            + " vs "
-            + "; ".join(f"“{x.text}”" for x in b.actions)
+            Message(
+                "amount: {first} vs {second}",
+                first="; ".join(f"“{x.text}”" for x in a.actions),
+                second="; ".join(f"“{x.text}”" for x in b.actions),
+            )
         )
     elif verbs_a and verbs_b and not verbs_a & verbs_b and paired and paired == len(cues_a) == len(cues_b):
         out.append(
-            "action: "
-            + "; ".join(f"“{x.text}”" for x in a.actions)
-            + " vs "
-            + "; ".join(f"“{x.text}”" for x in b.actions)
+            Message(
+                "action: {first} vs {second}",
+                first="; ".join(f"“{x.text}”" for x in a.actions),
+                second="; ".join(f"“{x.text}”" for x in b.actions),
+            )
         )
     return out
 
@@ -118,17 +128,29 @@ def near_duplicates(
         masters = (a.master or "?", b.master or "?")
         cosine = float(sims[i, j])
         differences = _differences(a.rule, b.rule)
-        who = "the masters" if masters[0] != masters[1] else masters[0]
+        who = Message("the masters") if masters[0] != masters[1] else masters[0]
         if differences:
             out.append(
                 Finding(
                     "disagreement",
                     (a.key, b.key),
                     masters,
-                    f"rules #{a.key} ({masters[0]}) and #{b.key} ({masters[1]}) say nearly the same "
-                    f"(similarity {cosine:.2f}) but differ on " + "; ".join(differences),
-                    f"Ask {who}: “{a.rule.summary()}” or “{b.rule.summary()}”? "
-                    "Which holds, or what decides between them?",
+                    Message(
+                        "rules #{first} ({first_master}) and #{second} ({second_master}) say nearly the same "
+                        "(similarity {similarity}) but differ on {differences}",
+                        first=a.key,
+                        first_master=masters[0],
+                        second=b.key,
+                        second_master=masters[1],
+                        similarity=f"{cosine:.2f}",
+                        differences=Shown(differences, "; ".join(differences)),
+                    ),
+                    Message(
+                        "Ask {who}: “{first}” or “{second}”? Which holds, or what decides between them?",
+                        who=who,
+                        first=said(a.rule),
+                        second=said(b.rule),
+                    ),
                 )
             )
         else:
@@ -137,9 +159,18 @@ def near_duplicates(
                     "near_duplicate",
                     (a.key, b.key),
                     masters,
-                    f"rules #{a.key} and #{b.key} say the same in other words (similarity {cosine:.2f}): "
-                    "propose a merge that keeps both sources",
-                    f"Are “{a.rule.summary()}” and “{b.rule.summary()}” one rule? Which wording should stay?",
+                    Message(
+                        "rules #{first} and #{second} say the same in other words (similarity {similarity}): "
+                        "propose a merge that keeps both sources",
+                        first=a.key,
+                        second=b.key,
+                        similarity=f"{cosine:.2f}",
+                    ),
+                    Message(
+                        "Are “{first}” and “{second}” one rule? Which wording should stay?",
+                        first=said(a.rule),
+                        second=said(b.rule),
+                    ),
                 )
             )
     return out

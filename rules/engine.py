@@ -103,6 +103,7 @@ class Question:
     variable: str | None = None
     unit: str | None = None
     rules: tuple[str, ...] = ()
+    clause: Clause | None = None  # the clause asked about, for wording the question in another language
 
     def __str__(self) -> str:
         return self.text
@@ -446,7 +447,7 @@ class Engine:
 def _collect(found: dict[str, Question], clause: Clause, key: str) -> None:
     text = question_for(clause)
     q = found.get(text)
-    found[text] = Question(text, clause.variable, clause.unit, (*q.rules, key) if q else (key,))
+    found[text] = Question(text, clause.variable, clause.unit, (*q.rules, key) if q else (key,), clause)
 
 
 def _add(questions: list[Question], clause: Clause, key: str) -> None:

@@ -11,7 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rules.messages import Explained
+
 Scalar = float | int | str | bool
+
+
+class InvalidRule(Explained, ValueError):
+    """A rule, clause or action that breaks the model's rules (pydantic reports it as a value error)."""
 
 
 class Operator(StrEnum):
@@ -74,27 +80,29 @@ class Clause(_Strict):
         op = self.operator
         if self.variable is None:
             if op is not None or self.value is not None:
-                raise ValueError(f"clause {self.text!r} has an operator or value but no variable")
+                raise InvalidRule("clause {text!r} has an operator or value but no variable", text=self.text)
             return self
         if op is None:
-            raise ValueError(f"clause on {self.variable!r} needs an operator")
+            raise InvalidRule("clause on {variable!r} needs an operator", variable=self.variable)
         if op in (Operator.IS_TRUE, Operator.IS_FALSE):
             if self.value is not None:
-                raise ValueError(f"operator {op.value} takes no value")
+                raise InvalidRule("operator {operator} takes no value", operator=op.value)
         elif op is Operator.BETWEEN:
             if not (isinstance(self.value, list) and len(self.value) == 2):
-                raise ValueError("operator between needs a value [low, high]")
+                raise InvalidRule("operator between needs a value [low, high]")
             low, high = self.value
             if not _is_number(low) or not _is_number(high) or float(low) > float(high):
-                raise ValueError("operator between needs two numbers, low first")
+                raise InvalidRule("operator between needs two numbers, low first")
         elif op is Operator.IN:
             if not (isinstance(self.value, list) and self.value):
-                raise ValueError("operator in needs a non-empty list of values")
+                raise InvalidRule("operator in needs a non-empty list of values")
         else:
             if self.value is None or isinstance(self.value, list):
-                raise ValueError(f"operator {op.value} needs a single value")
+                raise InvalidRule("operator {operator} needs a single value", operator=op.value)
             if op in (Operator.LT, Operator.LE, Operator.GT, Operator.GE) and not _is_number(self.value):
-                raise ValueError(f"operator {op.value} needs a number, not {self.value!r}")
+                raise InvalidRule(
+                    "operator {operator} needs a number, not {value!r}", operator=op.value, value=self.value
+                )
         return self
 
     @property
@@ -136,7 +144,9 @@ class Action(_Strict):
     @model_validator(mode="after")
     def _derived_fact_is_whole(self) -> Action:
         if (self.variable is None) != (self.value is None):
-            raise ValueError(f"action {self.text!r} must give both the variable and the value of the fact it sets")
+            raise InvalidRule(
+                "action {text!r} must give both the variable and the value of the fact it sets", text=self.text
+            )
         return self
 
 
@@ -166,7 +176,7 @@ class Rule(_Strict):
     @classmethod
     def _at_least_one_action(cls, v: list[Action]) -> list[Action]:
         if not v:
-            raise ValueError("a rule needs at least one action")
+            raise InvalidRule("a rule needs at least one action")
         return v
 
     def clauses(self) -> list[Clause]:
@@ -230,7 +240,7 @@ def _identifier(v: str | None) -> str | None:
     if v is None or v == "":
         return None
     if not all(ch.isalnum() or ch == "_" for ch in v) or v[0].isdigit():
-        raise ValueError(f"variable name {v!r} must be letters, digits and underscores")
+        raise InvalidRule("variable name {v!r} must be letters, digits and underscores", v=v)
     return v
 
 

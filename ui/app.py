@@ -1,24 +1,33 @@
-"""The Streamlit entry point: sign in, then the pages the user's role may use."""
+"""The Streamlit entry point: the language switch, sign in, then the pages the user's role may use."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
+from ui.i18n import error_text, language_switch, t, word
 from ui.state import knowledge_base, sign_out, signed_in
 
 st.set_page_config(page_title="myeongjang", page_icon=":material/local_fire_department:", layout="wide")
+language_switch()
 
-PAGES = {
-    "interview": st.Page("pages/interview.py", title="Interview", icon=":material/mic:", url_path="interview"),
-    "review": st.Page("pages/review.py", title="Master review", icon=":material/task_alt:", url_path="review"),
-    "guidance": st.Page("pages/guidance.py", title="Guidance", icon=":material/explore:", url_path="guidance"),
-    "knowledge": st.Page(
-        "pages/knowledge.py", title="Knowledge base", icon=":material/menu_book:", url_path="knowledge"
-    ),
-    "vocabulary": st.Page("pages/vocabulary.py", title="Cue vocabulary", icon=":material/hub:", url_path="vocabulary"),
-    "admin": st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"),
-}
+
+def pages() -> dict[str, st.Page]:
+    """The pages, titled in the session's language."""
+    return {
+        "interview": st.Page("pages/interview.py", title=t("Interview"), icon=":material/mic:", url_path="interview"),
+        "review": st.Page("pages/review.py", title=t("Master review"), icon=":material/task_alt:", url_path="review"),
+        "guidance": st.Page("pages/guidance.py", title=t("Guidance"), icon=":material/explore:", url_path="guidance"),
+        "knowledge": st.Page(
+            "pages/knowledge.py", title=t("Knowledge base"), icon=":material/menu_book:", url_path="knowledge"
+        ),
+        "vocabulary": st.Page(
+            "pages/vocabulary.py", title=t("Cue vocabulary"), icon=":material/hub:", url_path="vocabulary"
+        ),
+        "admin": st.Page("pages/admin.py", title=t("Admin"), icon=":material/admin_panel_settings:", url_path="admin"),
+    }
+
+
 # Which pages each role sees, its own work first. The service layer refuses anything else anyway.
 BY_ROLE = {
     "interviewer": ["interview", "knowledge", "vocabulary", "guidance"],
@@ -28,7 +37,7 @@ BY_ROLE = {
 }
 
 if signed_in() is None:
-    st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")]).run()
+    st.navigation([st.Page("pages/sign_in.py", title=t("Sign in"), icon=":material/login:")]).run()
     st.stop()
 
 kb = knowledge_base()
@@ -38,11 +47,12 @@ except KnowledgeBaseError:  # the account was removed since signing in
     sign_out()
     st.rerun()
 with st.sidebar:
-    st.markdown(f"Signed in as **{me.username}** ({me.role})")
-    if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+    st.markdown(t("Signed in as **{user}** ({role})", user=me.username, role=word(me.role)))
+    if st.button(t("Sign out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()
+PAGES = pages()
 try:
     st.navigation([PAGES[name] for name in BY_ROLE.get(me.role, ["knowledge"])]).run()
 except KnowledgeBaseError as exc:  # a permission refusal (already audited) or a missing record
-    st.error(str(exc))
+    st.error(error_text(exc))

@@ -11,6 +11,8 @@ from knowledge_base import InvalidEdit
 from knowledge_base.versions import FieldChange
 from rules import Action, Clause, Group, Quantity, Rule
 from rules import parse_value as _parse
+from rules.messages import Cause
+from ui.i18n import t, word
 
 CLAUSE_COLUMNS = ["text", "variable", "operator", "value", "unit"]
 ACTION_COLUMNS = ["text", "verb", "object", "amount", "unit", "negated", "sets", "to"]
@@ -107,7 +109,9 @@ def clauses_from_rows(rows: Any, what: str = "condition") -> list[Clause]:
                 )
             )
         except (ValidationError, ValueError) as exc:
-            raise InvalidEdit(f"invalid rule edit: {what} {n}: {_message(exc)}") from None
+            raise InvalidEdit(
+                "invalid rule edit: {what} {number}: {problem}", what=what, number=n, problem=Cause(exc, _message(exc))
+            ) from None
     return out
 
 
@@ -116,7 +120,7 @@ def actions_from_rows(rows: Any) -> list[Action]:
     for n, row in enumerate(_records(rows), start=1):
         if not _text(row, "text"):
             if any(_text(row, k) for k in ACTION_COLUMNS if k != "negated"):
-                raise InvalidEdit(f"invalid rule edit: action {n} needs its words (the text column)")
+                raise InvalidEdit("invalid rule edit: action {number} needs its words (the text column)", number=n)
             continue
         amount = _text(row, "amount")
         try:
@@ -133,7 +137,9 @@ def actions_from_rows(rows: Any) -> list[Action]:
                 )
             )
         except (ValidationError, ValueError) as exc:
-            raise InvalidEdit(f"invalid rule edit: action {n}: {_message(exc)}") from None
+            raise InvalidEdit(
+                "invalid rule edit: action {number}: {problem}", number=n, problem=Cause(exc, _message(exc))
+            ) from None
     return out
 
 
@@ -174,7 +180,7 @@ def rule_from_editor(
     try:
         return Rule.model_validate(data)
     except ValidationError as exc:
-        raise InvalidEdit(f"invalid rule edit: {_message(exc)}") from None
+        raise InvalidEdit("invalid rule edit: {problem}", problem=Cause(exc, _message(exc))) from None
 
 
 def split(rule: Rule, moved_actions: list[int], moved_conditions: list[int] | None = None) -> list[Rule]:
@@ -208,15 +214,15 @@ def readable(change: FieldChange) -> str:
         if p in _PARTS and i + 1 < len(parts):
             nxt = parts[i + 1]
             if nxt == "items" and i + 2 < len(parts) and parts[i + 2].isdigit():
-                words.append(f"{_PARTS[p]} {int(parts[i + 2]) + 1}")
+                words.append(f"{word(_PARTS[p])} {int(parts[i + 2]) + 1}")
                 i += 3
                 continue
             if nxt.isdigit():
-                words.append(f"{_PARTS[p]} {int(nxt) + 1}")
+                words.append(f"{word(_PARTS[p])} {int(nxt) + 1}")
                 i += 2
                 continue
-        words.append(p.replace("_", " "))
+        words.append(word(p))
         i += 1
-    before = "(none)" if change.before in (None, "") else _show(change.before)
-    after = "(none)" if change.after in (None, "") else _show(change.after)
+    before = t("(none)") if change.before in (None, "") else _show(change.before)
+    after = t("(none)") if change.after in (None, "") else _show(change.after)
     return f"{' '.join(words)}: {before} → {after}"

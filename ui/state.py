@@ -12,6 +12,7 @@ import streamlit as st
 from knowledge_base import KnowledgeBase, MasterView, RuleView, TurnView, default_url
 from rules import KnownRule, Variable, catalogue
 from rules.checks import Finding
+from ui.i18n import KEY, t, word
 
 USER_KEY = "user"
 
@@ -41,14 +42,16 @@ def knowledge_base() -> KnowledgeBase:
     against that user's role. A page reached without signing in stops here."""
     user = signed_in()
     if user is None:
-        st.warning("Sign in first.")
+        st.warning(t("Sign in first."))
         st.stop()
     return shared_knowledge_base().as_user(user)
 
 
 def sign_out() -> None:
+    """Forget the session, all but the language it was using."""
     for key in list(st.session_state.keys()):
-        del st.session_state[key]
+        if key != KEY:
+            del st.session_state[key]
 
 
 # --- cached results, invalidated by any write ---------------------------------------------------
@@ -59,12 +62,12 @@ def _guidance_rules(url: str, user: str, token: int, include_proposed: bool) -> 
     return _knowledge_base_at(url).as_user(user).guidance_rules(include_proposed=include_proposed)
 
 
-@st.cache_data(max_entries=32, show_spinner="Checking for conflicts and gaps…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def _findings(url: str, user: str, token: int) -> list[Finding]:
     return _knowledge_base_at(url).as_user(user).findings()
 
 
-@st.cache_data(max_entries=16, show_spinner="Looking for rules said unclearly…")
+@st.cache_data(max_entries=16, show_spinner=False)
 def unclear_sayings(turns: tuple[tuple[int, str, str], ...]) -> list[str]:
     """The master's sentences in these (index, speaker, text) turns that sound like rules but could
     not be read as one; cached on the turns themselves, which never change once stored."""
@@ -82,7 +85,8 @@ def guidance_rules(kb: KnowledgeBase, *, include_proposed: bool = False) -> list
 
 def findings(kb: KnowledgeBase) -> list[Finding]:
     """Conflicts, duplicates and gaps, cached until the knowledge base changes."""
-    return _findings(kb.url, str(kb.user), kb.state_token())
+    with st.spinner(t("Checking for conflicts and gaps…")):
+        return _findings(kb.url, str(kb.user), kb.state_token())
 
 
 def variables(kb: KnowledgeBase, *, include_proposed: bool = False) -> list[Variable]:
@@ -120,7 +124,7 @@ def marked(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
 def rule_spans(view: RuleView, turn_index: int) -> list[tuple[int, int, str, str]]:
     """The spans a rule marks in one turn: its conditions and actions where the extractor
     recorded them, else the whole evidence sentence."""
-    label = f"rule #{view.id}"
+    label = t("rule #{rule_id}", rule_id=view.id)
     spans: list[tuple[int, int, str, str]] = []
     cites = [e for e in view.evidence if e.turn.index == turn_index]
     if not cites:
@@ -128,10 +132,10 @@ def rule_spans(view: RuleView, turn_index: int) -> list[tuple[int, int, str, str
     if turn_index == view.evidence[0].turn.index:
         for c in view.rule.clauses():
             if c.start is not None and c.end is not None:
-                spans.append((c.start, c.end, "condition", f"{label} condition"))
+                spans.append((c.start, c.end, "condition", t("{label} condition", label=label)))
         for a in view.rule.actions:
             if a.start is not None and a.end is not None:
-                spans.append((a.start, a.end, "action", f"{label} action"))
+                spans.append((a.start, a.end, "action", t("{label} action", label=label)))
     if not spans:
         spans = [(e.start, e.end, "rule", label) for e in cites]
     return spans
@@ -149,24 +153,26 @@ def highlighted_turn(view: RuleView) -> str:
     for ev in view.evidence:
         seen.setdefault(ev.turn.id, ev.turn)
     parts = [turn_html(t, [view]) for t in seen.values()]
-    return "".join(parts) or "<p><i>no source turn recorded</i></p>"
+    return "".join(parts) or f"<p><i>{html.escape(t('no source turn recorded'))}</i></p>"
 
 
-LEGEND = (
-    f'<small><mark style="background:{COLOURS["condition"]}">condition</mark> '
-    f'<mark style="background:{COLOURS["action"]}">action</mark> '
-    f'<mark style="background:{COLOURS["rule"]}">rule sentence</mark></small>'
-)
+def legend() -> str:
+    """The key to the highlight colours, in the session's language."""
+    return (
+        f'<small><mark style="background:{COLOURS["condition"]}">{html.escape(t("condition"))}</mark> '
+        f'<mark style="background:{COLOURS["action"]}">{html.escape(t("action"))}</mark> '
+        f'<mark style="background:{COLOURS["rule"]}">{html.escape(t("rule sentence"))}</mark></small>'
+    )
 
 
 def masters_table(masters: Iterable[MasterView]) -> list[dict[str, str | None]]:
     """The masters with their craft, organisation and the consent in force, one row each."""
     return [
         {
-            "master": m.name,
-            "craft": m.craft,
-            "organisation": m.organisation,
-            "consent": ", ".join(m.consent_scopes) or "none",
+            t("master"): m.name,
+            t("craft"): m.craft,
+            t("organisation"): m.organisation,
+            t("consent"): ", ".join(word(s) for s in m.consent_scopes) or t("none"),
         }
         for m in masters
     ]

@@ -8,27 +8,32 @@ from datetime import datetime
 import streamlit as st
 
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBaseError
+from ui.i18n import error_text, t, word
 from ui.state import knowledge_base, masters_table
 
 kb = knowledge_base()
-st.title("Admin")
+st.title(t("Admin"))
 users_tab, consent_tab, confidential_tab, backup_tab, audit_tab = st.tabs(
-    ["Users and roles", "Consent", "Confidential rules", "Backups", "Audit trail"]
+    [t("Users and roles"), t("Consent"), t("Confidential rules"), t("Backups"), t("Audit trail")]
 )
 masters = kb.masters()
 
 with users_tab:
-    st.dataframe(kb.list_users(), hide_index=True, width="stretch")
+    st.dataframe(
+        [{t(k): word(v) if k == "role" else v for k, v in u.items()} for u in kb.list_users()],
+        hide_index=True,
+        width="stretch",
+    )
     with st.form("add_user", clear_on_submit=True):
-        st.markdown("**Add a user**")
+        st.markdown(t("**Add a user**"))
         c1, c2, c3 = st.columns(3)
-        username = c1.text_input("User name")
-        role = c2.selectbox("Role", ROLES)
-        master = c3.selectbox("Master (for a master's account)", ["", *[m.name for m in masters]])
-        display = c1.text_input("Full name")
-        organisation = c2.text_input("Organisation")
-        password = c3.text_input("First password (8 characters or more)", type="password")
-        if st.form_submit_button("Add user"):
+        username = c1.text_input(t("User name"))
+        role = c2.selectbox(t("Role"), ROLES, format_func=word)
+        master = c3.selectbox(t("Master (for a master's account)"), ["", *[m.name for m in masters]])
+        display = c1.text_input(t("Full name"))
+        organisation = c2.text_input(t("Organisation"))
+        password = c3.text_input(t("First password (8 characters or more)"), type="password")
+        if st.form_submit_button(t("Add user")):
             try:
                 if len(password) < 8:
                     raise KnowledgeBaseError("a password needs at least 8 characters")
@@ -40,72 +45,82 @@ with users_tab:
                     password=password,
                     master=master or None,
                 )
-                st.success(f"User {username} ({role}) added.")
+                st.success(t("User {user} ({role}) added.", user=username, role=word(role)))
             except KnowledgeBaseError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
     names = [u["username"] for u in kb.list_users()]
     left, right = st.columns(2)
     with left, st.form("set_password", clear_on_submit=True):
-        st.markdown("**Set a password**")
-        who = st.selectbox("User", names)
-        new = st.text_input("New password", type="password")
-        if st.form_submit_button("Set password"):
+        st.markdown(t("**Set a password**"))
+        who = st.selectbox(t("User"), names)
+        new = st.text_input(t("New password"), type="password")
+        if st.form_submit_button(t("Set password")):
             try:
                 kb.set_password(who, new)
-                st.success(f"Password set for {who}.")
+                st.success(t("Password set for {user}.", user=who))
             except KnowledgeBaseError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
     with right, st.form("delegate"):
-        st.markdown("**Let someone review for a master**")
-        who = st.selectbox("User", names, key="delegate_user")
-        for_master = st.selectbox("Master", [m.name for m in masters], key="delegate_master")
-        if st.form_submit_button("Delegate"):
+        st.markdown(t("**Let someone review for a master**"))
+        who = st.selectbox(t("User"), names, key="delegate_user")
+        for_master = st.selectbox(t("Master"), [m.name for m in masters], key="delegate_master")
+        if st.form_submit_button(t("Delegate")):
             try:
                 kb.delegate(who, for_master)
-                st.success(f"{who} may now review {for_master}'s rules.")
+                st.success(t("{user} may now review {master}'s rules.", user=who, master=for_master))
             except KnowledgeBaseError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
 
 with consent_tab:
     st.dataframe(masters_table(masters), hide_index=True, width="stretch")
     if masters:
         with st.form("consent_change"):
-            target = st.selectbox("Master", [m.name for m in masters])
-            scopes = st.multiselect("Record consent for", CONSENT_SCOPES, default=["internal_guidance"])
+            target = st.selectbox(t("Master"), [m.name for m in masters])
+            scopes = st.multiselect(
+                t("Record consent for"), CONSENT_SCOPES, default=["internal_guidance"], format_func=word
+            )
             record, withdraw = st.columns(2)
-            do_record = record.form_submit_button("Record consent")
-            do_withdraw = withdraw.form_submit_button("Withdraw all consent", type="primary")
+            do_record = record.form_submit_button(t("Record consent"))
+            do_withdraw = withdraw.form_submit_button(t("Withdraw all consent"), type="primary")
             chosen = next(m for m in masters if m.name == target)
             try:
                 if do_record:
                     kb.record_consent(chosen.id, scopes)
-                    st.success(f"Consent recorded for {target}: {', '.join(scopes)}.")
+                    st.success(
+                        t(
+                            "Consent recorded for {name}: {scopes}",
+                            name=target,
+                            scopes=", ".join(word(x) for x in scopes),
+                        )
+                    )
                 if do_withdraw:
                     kb.withdraw_consent(chosen.id)
-                    st.success(f"{target}'s consent withdrawn: his rules leave guidance and exports now.")
+                    st.success(t("{name}'s consent withdrawn: his rules leave guidance and exports now.", name=target))
             except KnowledgeBaseError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
 
 with confidential_tab:
-    st.caption("A confidential rule is seen only inside its master's organisation, and never exported elsewhere.")
+    st.caption(t("A confidential rule is seen only inside its master's organisation, and never exported elsewhere."))
     with st.form("classify"):
-        rule_id = st.number_input("Rule id", min_value=1, step=1, value=None)
-        confidential = st.radio("Make it", ["confidential", "shared"], horizontal=True)
-        if st.form_submit_button("Apply") and rule_id is not None:
+        rule_id = st.number_input(t("Rule id"), min_value=1, step=1, value=None)
+        confidential = st.radio(t("Make it"), ["confidential", "shared"], horizontal=True, format_func=word)
+        if st.form_submit_button(t("Apply")) and rule_id is not None:
             try:
                 kb.set_confidential(int(rule_id), confidential == "confidential")
-                st.success(f"Rule #{int(rule_id)} is now {confidential}.")
+                st.success(t("Rule #{rule_id} is now {state}.", rule_id=int(rule_id), state=word(confidential)))
             except KnowledgeBaseError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
 
 with backup_tab:
     st.caption(
-        "A backup holds everything, password hashes included: keep it as safe as the database. "
-        "`myeongjang restore FILE` loads one into an empty knowledge base."
+        t(
+            "A backup holds everything, password hashes included: keep it as safe as the database. "
+            "`myeongjang restore FILE` loads one into an empty knowledge base."
+        )
     )
-    if st.toggle("Prepare a backup", key="prepare_backup"):
+    if st.toggle(t("Prepare a backup"), key="prepare_backup"):
         st.download_button(
-            "Download the backup (.json)",
+            t("Download the backup (.json)"),
             data=json.dumps(kb.backup(), ensure_ascii=False, default=str).encode(),
             file_name=f"myeongjang-backup-{datetime.now():%Y%m%d-%H%M}.json",
             mime="application/json",
@@ -115,7 +130,14 @@ with backup_tab:
 with audit_tab:
     st.dataframe(
         [
-            {**e, "at": f"{e['at']:%Y-%m-%d %H:%M:%S}", "detail": json.dumps(e["detail"], default=str)}
+            {
+                t(k): v
+                for k, v in {
+                    **e,
+                    "at": f"{e['at']:%Y-%m-%d %H:%M:%S}",
+                    "detail": json.dumps(e["detail"], default=str, ensure_ascii=False),
+                }.items()
+            }
             for e in kb.audit(200)
         ],
         hide_index=True,

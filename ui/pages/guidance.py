@@ -1,5 +1,5 @@
 """SME: describe the situation (a form built from the knowledge base's variables, or a question in
-plain words) and get the masters' rules that apply, why, and what else to find out."""
+plain words, English or Korean) and get the masters' rules that apply, why, and what else to find out."""
 
 from __future__ import annotations
 
@@ -9,73 +9,92 @@ from typing import Any
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
-from rules import EngineUnavailable, FactError, Quantity, Variable, firing_lines
+from rules import EngineUnavailable, FactError, Quantity, Variable
 from rules.units import show
+from ui.i18n import error_text, question_text, rule_summary, t, word
 from ui.state import knowledge_base, variables
 
 kb = knowledge_base()
 me = kb.whoami()
-st.title("Guidance")
-st.write("Describe the situation. Leave anything you do not know empty; the answer will say what it needs.")
+st.title(t("Guidance"))
+st.write(t("Describe the situation. Leave anything you do not know empty; the answer will say what it needs."))
 
 include_proposed = me.role != "sme" and st.checkbox(
-    "Also use rules the masters have not confirmed yet", key="include_proposed"
+    t("Also use rules the masters have not confirmed yet"), key="include_proposed"
 )
 catalogue = variables(kb, include_proposed=include_proposed)
 if not catalogue:
-    st.info("No confirmed rules to give guidance from yet.")
+    st.info(t("No confirmed rules to give guidance from yet."))
     st.stop()
 
 question = st.text_input(
-    "Ask in plain words (optional)",
+    t("Ask in plain words (optional)"),
     key="question",
-    placeholder="e.g. what do I do when welding in the rain at 85% humidity?",
+    placeholder=t("e.g. what do I do when welding in the rain at 85% humidity?"),
 )
 from_text: dict[str, Any] = {}
+_MATCHED = "read as the master's “"
+
+
+def how_read(how: str) -> str:
+    """How a fact was read from the question (the service's words), in the session's language."""
+    if how.startswith(_MATCHED) and how.endswith("”"):
+        return t("read as the master's “{words}”", words=how[len(_MATCHED) : -1])
+    return t("named in the question") if how == "named in the question" else how
+
+
 if question.strip():
     try:
-        with st.spinner("Reading your question…"):
+        with st.spinner(t("Reading your question…")):
             found = kb.search(question, include_proposed=include_proposed)
             from_text, how = kb.facts_from_question(question, include_proposed=include_proposed)
     except KnowledgeBaseError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
     if found:
-        st.subheader("The masters' rules closest to your question")
+        st.subheader(t("The masters' rules closest to your question"))
         for result in found:
             view = result.view
             with st.container(border=True):
                 st.markdown(
-                    f"**Rule #{view.id}** · {view.master} · {view.status} · {view.rule.certainty.value} · "
-                    f"match: {result.hit.why}"
+                    t(
+                        "**Rule #{rule_id}** · {master} · {status} · {certainty} · match: {why}",
+                        rule_id=view.id,
+                        master=view.master,
+                        status=word(view.status),
+                        certainty=word(view.rule.certainty),
+                        why=t("meaning {cosine}", cosine=f"{result.hit.cosine:.2f}")
+                        + (t(", words {lexical}", lexical=f"{result.hit.lexical:.2f}") if result.hit.lexical else ""),
+                    )
                 )
-                st.text(view.rule.summary())
+                st.text(rule_summary(view.rule))
                 if view.quote:
                     st.caption(f"“{view.quote}”")
     else:
-        st.info("No rule is close to your question; try other words, or fill in the form below.")
+        st.info(t("No rule is close to your question; try other words, or fill in the form below."))
     if from_text:
         st.caption(
-            "Read from your question: "
-            + "; ".join(f"{k} = {show(v)} ({how.get(k, '')})" for k, v in from_text.items())
-            + ". Check them in the form below, then ask."
+            t(
+                "Read from your question: {facts}. Check them in the form below, then ask.",
+                facts="; ".join(f"{k} = {show(v)} ({how_read(how.get(k, ''))})" for k, v in from_text.items()),
+            )
         )
     else:
-        st.caption("No known fact found in the question; use the form below.")
+        st.caption(t("No known fact found in the question; use the form below."))
 
-UNKNOWN = "(unknown)"
+UNKNOWN = t("(unknown)")
 
 
 def field(v: Variable) -> Any:
     """One input for a variable, pre-filled from the question; None means unknown."""
     key = f"fact_{v.name}_{zlib.crc32(question.encode())}"  # a new question fills the form afresh
     given = from_text.get(v.name)
-    helptext = "The masters said: " + " / ".join(f"“{s}”" for s in v.said)
+    helptext = t("The masters said: {words}", words=" / ".join(f"“{s}”" for s in v.said))
     if v.kind == "flag":
-        options = [UNKNOWN, "yes", "no"]
+        options = [UNKNOWN, t("yes"), t("no")]
         index = 0 if given is None else (1 if given else 2)
         picked = st.selectbox(v.label, options, index=index, key=key, help=helptext)
-        return None if picked == UNKNOWN else picked == "yes"
+        return None if picked == UNKNOWN else picked == options[1]
     if v.kind == "category":
         options = [UNKNOWN, *[str(x) for x in v.values]]
         index = options.index(str(given)) if given is not None and str(given) in options else 0
@@ -87,7 +106,12 @@ def field(v: Variable) -> Any:
         f"{v.label} ({unit})" if unit else v.label,
         value=float(value) if isinstance(value, int | float) else None,
         key=key,
-        help=helptext + (f" Rules use {v.low:g} to {v.high:g} {unit}." if v.low is not None else ""),
+        help=helptext
+        + (
+            t(" Rules use {low} to {high} {unit}.", low=f"{v.low:g}", high=f"{v.high:g}", unit=unit)
+            if v.low is not None
+            else ""
+        ),
         placeholder=UNKNOWN,
     )
     if number is None:
@@ -98,7 +122,7 @@ def field(v: Variable) -> Any:
 
 
 with st.form("situation"):
-    st.markdown("**The situation**")
+    st.markdown(t("**The situation**"))
     columns = st.columns(3)
     facts: dict[str, Any] = {}
     for i, v in enumerate(catalogue):
@@ -106,34 +130,69 @@ with st.form("situation"):
             answer = field(v)
             if answer is not None:
                 facts[v.name] = answer
-    asked = st.form_submit_button("Ask", type="primary")
+    asked = st.form_submit_button(t("Ask"), type="primary")
 
 if asked or (question.strip() and from_text and st.session_state.get("asked_question") != question):
     st.session_state["asked_question"] = question
     if not facts:
-        st.warning("Give at least one fact: fill in the form or ask a question that names one.")
+        st.warning(t("Give at least one fact: fill in the form or ask a question that names one."))
         st.stop()
     try:
         answer = kb.ask(facts, include_proposed=include_proposed)
     except (FactError, EngineUnavailable) as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
-    st.subheader(f"{len(answer.fired)} rules apply" if len(answer.fired) != 1 else "1 rule applies")
+    st.subheader(t("{count} rules apply", count=len(answer.fired)) if len(answer.fired) != 1 else t("1 rule applies"))
     if not answer.fired:
-        st.info("No rule applies to this situation.")
+        st.info(t("No rule applies to this situation."))
     for firing in answer.fired:
         k = firing.known
         with st.container(border=True):
             st.markdown(
-                f"**Rule #{k.key}** · {k.master or 'unknown master'} · version {k.version} · "
-                f"{k.status} · {k.rule.certainty.value}"
+                t(
+                    "**Rule #{rule_id}** · {master} · version {version} · {status} · {certainty}",
+                    rule_id=k.key,
+                    master=k.master or t("unknown master"),
+                    version=k.version,
+                    status=word(k.status),
+                    certainty=word(k.rule.certainty),
+                )
             )
-            st.text("Do: " + "; ".join(a.text for a in k.rule.actions))
-            for line in firing_lines(firing)[2:]:
-                st.text(line.strip())
+            st.text(t("Do: {actions}", actions="; ".join(a.text for a in k.rule.actions)))
+            for d in firing.chain:
+                st.text(
+                    t(
+                        "derived: rule #{rule_id} set {variable} = {value}",
+                        rule_id=d.rule_key,
+                        variable=d.variable,
+                        value=show(d.value) + (f" {d.unit}" if d.unit else ""),
+                    )
+                )
+            for m in firing.matched:
+                given_value = show(m.fact_value) if m.fact_value is not None else "?"
+                how_derived = t(" (derived by rule #{rule_id})", rule_id=m.derived_by) if m.derived_by else ""
+                st.text(
+                    t(
+                        "because {variable} = {value}{derived} satisfies “{words}”",
+                        variable=m.clause.variable,
+                        value=given_value,
+                        derived=how_derived,
+                        words=m.clause.text,
+                    )
+                )
+            if not firing.matched:
+                st.text(t("applies in every situation"))
+            if k.quote:
+                st.text(t("{master} said: “{words}”", master=k.master or t("The master"), words=k.quote))
     for known, clause in answer.blocked:
-        st.caption(f"Rule #{known.key} does not apply: the master's exception holds (“{clause.text}”).")
+        st.caption(
+            t(
+                "Rule #{rule_id} does not apply: the master's exception holds (“{words}”).",
+                rule_id=known.key,
+                words=clause.text,
+            )
+        )
     if answer.questions:
-        st.subheader("To decide more, find out")
+        st.subheader(t("To decide more, find out"))
         for q in answer.questions:
-            st.warning(str(q))
+            st.warning(question_text(q))

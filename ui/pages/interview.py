@@ -9,55 +9,62 @@ import streamlit as st
 
 from elicitation import TranscriptError, coverage, guide_docx, guide_markdown, interview_guide
 from elicitation.guide import SECTIONS
+from elicitation.language import language_of_texts
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
-from ui.state import LEGEND, findings, flash, knowledge_base, masters_table, show_flash, turn_html, unclear_sayings
+from rules.messages import Message
+from ui.i18n import error_text, message_text, rule_summary, t, translator, word
+from ui.state import findings, flash, knowledge_base, legend, masters_table, show_flash, turn_html, unclear_sayings
 from ui.workflows import import_interview
 
 kb = knowledge_base()
 me = kb.whoami()
-st.title("Interview")
+st.title(t("Interview"))
 show_flash()
 
 if me.may("register_master"):
-    with st.expander("Register a master and record consent", expanded=not kb.masters()), st.form("consent"):
-        name = st.text_input("Master's name")
-        craft = st.text_input("Craft (becomes the domain of the master's rules)")
-        organisation = st.text_input("Organisation")
-        scopes = st.multiselect("Consent given for", CONSENT_SCOPES, default=["internal_guidance"])
-        given_on = st.date_input("Consent given on", value=date.today())
-        if st.form_submit_button("Register and record consent"):
+    with st.expander(t("Register a master and record consent"), expanded=not kb.masters()), st.form("consent"):
+        name = st.text_input(t("Master's name"))
+        craft = st.text_input(t("Craft (becomes the domain of the master's rules)"))
+        organisation = st.text_input(t("Organisation"))
+        scopes = st.multiselect(t("Consent given for"), CONSENT_SCOPES, default=["internal_guidance"], format_func=word)
+        given_on = st.date_input(t("Consent given on"), value=date.today())
+        if st.form_submit_button(t("Register and record consent")):
             try:
                 master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None)
                 kb.record_consent(master_id, scopes, given_on=given_on)
-                st.success(f"Consent recorded for {name}: {', '.join(scopes)}")
+                st.success(
+                    t("Consent recorded for {name}: {scopes}", name=name, scopes=", ".join(word(x) for x in scopes))
+                )
             except KnowledgeBaseError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
 
 masters = kb.masters()
 if not masters:
-    st.info("Register a master first.")
+    st.info(t("Register a master first."))
     st.stop()
 
-st.subheader("Import a transcript")
+st.subheader(t("Import a transcript"))
 with_consent = [m.name for m in masters if m.consent_scopes]
 if not with_consent:
-    st.warning("No master has consent on record; record consent before importing an interview.")
+    st.warning(t("No master has consent on record; record consent before importing an interview."))
 else:
     left, right = st.columns(2)
-    master = left.selectbox("Master interviewed", with_consent, key="import_master")
-    title = right.text_input("Session title (optional)", key="import_title")
-    held_on = left.date_input("Held on", value=date.today(), key="import_held_on")
-    confidential = right.checkbox("Confidential to the master's organisation", key="import_confidential")
+    master = left.selectbox(t("Master interviewed"), with_consent, key="import_master")
+    title = right.text_input(t("Session title (optional)"), key="import_title")
+    held_on = left.date_input(t("Held on"), value=date.today(), key="import_held_on")
+    confidential = right.checkbox(t("Confidential to the master's organisation"), key="import_confidential")
     upload = st.file_uploader(
-        "Transcript (.txt with 'Speaker: text' lines, .vtt, .srt, Whisper .json or .docx)",
+        t("Transcript (.txt with 'Speaker: text' lines, .vtt, .srt, Whisper .json or .docx; English or Korean)"),
         type=["txt", "vtt", "srt", "json", "docx"],
         key="import_file",
     )
-    if upload is not None and st.button("Import and extract rules", type="primary", key="import_go"):
-        bar = st.progress(0.0, text="Reading the transcript…")
+    if upload is not None and st.button(t("Import and extract rules"), type="primary", key="import_go"):
+        bar = st.progress(0.0, text=t("Reading the transcript…"))
 
         def progress(done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=f"Extracting rules: turn {done} of {total}")
+            bar.progress(
+                done / max(total, 1), text=t("Extracting rules: turn {done} of {total}", done=done, total=total)
+            )
 
         try:
             result = import_interview(
@@ -72,16 +79,20 @@ else:
             )
         except (TranscriptError, KnowledgeBaseError) as exc:
             bar.empty()
-            st.error(str(exc))
+            st.error(error_text(exc))
         else:
-            bar.progress(1.0, text="Done")
-            message = (
-                f"Imported {upload.name}: {result.turns} turns ({result.encoding}), "
-                f"{len(result.rule_ids)} proposed rules for {master} to review."
+            bar.progress(1.0, text=t("Done"))
+            message = t(
+                "Imported {file}: {turns} turns ({encoding}), {rules} proposed rules for {master} to review.",
+                file=upload.name,
+                turns=result.turns,
+                encoding=result.encoding,
+                rules=len(result.rule_ids),
+                master=master,
             )
             if result.redactions:
-                removed = ", ".join(f"{n} {kind.lower().replace('_', ' ')}" for kind, n in result.redactions.items())
-                message += f" Personal data replaced by placeholders before storing: {removed}."
+                removed = ", ".join(f"{n} {word(kind)}" for kind, n in result.redactions.items())
+                message += t(" Personal data replaced by placeholders before storing: {removed}.", removed=removed)
             flash(message)
             st.session_state["transcript_choice"] = result.transcript_id
             st.rerun()
@@ -90,28 +101,38 @@ transcripts = kb.transcripts()
 if not transcripts:
     st.stop()
 
-st.subheader("What the master said, and the rules found in it")
-labels = {t.id: f"#{t.id} {t.title} · {t.master} · {t.turns} turns · {t.rules} rules" for t in transcripts}
-chosen = st.selectbox("Interview", list(labels), format_func=labels.__getitem__, key="transcript_choice", index=0)
+st.subheader(t("What the master said, and the rules found in it"))
+labels = {
+    x.id: t(
+        "#{id} {title} · {master} · {turns} turns · {rules} rules",
+        id=x.id,
+        title=x.title,
+        master=x.master,
+        turns=x.turns,
+        rules=x.rules,
+    )
+    for x in transcripts
+}
+chosen = st.selectbox(t("Interview"), list(labels), format_func=labels.__getitem__, key="transcript_choice", index=0)
 turns, views = kb.transcript(int(chosen))
-summary = next(t for t in transcripts if t.id == chosen)
+summary = next(x for x in transcripts if x.id == chosen)
 
-tab_text, tab_guide, tab_coverage = st.tabs(["Transcript", "Next session's questions", "Coverage"])
+tab_text, tab_guide, tab_coverage = st.tabs([t("Transcript"), t("Next session's questions"), t("Coverage")])
 with tab_text:
-    st.markdown(LEGEND, unsafe_allow_html=True)
-    only_rules = st.toggle("Only turns with rules", key="only_rule_turns")
+    st.markdown(legend(), unsafe_allow_html=True)
+    only_rules = st.toggle(t("Only turns with rules"), key="only_rule_turns")
     cited = {e.turn.index for v in views for e in v.evidence}
-    shown = [t for t in turns if t.index in cited] if only_rules else turns
-    body = "".join(turn_html(t, views) for t in shown)  # every text escaped in turn_html
+    shown = [x for x in turns if x.index in cited] if only_rules else turns
+    body = "".join(turn_html(x, views) for x in shown)  # every text escaped in turn_html
     st.markdown(f'<div class="transcript">{body}</div>', unsafe_allow_html=True)
-    st.caption(f"{len(views)} rules from this interview; hover a highlight to see which.")
+    st.caption(t("{count} rules from this interview; hover a highlight to see which.", count=len(views)))
     st.dataframe(
         [
             {
-                "rule": v.id,
-                "status": v.status,
-                "confidence": round(v.rule.confidence, 2),
-                "IF … THEN …": v.rule.summary(),
+                t("rule"): v.id,
+                t("status"): word(v.status),
+                t("confidence"): round(v.rule.confidence, 2),
+                t("IF … THEN …"): rule_summary(v.rule),
             }
             for v in views
         ],
@@ -121,67 +142,86 @@ with tab_text:
 
 known = [v.known() for v in views]
 with tab_guide:
-    unclear = unclear_sayings(tuple((t.index, t.speaker, t.text) for t in turns))
+    with st.spinner(t("Looking for rules said unclearly…")):
+        unclear = unclear_sayings(tuple((x.index, x.speaker, x.text) for x in turns))
     questions = interview_guide(known, findings(kb), unclear=unclear)
     st.caption(
-        "What the master said like a rule but not clearly enough to read, cues to make measurable, "
-        "conflicts and gaps found by the checks, and classic probes (which cues, what a novice "
-        "would miss, what goes wrong)."
+        t(
+            "What the master said like a rule but not clearly enough to read, cues to make measurable, "
+            "conflicts and gaps found by the checks, and classic probes (which cues, what a novice "
+            "would miss, what goes wrong)."
+        )
     )
     for kind, heading in SECTIONS:
         items = [q for q in questions if q.kind == kind]
         if items:
-            st.markdown(f"**{heading}**")
+            st.markdown(f"**{message_text(heading)}**")
             for q in items:
-                cites = f"  (rules {', '.join('#' + r for r in q.rules)})" if q.rules else ""
-                st.text(f"• {q.question}{cites}")
-    title = f"Interview guide: {summary.master}, after “{summary.title}”"
+                cites = t("  (rules {rules})", rules=", ".join("#" + r for r in q.rules)) if q.rules else ""
+                st.text(f"• {message_text(q.question)}{cites}")
+    interview_language = language_of_texts(x.text for x in turns)  # the guide is for the master: in his language
+    say_it = translator(interview_language)
+    title = say_it(Message("Interview guide: {master}, after “{title}”", master=summary.master, title=summary.title))
+    st.caption(t("The downloads are written in the interview's language ({language}).", language=word(interview_language)))
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download the guide (.md)",
-        guide_markdown(title, questions),
+        t("Download the guide (.md)"),
+        guide_markdown(title, questions, say_it),
         file_name=f"interview-guide-{chosen}.md",
         mime="text/markdown",
         key="guide_md",
     )
     c2.download_button(
-        "Download the guide (.docx)",
-        guide_docx(title, questions),
+        t("Download the guide (.docx)"),
+        guide_docx(title, questions, say_it),
         file_name=f"interview-guide-{chosen}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="guide_docx",
     )
 
 with tab_coverage:
+    this_one = t("this interview")
     scope = st.radio(
-        "Rules", ["this interview", f"all of {summary.master}'s interviews"], horizontal=True, key="cov_scope"
+        t("Rules"),
+        [this_one, t("all of {master}'s interviews", master=summary.master)],
+        horizontal=True,
+        key="cov_scope",
     )
-    if scope != "this interview":
+    if scope != this_one:
         known = [v.known() for v in kb.list_rules(master=summary.master)]
     table = coverage(known)
-    rows = [{"step": step, "cue": cue, "rules": n} for step, cues in table.items() for cue, n in cues.items()]
+    step_col, cue_col, rules_col = t("step"), t("cue"), t("rules")
+    rows = [{step_col: step, cue_col: cue, rules_col: n} for step, cues in table.items() for cue, n in cues.items()]
     if rows:
-        st.bar_chart(rows, x="cue", y="rules", color="step", horizontal=True)
-        st.caption("Rules per cue and process step. Thin bars and “(unmeasured)” are what to ask about next.")
+        st.bar_chart(rows, x=cue_col, y=rules_col, color=step_col, horizontal=True)
+        st.caption(t("Rules per cue and process step. Thin bars and “(unmeasured)” are what to ask about next."))
     else:
-        st.info("No live rules yet.")
+        st.info(t("No live rules yet."))
 
-st.subheader("Masters")
+st.subheader(t("Masters"))
 st.dataframe(masters_table(masters), hide_index=True)
 
-st.subheader("Find where the masters spoke of it")
+st.subheader(t("Find where the masters spoke of it"))
 asked = st.text_input(
-    "Describe a cue or a situation", key="turn_search", placeholder="e.g. what they do when the steel is cold"
+    t("Describe a cue or a situation"), key="turn_search", placeholder=t("e.g. what they do when the steel is cold")
 )
 if asked.strip():
     try:
-        with st.spinner("Searching the interviews by meaning…"):
+        with st.spinner(t("Searching the interviews by meaning…")):
             spoken = kb.search_turns(asked)
     except KnowledgeBaseError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
     else:
         if not spoken:
-            st.info("No master's turn is close to that.")
+            st.info(t("No master's turn is close to that."))
         for said, filename, cosine in spoken:
-            st.markdown(f"**{said.speaker}** · {filename}, turn {said.index} · similarity {cosine:.2f}")
+            st.markdown(
+                t(
+                    "**{speaker}** · {file}, turn {turn} · similarity {cosine}",
+                    speaker=said.speaker,
+                    file=filename,
+                    turn=said.index,
+                    cosine=f"{cosine:.2f}",
+                )
+            )
             st.caption(said.text)

@@ -17,30 +17,32 @@ from ui.editing import (
     rule_from_editor,
     split,
 )
-from ui.state import LEGEND, flash, highlighted_turn, knowledge_base, show_flash
+from ui.i18n import error_text, rule_summary, t, word
+from ui.state import flash, highlighted_turn, knowledge_base, legend, show_flash
 
 kb = knowledge_base()
 me = kb.whoami()
-st.title("Master review")
+st.title(t("Master review"))
 show_flash()
 
 masters = [m.name for m in kb.masters() if me.speaks_for(m.id)]
 if not masters:
-    st.info("There are no rules for you to review: your account speaks for no master yet.")
+    st.info(t("There are no rules for you to review: your account speaks for no master yet."))
     st.stop()
 top = st.columns([2, 2, 3])
-master = top[0].selectbox("Master", masters, key="review_master", disabled=len(masters) == 1)
+master = top[0].selectbox(t("Master"), masters, key="review_master", disabled=len(masters) == 1)
 queue_status = top[1].radio(
-    "Queue", ["proposed", "needs_discussion"], horizontal=True, key="review_queue",
-    format_func=lambda s: s.replace("_", " "),
+    t("Queue"), ["proposed", "needs_discussion"], horizontal=True, key="review_queue", format_func=word,
 )  # fmt: skip
 counts = kb.count_rules(master=master)
 total = sum(n for s, n in counts.items() if s != "merged")
 reviewed = total - counts.get("proposed", 0)
-top[2].progress(reviewed / total if total else 1.0, text=f"{reviewed} of {total} reviewed")
+top[2].progress(
+    reviewed / total if total else 1.0, text=t("{reviewed} of {total} reviewed", reviewed=reviewed, total=total)
+)
 waiting = counts.get(queue_status, 0)
 if not waiting:
-    st.success("Nothing left in this queue for this master.")
+    st.success(t("Nothing left in this queue for this master."))
     st.stop()
 
 position = int(st.session_state.get("review_index", 0)) % waiting
@@ -55,86 +57,114 @@ rule = view.rule
 def decide(decision: str, target: RuleView) -> None:
     comment = str(st.session_state.get(f"comment_{target.id}") or "").strip()
     if decision == "needs_discussion" and not comment:
-        flash("Say what needs discussing in the comment box first.", "error")
+        flash(t("Say what needs discussing in the comment box first."), "error")
         return
     try:
         kb.review(target.id, decision, expected_version=target.version, comment=comment or None)
-        flash(f"Rule #{target.id} {decision.replace('_', ' ')}.")
+        flash(t("Rule #{rule_id} {decision}.", rule_id=target.id, decision=word(decision)))
     except KnowledgeBaseError as exc:
-        flash(str(exc), "error")
+        flash(error_text(exc), "error")
 
 
 def skip(step: int) -> None:
     st.session_state["review_index"] = (position + step) % waiting
 
 
-st.caption(f"Rule {position + 1} of {waiting} {queue_status.replace('_', ' ')} · highest confidence first")
+st.caption(
+    t(
+        "Rule {position} of {waiting} {queue} · highest confidence first",
+        position=position + 1,
+        waiting=waiting,
+        queue=word(queue_status),
+    )
+)
 left, right = st.columns(2)
 with left:
-    st.caption(f"Rule #{view.id}, version {view.version}, confidence {rule.confidence:.2f}")
-    st.markdown(LEGEND, unsafe_allow_html=True)
+    st.caption(
+        t(
+            "Rule #{rule_id}, version {version}, confidence {confidence}",
+            rule_id=view.id,
+            version=view.version,
+            confidence=f"{rule.confidence:.2f}",
+        )
+    )
+    st.markdown(legend(), unsafe_allow_html=True)
     st.markdown(highlighted_turn(view), unsafe_allow_html=True)  # every text escaped in highlighted_turn
 with right, st.container(border=True):
-    st.markdown(f"**IF** ({'all of' if rule.conditions.join == 'all' else 'any of'})")
+    st.markdown(t("**IF** (all of)") if rule.conditions.join == "all" else t("**IF** (any of)"))
     for clause in rule.clauses():
         if clause.measurable:
             op = clause.operator.value if clause.operator else ""
             value = "" if clause.value is None else clause.value
             measured = f"  →  {clause.variable} {op} {value} {clause.unit or ''}".rstrip()
         else:
-            measured = "  (not measurable yet)"
+            measured = t("  (not measurable yet)")
         st.text(f"• {clause.text}{measured}")
-    st.markdown("**THEN**")
+    st.markdown(t("**THEN**"))
     for action in rule.actions:
-        st.text(f"• {action.text}" + (f"  (sets {action.variable} = {action.value})" if action.variable else ""))
+        sets = (
+            t("  (sets {variable} = {value})", variable=action.variable, value=action.value) if action.variable else ""
+        )
+        st.text(f"• {action.text}{sets}")
     if rule.exceptions:
-        st.text("UNLESS " + "; ".join(e.text for e in rule.exceptions))
+        st.text(t("UNLESS {exceptions}", exceptions="; ".join(e.text for e in rule.exceptions)))
     if rule.rationale:
-        st.text(f"BECAUSE {rule.rationale}")
-    st.text(f"Certainty: {rule.certainty.value}" + (f" · domain: {rule.domain}" if rule.domain else ""))
+        st.text(t("BECAUSE {rationale}", rationale=rule.rationale))
+    st.text(
+        t("Certainty: {certainty}", certainty=word(rule.certainty))
+        + (t(" · domain: {domain}", domain=rule.domain) if rule.domain else "")
+    )
 
-st.text_input("Comment (needed for “needs discussion”)", key=f"comment_{view.id}")
+st.text_input(t("Comment (needed for “needs discussion”)"), key=f"comment_{view.id}")
 buttons = st.columns(5)
-buttons[0].button("Confirm", on_click=decide, args=("confirmed", view), type="primary", key="confirm", shortcut="Y")
-buttons[1].button("Reject", on_click=decide, args=("rejected", view), key="reject", shortcut="X")
-buttons[2].button("Needs discussion", on_click=decide, args=("needs_discussion", view), key="discuss", shortcut="D")
-buttons[3].button("Previous", on_click=skip, args=(-1,), key="previous", shortcut="P")
-buttons[4].button("Next", on_click=skip, args=(1,), key="skip", shortcut="N")
-st.caption("Keys: Y confirm · X reject · D needs discussion · N next · P previous")
+buttons[0].button(t("Confirm"), on_click=decide, args=("confirmed", view), type="primary", key="confirm", shortcut="Y")
+buttons[1].button(t("Reject"), on_click=decide, args=("rejected", view), key="reject", shortcut="X")
+buttons[2].button(t("Needs discussion"), on_click=decide, args=("needs_discussion", view), key="discuss", shortcut="D")
+buttons[3].button(t("Previous"), on_click=skip, args=(-1,), key="previous", shortcut="P")
+buttons[4].button(t("Next"), on_click=skip, args=(1,), key="skip", shortcut="N")
+st.caption(t("Keys: Y confirm · X reject · D needs discussion · N next · P previous"))
 
-tab_edit, tab_split, tab_merge, tab_history = st.tabs(["Edit", "Split", "Merge", "History"])
+tab_edit, tab_split, tab_merge, tab_history = st.tabs([t("Edit"), t("Split"), t("Merge"), t("History")])
 
 with tab_edit, st.form(f"edit_{view.id}"):
     operators = [""] + [o.value for o in Operator]
     join = st.radio(
-        "The rule applies when", ["all", "any"], index=0 if rule.conditions.join == "all" else 1,
-        format_func=lambda j: "all conditions hold" if j == "all" else "any condition holds", horizontal=True,
+        t("The rule applies when"), ["all", "any"], index=0 if rule.conditions.join == "all" else 1,
+        format_func=lambda j: t("all conditions hold") if j == "all" else t("any condition holds"), horizontal=True,
     )  # fmt: skip
     if any(not hasattr(item, "text") for item in rule.conditions.items):
-        st.warning("This rule has nested condition groups; saving here makes them one flat list.")
+        st.warning(t("This rule has nested condition groups; saving here makes them one flat list."))
     clause_config = {
         "operator": st.column_config.SelectboxColumn(options=operators),
-        "text": st.column_config.TextColumn("what the master said", width="large"),
+        "text": st.column_config.TextColumn(t("what the master said"), width="large"),
+        "variable": st.column_config.TextColumn(t("variable")),
+        "value": st.column_config.TextColumn(t("value")),
+        "unit": st.column_config.TextColumn(t("unit")),
     }
-    st.caption("Conditions: what the master said, and the variable, operator, value and unit it tests")
+    st.caption(t("Conditions: what the master said, and the variable, operator, value and unit it tests"))
     conditions = st.data_editor(
         columns(clause_rows(rule.clauses()), CLAUSE_COLUMNS),
         num_rows="dynamic",
         key=f"conditions_{view.id}",
         column_config=clause_config,
     )
-    st.caption("Actions: what to do; tick “never/don't” for a prohibition; “sets fact” for a derived fact")
+    st.caption(t("Actions: what to do; tick “never/don't” for a prohibition; “sets fact” for a derived fact"))
     actions = st.data_editor(
         columns(action_rows(rule.actions), ACTION_COLUMNS),
         num_rows="dynamic",
         key=f"actions_{view.id}",
         column_config={
-            "text": st.column_config.TextColumn("action", width="large"),
-            "negated": st.column_config.CheckboxColumn("never/don't"),
-            "sets": st.column_config.TextColumn("sets fact"),
+            "text": st.column_config.TextColumn(t("action"), width="large"),
+            "verb": st.column_config.TextColumn(t("verb")),
+            "object": st.column_config.TextColumn(t("object")),
+            "amount": st.column_config.TextColumn(t("amount")),
+            "unit": st.column_config.TextColumn(t("unit")),
+            "negated": st.column_config.CheckboxColumn(t("never/don't")),
+            "sets": st.column_config.TextColumn(t("sets fact")),
+            "to": st.column_config.TextColumn(t("to")),
         },
     )
-    st.caption("Exceptions: UNLESS …")
+    st.caption(t("Exceptions: UNLESS …"))
     exceptions = st.data_editor(
         columns(clause_rows(rule.exceptions), CLAUSE_COLUMNS),
         num_rows="dynamic",
@@ -144,13 +174,17 @@ with tab_edit, st.form(f"edit_{view.id}"):
     c1, c2, c3 = st.columns(3)
     certainties = [c.value for c in Certainty]
     certainty = c1.selectbox(
-        "Certainty", certainties, index=certainties.index(rule.certainty.value), key=f"certainty_{view.id}"
+        t("Certainty"),
+        certainties,
+        index=certainties.index(rule.certainty.value),
+        key=f"certainty_{view.id}",
+        format_func=word,
     )
-    domain = c2.text_input("Domain", rule.domain or "")
-    step = c3.text_input("Process step", rule.process_step or "")
-    rationale = st.text_input("Because (rationale)", rule.rationale or "", key=f"rationale_{view.id}")
-    reason = st.text_input("Reason for the change", key=f"reason_{view.id}")
-    if st.form_submit_button("Save new version", shortcut="Ctrl+Enter"):
+    domain = c2.text_input(t("Domain"), rule.domain or "")
+    step = c3.text_input(t("Process step"), rule.process_step or "")
+    rationale = st.text_input(t("Because (rationale)"), rule.rationale or "", key=f"rationale_{view.id}")
+    reason = st.text_input(t("Reason for the change"), key=f"reason_{view.id}")
+    if st.form_submit_button(t("Save new version"), shortcut="Ctrl+Enter"):
         try:
             new_rule = rule_from_editor(
                 rule,
@@ -164,72 +198,80 @@ with tab_edit, st.form(f"edit_{view.id}"):
                 process_step=step,
             )
             saved = kb.edit_rule(view.id, new_rule, reason=reason, expected_version=view.version)
-            flash(f"Saved rule #{view.id} as version {saved.version}.")
+            flash(t("Saved rule #{rule_id} as version {version}.", rule_id=view.id, version=saved.version))
             st.rerun()
         except (InvalidEdit, KnowledgeBaseError) as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(t("Not saved: {problem}", problem=error_text(exc)))
 
 with tab_split:
     if len(rule.actions) < 2:
-        st.info("This rule has one action. A rule can be split when the master said several things to do.")
+        st.info(t("This rule has one action. A rule can be split when the master said several things to do."))
     else:
         with st.form(f"split_{view.id}"):
             moved = st.multiselect(
-                "Actions for the new rule", list(range(len(rule.actions))),
+                t("Actions for the new rule"), list(range(len(rule.actions))),
                 format_func=lambda i: rule.actions[i].text,
             )  # fmt: skip
             clauses = rule.clauses()
             kept_conditions = st.multiselect(
-                "Conditions of the new rule", list(range(len(clauses))), default=list(range(len(clauses))),
+                t("Conditions of the new rule"), list(range(len(clauses))), default=list(range(len(clauses))),
                 format_func=lambda i: clauses[i].text,
             )  # fmt: skip
-            why = st.text_input("Reason for the split", "two separate decisions")
-            if st.form_submit_button("Split into two rules"):
+            why = st.text_input(t("Reason for the split"), t("two separate decisions"))
+            if st.form_submit_button(t("Split into two rules")):
                 try:
                     parts = split(rule, moved, kept_conditions)
                     made = kb.split_rule(view.id, parts, reason=why, expected_version=view.version)
-                    flash(f"Rule #{view.id} split; the new rule is #{made[1].id}, waiting for review.")
+                    flash(
+                        t(
+                            "Rule #{rule_id} split; the new rule is #{new_id}, waiting for review.",
+                            rule_id=view.id,
+                            new_id=made[1].id,
+                        )
+                    )
                     st.rerun()
                 except (InvalidEdit, KnowledgeBaseError) as exc:
-                    st.error(f"Not split: {exc}")
+                    st.error(t("Not split: {problem}", problem=error_text(exc)))
 
 with tab_merge:
     similar = kb.similar_rules(view.id)
     if not similar:
-        st.info("No similar rule found to merge with.")
+        st.info(t("No similar rule found to merge with."))
     else:
         with st.form(f"merge_{view.id}"):
             options = {other.id: (other, score) for other, score in similar}
             other_id = st.radio(
-                "Merge this rule with", list(options),
-                format_func=lambda i: f"#{i} ({options[i][0].master}, {options[i][0].status}, "
-                f"similarity {options[i][1]:.2f}): {options[i][0].rule.summary()}",
+                t("Merge this rule with"), list(options),
+                format_func=lambda i: t(
+                    "#{rule_id} ({master}, {status}, similarity {score}): {rule}", rule_id=i, master=options[i][0].master,
+                    status=word(options[i][0].status), score=f"{options[i][1]:.2f}", rule=rule_summary(options[i][0].rule),
+                ),
             )  # fmt: skip
-            keep_this = st.checkbox("Keep this rule's wording (otherwise keep the other's)", value=True)
-            why = st.text_input("Reason for the merge", "the same rule said twice")
-            if st.form_submit_button("Merge"):
+            keep_this = st.checkbox(t("Keep this rule's wording (otherwise keep the other's)"), value=True)
+            why = st.text_input(t("Reason for the merge"), t("the same rule said twice"))
+            if st.form_submit_button(t("Merge")):
                 other = options[other_id][0]
                 keep, gone = (view, other) if keep_this else (other, view)
                 try:
                     merged = kb.merge_rules(
                         keep.id, gone.id, reason=why, expected_versions=(keep.version, gone.version)
                     )
-                    flash(f"Rule #{gone.id} merged into #{merged.id}; both sources are kept.")
+                    flash(t("Rule #{gone} merged into #{kept}; both sources are kept.", gone=gone.id, kept=merged.id))
                     st.rerun()
                 except KnowledgeBaseError as exc:
-                    st.error(f"Not merged: {exc}")
+                    st.error(t("Not merged: {problem}", problem=error_text(exc)))
 
 with tab_history:
     versions = kb.history(view.id)
     st.dataframe(
         [
             {
-                "version": v.number,
-                "status": v.status,
-                "by": v.author,
-                "when": f"{v.created_at:%Y-%m-%d %H:%M}",
-                "why": v.reason,
-                "rule": v.rule.summary(),
+                t("version"): v.number,
+                t("status"): word(v.status),
+                t("by"): v.author,
+                t("when"): f"{v.created_at:%Y-%m-%d %H:%M}",
+                t("why"): v.reason,
+                t("rule"): rule_summary(v.rule),
             }
             for v in versions
         ],
@@ -239,21 +281,27 @@ with tab_history:
     if len(versions) > 1:
         numbers = [v.number for v in versions]
         a_col, b_col = st.columns(2)
-        a = a_col.selectbox("Compare version", numbers, index=len(numbers) - 2, key=f"diff_a_{view.id}")
-        b = b_col.selectbox("with version", numbers, index=len(numbers) - 1, key=f"diff_b_{view.id}")
+        a = a_col.selectbox(t("Compare version"), numbers, index=len(numbers) - 2, key=f"diff_a_{view.id}")
+        b = b_col.selectbox(t("with version"), numbers, index=len(numbers) - 1, key=f"diff_b_{view.id}")
         changes = kb.diff(view.id, int(a), int(b))
         if not changes:
-            st.caption("No differences.")
+            st.caption(t("No differences."))
         for change in changes:
             st.text(readable(change))
         restorable = [n for n in numbers if n != view.version]
         with st.form(f"restore_{view.id}"):
-            number = st.selectbox("Bring back the content of version", restorable, index=len(restorable) - 1)
-            why = st.text_input("Reason", "the earlier wording was right")
-            if st.form_submit_button("Restore as a new version"):
+            number = st.selectbox(t("Bring back the content of version"), restorable, index=len(restorable) - 1)
+            why = st.text_input(t("Reason"), t("the earlier wording was right"))
+            if st.form_submit_button(t("Restore as a new version")):
                 try:
                     kb.restore_version(view.id, int(number), reason=why, expected_version=view.version)
-                    flash(f"Rule #{view.id}: version {number} restored as a new version.")
+                    flash(
+                        t(
+                            "Rule #{rule_id}: version {number} restored as a new version.",
+                            rule_id=view.id,
+                            number=number,
+                        )
+                    )
                     st.rerun()
                 except KnowledgeBaseError as exc:
-                    st.error(f"Not restored: {exc}")
+                    st.error(t("Not restored: {problem}", problem=error_text(exc)))

@@ -6,63 +6,84 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import InvalidEdit, KnowledgeBaseError
+from ui.i18n import error_text, t, word
 from ui.state import knowledge_base
 
 kb = knowledge_base()
-st.title("Cue vocabulary")
+st.title(t("Cue vocabulary"))
 st.write(
-    "Masters name one cue many ways (“on rainy days”, “when it rains”, “wet weather”). "
-    "Group what they said into one variable each, so their rules meet in one body of knowledge."
+    t(
+        "Masters name one cue many ways (“on rainy days”, “when it rains”, “wet weather”). "
+        "Group what they said into one variable each, so their rules meet in one body of knowledge."
+    )
 )
 
 KINDS = ["number", "flag", "category"]
 left, right = st.columns(2)
-if left.button("Propose from the rules", icon=":material/hub:", key="propose_vocabulary"):
+if left.button(t("Propose from the rules"), icon=":material/hub:", key="propose_vocabulary"):
     try:
-        with st.spinner("Grouping the conditions of every rule by meaning…"):
+        with st.spinner(t("Grouping the conditions of every rule by meaning…")):
             made = kb.propose_vocabulary()
-        st.success(f"{sum(c.status == 'proposed' for c in made)} cues proposed.")
+        st.success(t("{count} cues proposed.", count=sum(c.status == "proposed" for c in made)))
     except KnowledgeBaseError as exc:
-        st.error(str(exc))
-if right.button("Use the confirmed cues in the rules", icon=":material/sync_alt:", key="apply_vocabulary"):
+        st.error(error_text(exc))
+if right.button(t("Use the confirmed cues in the rules"), icon=":material/sync_alt:", key="apply_vocabulary"):
     try:
         changed = kb.apply_vocabulary()
         st.success(
-            f"{len(changed)} rules now use the confirmed names (a new version each; the masters' words are unchanged)."
+            t(
+                "{count} rules now use the confirmed names (a new version each; the masters' words are unchanged).",
+                count=len(changed),
+            )
             if changed
-            else "Every rule already uses the confirmed names."
+            else t("Every rule already uses the confirmed names.")
         )
     except KnowledgeBaseError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
 
 cues = kb.vocabulary()
 if not cues:
-    st.info("No cues yet. Import interviews, then propose a vocabulary from their rules.")
+    st.info(t("No cues yet. Import interviews, then propose a vocabulary from their rules."))
     st.stop()
 
 confirmed = [c for c in cues if c.status == "confirmed"]
-st.caption(f"{len(confirmed)} confirmed, {len(cues) - len(confirmed)} proposed.")
+st.caption(
+    t("{confirmed} confirmed, {proposed} proposed.", confirmed=len(confirmed), proposed=len(cues) - len(confirmed))
+)
 for cue in cues:
-    badge = "confirmed" if cue.status == "confirmed" else "proposed"
-    title = f"{cue.name} · {cue.kind}{' in ' + cue.unit if cue.unit else ''} · {badge} · said {len(cue.phrases)} ways"
+    badge = word("confirmed" if cue.status == "confirmed" else "proposed")
+    unit = t(" in {unit}", unit=cue.unit) if cue.unit else ""
+    title = t(
+        "{name} · {kind}{unit} · {status} · said {ways} ways",
+        name=cue.name,
+        kind=word(cue.kind),
+        unit=unit,
+        status=badge,
+        ways=len(cue.phrases),
+    )
     with st.expander(title, expanded=cue.status == "proposed" and cue is cues[len(confirmed)]):
-        st.markdown("**What the masters said:** " + " · ".join(f"“{p}”" for p in cue.phrases[:12]))
+        st.markdown(t("**What the masters said:** {phrases}", phrases=" · ".join(f"“{p}”" for p in cue.phrases[:12])))
         st.caption(
-            f"By {', '.join(cue.masters) or 'unknown'} in rules "
-            + ", ".join(f"#{r}" for r in cue.rules[:20])
-            + (f"; the extractor called it {', '.join(cue.aliases)}" if cue.aliases else "")
-            + (f"; confirmed by {cue.decided_by}" if cue.decided_by else "")
+            t(
+                "By {masters} in rules {rules}",
+                masters=", ".join(cue.masters) or t("unknown"),
+                rules=", ".join(f"#{r}" for r in cue.rules[:20]),
+            )
+            + (t("; the extractor called it {aliases}", aliases=", ".join(cue.aliases)) if cue.aliases else "")
+            + (t("; confirmed by {user}", user=cue.decided_by) if cue.decided_by else "")
         )
         with st.form(f"cue_{cue.id}"):
-            name = st.text_input("Name", cue.name, key=f"cue_name_{cue.id}")
-            kind = st.selectbox("Type", KINDS, index=KINDS.index(cue.kind), key=f"cue_kind_{cue.id}")
-            unit = st.text_input("Unit (numbers only)", cue.unit or "", key=f"cue_unit_{cue.id}")
+            name = st.text_input(t("Name"), cue.name, key=f"cue_name_{cue.id}")
+            kind = st.selectbox(
+                t("Type"), KINDS, index=KINDS.index(cue.kind), key=f"cue_kind_{cue.id}", format_func=word
+            )
+            unit = st.text_input(t("Unit (numbers only)"), cue.unit or "", key=f"cue_unit_{cue.id}")
             values = st.text_input(
-                "Allowed values (categories, comma-separated)", ", ".join(cue.values), key=f"cue_values_{cue.id}"
+                t("Allowed values (categories, comma-separated)"), ", ".join(cue.values), key=f"cue_values_{cue.id}"
             )
             keep, drop = st.columns(2)
-            confirm = keep.form_submit_button("Confirm" if cue.status == "proposed" else "Save", type="primary")
-            remove = drop.form_submit_button("Drop this cue")
+            confirm = keep.form_submit_button(t("Confirm") if cue.status == "proposed" else t("Save"), type="primary")
+            remove = drop.form_submit_button(t("Drop this cue"))
         if confirm:
             try:
                 kb.confirm_cue(
@@ -72,13 +93,13 @@ for cue in cues:
                     unit=unit.strip() or None,
                     values=[v for v in values.split(",")] if kind == "category" else [],
                 )
-                st.success(f"Cue {name!r} confirmed.")
+                st.success(t("Cue {name} confirmed.", name=repr(name)))
                 st.rerun()
             except (InvalidEdit, KnowledgeBaseError) as exc:
-                st.error(f"Not saved: {exc}")
+                st.error(t("Not saved: {problem}", problem=error_text(exc)))
         if remove:
             try:
                 kb.drop_cue(cue.id)
                 st.rerun()
             except KnowledgeBaseError as exc:
-                st.error(f"Not dropped: {exc}")
+                st.error(t("Not dropped: {problem}", problem=error_text(exc)))
