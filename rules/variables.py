@@ -115,13 +115,60 @@ def _number_near(text: str, at: int, unit: str | None) -> Fact | None:
     return best[1] if best else None
 
 
+def _hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def _korean_facts(text: str, variables: Sequence[Variable]) -> dict[str, Fact]:
+    """Facts in a Korean question ("습도가 85%일 때 어떻게 해요?"). Korean attaches particles to
+    words, so a variable is mentioned where its name's words appear inside the text (습도 in 습도가);
+    a number takes the closest number said (digits or Korean numerals, with their unit); a category
+    takes a value said (a noun as is, an adjective or verb by its stem: 얇다 in 얇을 때); a flag is
+    false when a negation (안, 없, 않, 못) follows its name in the same phrase."""
+    from rules.numerals import numbers_in
+
+    facts: dict[str, Fact] = {}
+    numbers = numbers_in(text)
+    for v in variables:
+        parts = [p for p in v.name.split("_") if p]
+        if not parts or not all(p in text for p in parts):
+            continue
+        at = text.index(parts[-1]) + len(parts[-1])
+        if v.kind == "flag":
+            phrase = re.split(r"[,.?!]|(?<=[면때])\s", text[at:], maxsplit=1)[0]
+            facts[v.name] = not re.search(r"(?:^|\s)(?:안|못)\s|없|않", phrase)
+        elif v.kind == "category":
+            for value in v.values:
+                said = str(value)
+                stem = said[:-1] if said.endswith("다") and len(said) >= 2 else said
+                if stem and stem in text:
+                    facts[v.name] = value
+                    break
+        elif numbers:
+            _start, _end, value, unit = min(numbers, key=lambda n: abs(n[0] - at))
+            if unit and v.unit and unit != "deg" and known_unit(unit):
+                facts[v.name] = Quantity(value, unit)
+            else:
+                facts[v.name] = value
+    return facts
+
+
 def facts_from_text(text: str, variables: Sequence[Variable]) -> dict[str, Fact]:
     """The facts a plain-words question states about known variables; anything unsure is left out.
 
     A number variable is mentioned by all the words of its name ("humidity", "plate thickness")
     and takes the closest number; a category by one of its values ("rain", "wet scrap"); a flag
-    by its name, negated by a "not"/"no" just before it.
+    by its name, negated by a "not"/"no" just before it. A Korean question is read the Korean way
+    (`_korean_facts`), for Korean variable names; English names are then still looked for.
     """
+    if _hangul(text):
+        found = _korean_facts(text, [v for v in variables if _hangul(v.name)])
+        rest = [v for v in variables if not _hangul(v.name)]
+        return {**_english_facts(text, rest), **found}
+    return _english_facts(text, variables)
+
+
+def _english_facts(text: str, variables: Sequence[Variable]) -> dict[str, Fact]:
     lowered = text.lower()
     tokens = _tokens(text)
     words = {w for w, _ in tokens}
@@ -153,9 +200,16 @@ _CHUNK_SPLIT = re.compile(r"[,;:?!.]|\b(?:when|while|if|and|but|because|after|be
 _LEAD_IN = re.compile(r"^\s*(?:what|how|should|can|do|does|is|are|must)\b.*?\b(?:i|we|you)\b\s*(?:do|handle)?\s*", re.I)
 
 
+_KOREAN_SPLIT = re.compile(r"[,;:?!.]|(?<=[면때고서데])\s")
+_KOREAN_LEAD = re.compile(r"\s*(?:어떻게|뭘|무엇을|뭐|어떤)\s*(?:해야|하나요|해요|하죠|합니까|하면|하세요|돼요|되나요).*$")
+
+
 def question_chunks(text: str) -> list[str]:
     """The parts of a question that may each state one fact ("welding in wet weather", "at 85%
-    humidity"), without the lead-in ("what do I do")."""
+    humidity"; "비 오는 날", "습도가 85%일 때"), without the lead-in ("what do I do", "어떻게 해요")."""
+    if _hangul(text):
+        parts = [_KOREAN_LEAD.sub("", p).strip() for p in _KOREAN_SPLIT.split(text)]
+        return list(dict.fromkeys(p for p in parts if len(p) >= 2))
     out = []
     for part in _CHUNK_SPLIT.split(text):
         part = _LEAD_IN.sub("", part or "").strip()

@@ -48,9 +48,9 @@ _USER: dict[str, str | None] = {"name": None}
 def _kb() -> KnowledgeBase:
     """The knowledge base, acting as the user given by --as (or MYEONGJANG_USER), with the
     semantic layer on (the sentence model loads only if a command needs it)."""
-    from elicitation.embeddings import default_encoder
+    from elicitation.embeddings import default_encoder, multilingual_encoder
 
-    return KnowledgeBase(user=_USER["name"], encoder=default_encoder())
+    return KnowledgeBase(user=_USER["name"], encoder=default_encoder(), multilingual=multilingual_encoder())
 
 
 def _emit(data: Any) -> None:

@@ -19,10 +19,10 @@ USER_KEY = "user"
 
 @st.cache_resource
 def _knowledge_base_at(url: str) -> KnowledgeBase:
-    from elicitation.embeddings import default_encoder
+    from elicitation.embeddings import default_encoder, multilingual_encoder
 
     # The sentence model loads on first use (a question, a merge, the vocabulary), once per process.
-    return KnowledgeBase(url, encoder=default_encoder())
+    return KnowledgeBase(url, encoder=default_encoder(), multilingual=multilingual_encoder())
 
 
 def shared_knowledge_base() -> KnowledgeBase:

@@ -9,8 +9,8 @@ import streamlit as st
 
 from elicitation import TranscriptError, coverage, guide_docx, guide_markdown, interview_guide
 from elicitation.guide import SECTIONS
-from elicitation.language import language_of_texts
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
+from rules.language import language_of_texts
 from rules.messages import Message
 from ui.i18n import error_text, message_text, rule_summary, t, translator, word
 from ui.state import findings, flash, knowledge_base, legend, masters_table, show_flash, turn_html, unclear_sayings
