@@ -113,10 +113,7 @@ def fit_scale(kb: KnowledgeBase, targets: dict[str, int], multilingual: Multilin
         hits: dict[bool, list[bool]] = {True: [], False: []}
         for at, lexical, raw, primary, cross in cases:
             mapped = a + b * raw if raw is not None else None
-            if primary is None:
-                cos = mapped
-            else:
-                cos = primary if mapped is None else np.where(index.korean, mapped, primary)
+            cos = _mixed(primary, mapped, index.korean)
             total = cos + LEXICAL_WEIGHT * lexical
             hits[cross].append(at in np.argsort(-total)[:3])
         return float(np.mean(hits[True])) + float(np.mean(hits[False]))
@@ -132,6 +129,14 @@ def fit_scale(kb: KnowledgeBase, targets: dict[str, int], multilingual: Multilin
         ),
         "dev_objective": round(score(best_a, best_b), 4),
     }
+
+
+def _mixed(primary: Any, mapped: Any, korean: Any) -> Any:
+    """The search's cosines: MiniLM's for English with English, the mapped multilingual ones where
+    Korean is spoken (all rules for a Korean question, which has no MiniLM cosines)."""
+    if primary is None:
+        return mapped
+    return primary if mapped is None else np.where(korean, mapped, primary)
 
 
 def main() -> None:
