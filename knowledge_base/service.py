@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import ValidationError
 from sqlalchemy import false, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -94,6 +95,9 @@ TRANSITIONS: dict[str, set[str]] = {
 MERGEABLE = ("proposed", "needs_discussion", "confirmed")
 # A search hit that shares no word with the question must at least be this close in meaning.
 MIN_COSINE = 0.2
+# The same floor for the multilingual model's cosines, on its own scale: across languages a rule that
+# answers the question often scores 0.15 to 0.3 (bench/crosslingual.py), so its floor is lower.
+MIN_COSINE_MULTILINGUAL = 0.1
 # Merge candidates: rules at least this close in meaning.
 SIMILAR_COSINE = 0.6
 
@@ -1558,7 +1562,8 @@ class KnowledgeBase:
                 # a Korean question: the multilingual model ranks every rule, English or Korean
                 cosines = dict(index.semantic(crossing, allowed))
                 cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid not in cosines]))
-                hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= MIN_COSINE]
+                floor = self._multilingual_floor()
+                hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= floor]
                 return self._results(s, hits)
             query = encoder.encode([question])[0]
             if in_db:  # the database ranks by meaning, and scores the word matches it did not rank
@@ -1569,12 +1574,18 @@ class KnowledgeBase:
                 every = index.cosines(query)
                 cosines = dict(index.semantic(every, allowed))
                 cosines.update(index.cosine_of(every, [rid for rid, _ in lexical if rid not in cosines]))
+            korean: set[int] = set()
             if crossing is not None:  # an English question, and rules said in Korean: those by the multilingual model
                 korean = set(index.ids[index.korean].tolist())
                 cosines = {rid: c for rid, c in cosines.items() if rid not in korean}
                 cosines.update(index.semantic(crossing, allowed & index.korean))
                 cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid in korean]))
-            hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= MIN_COSINE]
+            floor = self._multilingual_floor()
+            hits = [
+                h
+                for h in combine(lexical, cosines, limit)
+                if h.lexical or h.cosine >= (floor if h.rule_id in korean else MIN_COSINE)
+            ]
             return self._results(s, hits)
 
     def _results(self, s: Session, hits: Sequence[Hit]) -> list[SearchResult]:
@@ -1586,6 +1597,11 @@ class KnowledgeBase:
         }
         views = self._views(s, [rows[h.rule_id] for h in hits])
         return [SearchResult(v, h) for v, h in zip(views, hits, strict=True)]
+
+    def _multilingual_floor(self) -> float:
+        """MIN_COSINE_MULTILINGUAL on the primary model's scale, where mapped cosines are compared."""
+        a, b = getattr(self.multilingual, "scale", (0.0, 1.0))
+        return round(a + b * MIN_COSINE_MULTILINGUAL, 5)
 
     def _crosslingual(self, s: Session, index: RuleIndex, question: str) -> Vectors | None:
         """The question's cosine to every rule of the index by the multilingual model, on the primary
@@ -1623,7 +1639,7 @@ class KnowledgeBase:
         question = question.strip()
         if not question:
             raise InvalidEdit("the question is empty")
-        encoder = self._need_encoder()
+        self._need_encoder()
         with self._unit(write=True) as s:
             self._require(s, "import", actor, entity="transcript")
             rows = s.execute(
@@ -1635,15 +1651,34 @@ class KnowledgeBase:
             ).all()
             if not rows:
                 return []
-            vectors = cached_vectors(s, encoder, [t.text for t, _ in rows])
-            cos = np.round(vectors @ encoder.encode([question])[0], 5)
+            cos, crossed = self._cosines(s, question, [t.text for t, _ in rows])
+            floor = np.where(crossed, self._multilingual_floor(), MIN_COSINE)
             order = sorted(range(len(rows)), key=lambda i: (-float(cos[i]), rows[i][0].id))[:limit]
             return [
                 (TurnView(t.id, t.index, t.speaker, t.text, t.is_interviewer), name, float(cos[i]))
                 for i in order
                 for t, name in [rows[i]]
-                if cos[i] >= MIN_COSINE
+                if cos[i] >= floor[i]
             ]
+
+    def _cosines(self, s: Session, question: str, texts: Sequence[str]) -> tuple[Vectors, npt.NDArray[np.bool_]]:
+        """The question's cosine to each text: by the primary model where English meets English,
+        by the multilingual one (on the primary's scale) wherever Korean is spoken; and which
+        texts the multilingual model scored."""
+        encoder = self._need_encoder()
+        korean = np.fromiter((language_of(t) == KOREAN for t in texts), dtype=np.bool_, count=len(texts))
+        asked_korean = language_of(question) == KOREAN
+        cross = self.multilingual if self.multilingual is not None and (asked_korean or korean.any()) else None
+        out = np.zeros(len(texts), dtype=np.float32)
+        primary = np.ones(len(texts), dtype=np.bool_) if cross is None else ~korean & (not asked_korean)
+        if primary.any():
+            chosen = [t for t, p in zip(texts, primary, strict=True) if p]
+            out[primary] = cached_vectors(s, encoder, chosen) @ encoder.encode([question])[0]
+        if cross is not None and (~primary).any():
+            chosen = [t for t, p in zip(texts, primary, strict=True) if not p]
+            raw = cached_vectors(s, cross, chosen) @ cross.encode([question])[0]
+            out[~primary] = to_primary(raw, getattr(cross, "scale", (0.0, 1.0)))
+        return np.round(out, 5), ~primary
 
     def rule_vectors(self, keys: Sequence[int]) -> Vectors:
         """The sentence vectors of these rules' own texts (craft and rule as a sentence; from the
@@ -1679,9 +1714,15 @@ class KnowledgeBase:
         chunks = question_chunks(question)
         if not clauses or not chunks:
             return facts, how
+        # where Korean is spoken (in the question or the masters' clauses) the multilingual model compares
+        korean = language_of(question) == KOREAN or any(language_of(c.text) == KOREAN for c in clauses)
+        model: Encoder = self.multilingual if korean and self.multilingual is not None else self.encoder
+        scale = getattr(model, "scale", (0.0, 1.0)) if model is self.multilingual else (0.0, 1.0)
         with self._unit(write=True) as s:
-            clause_vectors = cached_vectors(s, self.encoder, [c.text for c in clauses])
-        found = facts_by_meaning(question, chunks, self.encoder.encode(chunks), clauses, clause_vectors, variables)
+            clause_vectors = cached_vectors(s, model, [c.text for c in clauses])
+        found = facts_by_meaning(
+            question, chunks, model.encode(chunks), clauses, clause_vectors, variables, scale=scale
+        )
         for name, (fact, said) in found.items():
             if name not in facts:
                 facts[name] = fact

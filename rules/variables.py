@@ -226,17 +226,19 @@ def facts_by_meaning(
     clause_vectors: Any,
     variables: Sequence[Variable],
     threshold: float = 0.6,
+    scale: tuple[float, float] = (0.0, 1.0),
 ) -> dict[str, tuple[Fact, str]]:
     """Facts a question states in other words than the rules: each part of the question (row i of
     `chunk_vectors` embeds `chunks[i]`) is compared with the rules' clauses (rows of
     `clause_vectors`); a clause at least `threshold` close gives its fact: a category's value, a
     flag's truth, or for a number the number said in that part. Returns name -> (fact, the
-    master's words it was matched to)."""
+    master's words it was matched to). `scale` maps the vectors' cosines onto the scale `threshold`
+    is set on (a multilingual model's, for a Korean question)."""
     kinds = {v.name: v for v in variables}
     best: dict[str, tuple[float, Fact, str]] = {}
     if not len(chunks) or not len(clauses):
         return {}
-    sims = clause_vectors @ chunk_vectors.T
+    sims = scale[0] + scale[1] * (clause_vectors @ chunk_vectors.T)  # on the primary model's scale
     for i, clause in enumerate(clauses):
         var = kinds.get(clause.variable or "")
         if var is None or clause.operator is None:

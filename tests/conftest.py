@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -111,6 +112,23 @@ def semantic_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def skb(semantic_url: str, encoder: SentenceEncoder) -> Iterator[KnowledgeBase]:
     """A fresh knowledge base with the semantic layer on, acting as its first admin."""
     base = KnowledgeBase(semantic_url, encoder=encoder)
+    base.add_user("admin", "admin")
+    yield base.as_user("admin")
+    base.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def multilingual() -> Any:
+    """The packaged multilingual model (Universal Sentence Encoder, multilingual v3), loaded once."""
+    from elicitation.embeddings import multilingual_encoder
+
+    return multilingual_encoder()
+
+
+@pytest.fixture
+def mkb(semantic_url: str, encoder: SentenceEncoder, multilingual: Any) -> Iterator[KnowledgeBase]:
+    """A fresh knowledge base with both the English and the multilingual model, as its first admin."""
+    base = KnowledgeBase(semantic_url, encoder=encoder, multilingual=multilingual)
     base.add_user("admin", "admin")
     yield base.as_user("admin")
     base.engine.dispose()

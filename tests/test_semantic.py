@@ -308,3 +308,70 @@ def test_vocabulary_keeps_confidential_phrases_in_their_organisation_and_drops_w
     after = next(c for c in skb.vocabulary() if c.id == humidity.id)
     assert after.masters == ["Kim"]
     assert all(t.speaker != "Lee" for t, _, _ in skb.search_turns("humidity and filler"))
+
+
+# --- Korean and across languages ------------------------------------------------------------------
+
+PARK_KO = """면담자: 비 오는 날에는 어떻게 하세요?
+박명장: 비가 오면 용접봉을 건조로에 두 시간 넣어 둬요.
+면담자: 판이 두꺼우면요?
+박명장: 두께가 25밀리 이상인 경우에는 반드시 예열을 해야 돼요.
+""".encode("cp949")
+
+
+def test_a_korean_question_finds_the_english_rule_and_an_english_question_the_korean_one(mkb: KnowledgeBase) -> None:
+    english = master_with(mkb, "Kim", KIM, "kim.txt")
+    korean = master_with(mkb, "박명장", PARK_KO, "park.txt", craft="용접")
+    confirm_all(mkb)
+    preheat_en = next(i for i in english if "preheat" in mkb.get_rule(i).rule.summary())
+    dry_ko = next(i for i in korean if "용접봉" in mkb.get_rule(i).rule.summary())
+    found = [r.view.id for r in mkb.search("두꺼운 판은 예열을 해야 하나요?")]
+    assert preheat_en in found[:3]
+    found = [r.view.id for r in mkb.search("What do I do with the welding rods when it rains?")]
+    assert dry_ko in found[:3]
+
+
+def test_english_search_is_unchanged_when_the_knowledge_base_holds_no_korean(
+    semantic_url: str, encoder: SentenceEncoder, multilingual: object
+) -> None:
+    both = KnowledgeBase(semantic_url, encoder=encoder, multilingual=multilingual)
+    both.add_user("admin", "admin")
+    kb = both.as_user("admin")
+    master_with(kb, "Kim", KIM, "kim.txt")
+    master_with(kb, "Lee", LEE, "lee.txt")
+    confirm_all(kb)
+    alone = kb.as_user("admin")
+    alone.multilingual = None
+    for question in ("what if the air is very humid?", "thick steel plate"):
+        assert [r.hit for r in kb.search(question)] == [r.hit for r in alone.search(question)]
+    both.engine.dispose()
+
+
+def test_without_the_multilingual_model_a_korean_question_finds_nothing_by_meaning(skb: KnowledgeBase) -> None:
+    english = master_with(skb, "Kim", KIM, "kim.txt")
+    confirm_all(skb)
+    preheat_en = next(i for i in english if "preheat" in skb.get_rule(i).rule.summary())
+    assert preheat_en not in [r.view.id for r in skb.search("두꺼운 판은 예열을 해야 하나요?")][:3]
+
+
+def test_korean_words_meet_whatever_particle_follows_them() -> None:
+    index = Bm25(["습도가 팔십 퍼센트를 넘으면 예열하세요", "비가 오면 용접봉을 말리세요"])
+    scores = index.scores("습도는 얼마예요?")
+    assert scores[0] > 0 and scores[1] == 0
+
+
+def test_a_korean_question_reads_its_facts(mkb: KnowledgeBase) -> None:
+    master_with(mkb, "박명장", PARK_KO, "park.txt", craft="용접")
+    confirm_all(mkb)
+    facts, _ = mkb.facts_from_question("두께가 30밀리인데 어떻게 해요?")
+    assert facts["두께"] == 30 or getattr(facts["두께"], "value", None) == 30
+    facts, _ = mkb.facts_from_question("비가 안 올 때는요?")
+    assert facts.get("비") is False
+
+
+def test_the_masters_korean_turns_are_searchable_in_both_languages(mkb: KnowledgeBase) -> None:
+    master_with(mkb, "박명장", PARK_KO, "park.txt", craft="용접")
+    said = mkb.search_turns("drying welding rods in wet weather")
+    assert said and "용접봉" in said[0][0].text
+    said = mkb.search_turns("비 올 때 용접봉")
+    assert said and "용접봉" in said[0][0].text
