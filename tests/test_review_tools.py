@@ -35,7 +35,7 @@ def test_search_finds_every_word_and_counts_match_the_list(samples: KnowledgeBas
 
 
 def test_rules_take_the_masters_craft_as_domain_and_filter_by_it(samples: KnowledgeBase) -> None:
-    assert samples.domains() == ["cnc machining", "converter steelmaking", "shipyard welding"]
+    assert samples.domains() == ["cnc machining", "converter steelmaking", "shipyard welding", "전통 장 담그기"]
     assert {v.master for v in samples.list_rules(domain="cnc machining")} == {"Lee Dong-hyun"}
     assert sum(samples.count_rules(domain="cnc machining").values()) == 5
 
@@ -124,7 +124,7 @@ def test_only_an_admin_marks_a_rule_confidential_and_it_leaves_other_organisatio
 
 def test_transcripts_list_and_show_turns_with_their_rules(samples: KnowledgeBase) -> None:
     listed = samples.transcripts()
-    assert [t.master for t in listed] == ["Lee Dong-hyun", "Choi Min-ji", "Park Jae-sung"]
+    assert [t.master for t in listed] == ["김옥순", "Lee Dong-hyun", "Choi Min-ji", "Park Jae-sung"]
     turns, views = samples.transcript(listed[0].id)
     assert len(turns) == listed[0].turns and len(views) == listed[0].rules
     samples.add_user("sme", "sme")

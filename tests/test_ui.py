@@ -104,7 +104,7 @@ def test_each_role_sees_its_pages_and_not_the_others(
 
 def test_interview_page_highlights_rules_in_the_transcript_and_escapes_it(loaded: KnowledgeBase) -> None:
     at = app("kim", "interview")
-    assert at.selectbox(key="import_master").options == ["Choi Min-ji", "Lee Dong-hyun", "Park Jae-sung"]
+    assert at.selectbox(key="import_master").options == ["Choi Min-ji", "Lee Dong-hyun", "Park Jae-sung", "김옥순"]
     html = " ".join(m.value for m in at.markdown)
     assert 'class="condition"' in html and 'class="action"' in html
     assert "<script" not in html
