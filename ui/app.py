@@ -37,7 +37,7 @@ BY_ROLE = {
 }
 
 if signed_in() is None:
-    st.navigation([st.Page("pages/sign_in.py", title=t("Sign in"), icon=":material/login:")]).run()
+    st.navigation([st.Page("pages/sign_in.py", title=t("Sign in"), icon=":material/login:", url_path="sign_in")]).run()
     st.stop()
 
 kb = knowledge_base()

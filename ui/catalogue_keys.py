@@ -32,7 +32,7 @@ def _explained_classes() -> set[str]:
     import rules.model
     from rules.messages import Explained
 
-    found = {"Message"}
+    found = {"Message", "__init__"}  # and the templates errors pass to their base class
     for module in (knowledge_base.errors, elicitation.errors, rules.engine, rules.model):
         for name, value in vars(module).items():
             if isinstance(value, type) and issubclass(value, Explained):

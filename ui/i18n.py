@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def say(text: str, lang: str, /, **params: Any) -> str:
     template = catalogue(lang).get(text, text)
     if not params:
         return template
-    values = {k: _translated_value(v, lang) for k, v in params.items()} if lang != "en" else params
+    values = {k: _translated_value(v, lang, k) for k, v in params.items()} if lang != "en" else params
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -98,19 +99,24 @@ def error_text(exc: BaseException) -> str:
     translated = catalogue(language()).get(template)
     if translated is None:
         return str(exc)
-    values = {k: _translated_value(v, language()) for k, v in (params or {}).items()}
+    values = {k: _translated_value(v, language(), k) for k, v in (params or {}).items()}
     try:
         return translated.format(**values)
     except (KeyError, IndexError, ValueError):
         return str(exc)
 
 
-def _translated_value(value: Any, lang: str) -> Any:
+# The values inside messages that are words of the data (a role, a status, an action), which are
+# translated; every other value (a name, a file, a number) is shown as it is.
+_WORD_PARAMS = {"role", "status", "target", "decision", "doing", "what", "action", "kind", "scope", "state", "who"}
+
+
+def _translated_value(value: Any, lang: str, name: str = "") -> Any:
     """A value inside a message: itself a message, an error, a rule, or a word of the data."""
     if getattr(value, "template", None) is not None and isinstance(value, str):  # rules.messages.Message
         return message_text(value, lang)
     if isinstance(value, str):
-        return catalogue(lang).get(value, value)
+        return catalogue(lang).get(value, value) if name in _WORD_PARAMS else value
     if isinstance(getattr(value, "error", None), BaseException):  # rules.messages.Cause
         return error_text(value.error)
     shown = getattr(value, "value", None)
@@ -195,9 +201,41 @@ def question_text(question: Any) -> str:
     return t("Is {name} {value}{unit}?", **values) + said
 
 
+WIDGET = "lang_switch"
+
+
 def language_switch() -> None:
-    """The language switch, shown in the sidebar on every page (sign-in included)."""
+    """The language switch, shown in the sidebar on every page (sign-in included). The choice is
+    kept under its own session key, not the widget's: Streamlit forgets a widget's state when the
+    page changes, and page titles change with the language."""
     import streamlit as st
 
     st.session_state.setdefault(KEY, DEFAULT)
-    st.sidebar.selectbox("Language / 언어", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=KEY)
+
+    def chosen() -> None:
+        st.session_state[KEY] = st.session_state[WIDGET]
+
+    st.sidebar.selectbox(
+        "Language / 언어",
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(language()),
+        format_func=LANGUAGES.__getitem__,
+        key=WIDGET,
+        on_change=chosen,
+    )
+
+
+def choose(widget: Any, label: str, values: Sequence[Any], /, **kwargs: Any) -> Any:
+    """A selectbox, radio or multiselect over words of the data, shown in the session's language:
+    its options are the words as shown, and it gives back the values (a list for a multiselect).
+    Options are the shown words, not values with a `format_func`, so that a widget's state is the
+    text on screen (Streamlit's test harness replays widgets by what they show)."""
+    shown = {word(v): v for v in values}
+    if "default" in kwargs and kwargs["default"] is not None:
+        kwargs["default"] = [word(v) for v in kwargs["default"]]
+    if "index" not in kwargs and "default" not in kwargs and "value" in kwargs:
+        kwargs["index"] = list(shown.values()).index(kwargs.pop("value"))
+    picked = widget(label, list(shown), **kwargs)
+    if isinstance(picked, list):
+        return [shown[p] for p in picked if p in shown]
+    return shown.get(picked) if picked is not None else None

@@ -8,7 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBaseError
-from ui.i18n import error_text, t, word
+from ui.i18n import choose, error_text, t, word
 from ui.state import knowledge_base, masters_table
 
 kb = knowledge_base()
@@ -28,7 +28,7 @@ with users_tab:
         st.markdown(t("**Add a user**"))
         c1, c2, c3 = st.columns(3)
         username = c1.text_input(t("User name"))
-        role = c2.selectbox(t("Role"), ROLES, format_func=word)
+        role = choose(c2.selectbox, t("Role"), ROLES)
         master = c3.selectbox(t("Master (for a master's account)"), ["", *[m.name for m in masters]])
         display = c1.text_input(t("Full name"))
         organisation = c2.text_input(t("Organisation"))
@@ -76,9 +76,7 @@ with consent_tab:
     if masters:
         with st.form("consent_change"):
             target = st.selectbox(t("Master"), [m.name for m in masters])
-            scopes = st.multiselect(
-                t("Record consent for"), CONSENT_SCOPES, default=["internal_guidance"], format_func=word
-            )
+            scopes = choose(st.multiselect, t("Record consent for"), CONSENT_SCOPES, default=["internal_guidance"])
             record, withdraw = st.columns(2)
             do_record = record.form_submit_button(t("Record consent"))
             do_withdraw = withdraw.form_submit_button(t("Withdraw all consent"), type="primary")
@@ -103,7 +101,7 @@ with confidential_tab:
     st.caption(t("A confidential rule is seen only inside its master's organisation, and never exported elsewhere."))
     with st.form("classify"):
         rule_id = st.number_input(t("Rule id"), min_value=1, step=1, value=None)
-        confidential = st.radio(t("Make it"), ["confidential", "shared"], horizontal=True, format_func=word)
+        confidential = choose(st.radio, t("Make it"), ["confidential", "shared"], horizontal=True)
         if st.form_submit_button(t("Apply")) and rule_id is not None:
             try:
                 kb.set_confidential(int(rule_id), confidential == "confidential")

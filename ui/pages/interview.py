@@ -12,7 +12,7 @@ from elicitation.guide import SECTIONS
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
 from rules.language import language_of_texts
 from rules.messages import Message
-from ui.i18n import error_text, message_text, rule_summary, t, translator, word
+from ui.i18n import choose, error_text, message_text, rule_summary, t, translator, word
 from ui.state import findings, flash, knowledge_base, legend, masters_table, show_flash, turn_html, unclear_sayings
 from ui.workflows import import_interview
 
@@ -26,7 +26,7 @@ if me.may("register_master"):
         name = st.text_input(t("Master's name"))
         craft = st.text_input(t("Craft (becomes the domain of the master's rules)"))
         organisation = st.text_input(t("Organisation"))
-        scopes = st.multiselect(t("Consent given for"), CONSENT_SCOPES, default=["internal_guidance"], format_func=word)
+        scopes = choose(st.multiselect, t("Consent given for"), CONSENT_SCOPES, default=["internal_guidance"])
         given_on = st.date_input(t("Consent given on"), value=date.today())
         if st.form_submit_button(t("Register and record consent")):
             try:
@@ -162,7 +162,9 @@ with tab_guide:
     interview_language = language_of_texts(x.text for x in turns)  # the guide is for the master: in his language
     say_it = translator(interview_language)
     title = say_it(Message("Interview guide: {master}, after “{title}”", master=summary.master, title=summary.title))
-    st.caption(t("The downloads are written in the interview's language ({language}).", language=word(interview_language)))
+    st.caption(
+        t("The downloads are written in the interview's language ({language}).", language=word(interview_language))
+    )
     c1, c2 = st.columns(2)
     c1.download_button(
         t("Download the guide (.md)"),

@@ -11,7 +11,7 @@ import streamlit as st
 from knowledge_base import KnowledgeBaseError
 from rules.chaining import chaining_links, to_dot
 from ui.editing import readable
-from ui.i18n import error_text, message_text, rule_summary, t, word
+from ui.i18n import choose, error_text, message_text, rule_summary, t, word
 from ui.state import findings, guidance_rules, knowledge_base
 
 kb = knowledge_base()
@@ -24,16 +24,16 @@ filters = st.columns([3, 1, 1, 1, 1])
 search = filters[0].text_input(
     t("Search the rules"), key="kb_search", placeholder=t("words in conditions, actions, reasons")
 )
-status = filters[1].selectbox(
+status = choose(
+    filters[1].selectbox,
     t("Status"),
     [ALL, "proposed", "confirmed", "needs_discussion", "rejected", "retired", "merged"],
     key="kb_status",
-    format_func=word,
 )
-master = filters[2].selectbox(t("Master"), [ALL, *[m.name for m in kb.masters()]], key="kb_master", format_func=word)
-domain = filters[3].selectbox(t("Domain"), [ALL, *kb.domains()], key="kb_domain", format_func=word)
+master = choose(filters[2].selectbox, t("Master"), [ALL, *[m.name for m in kb.masters()]], key="kb_master")
+domain = choose(filters[3].selectbox, t("Domain"), [ALL, *kb.domains()], key="kb_domain")
 releases = kb.releases()
-release = filters[4].selectbox(t("Release"), [ALL, *[r.name for r in releases]], key="kb_release", format_func=word)
+release = choose(filters[4].selectbox, t("Release"), [ALL, *[r.name for r in releases]], key="kb_release")
 chosen = {
     "master": None if master == ALL else master,
     "domain": None if domain == ALL else domain,
@@ -92,7 +92,7 @@ with tab_findings:
         if not found:
             st.info(t("No conflicts, duplicates or gaps found."))
         kinds = sorted({f.kind for f in found})
-        picked = st.multiselect(t("Show"), kinds, default=kinds, key="finding_kinds", format_func=word) if kinds else []
+        picked = choose(st.multiselect, t("Show"), kinds, default=kinds, key="finding_kinds") if kinds else []
         for finding in [f for f in found if f.kind in picked][:100]:
             with st.container(border=True):
                 st.text(
@@ -165,9 +165,7 @@ with tab_downloads:
             )
         )
         WORKING = "the working state"
-        source = st.selectbox(
-            t("Rules from"), [WORKING, *[r.name for r in releases]], key="dl_release", format_func=word
-        )
+        source = choose(st.selectbox, t("Rules from"), [WORKING, *[r.name for r in releases]], key="dl_release")
         frozen = None if source == WORKING else source
         if st.toggle(t("Prepare downloads"), key="prepare_tables"):
             formats = [

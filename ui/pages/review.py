@@ -17,7 +17,7 @@ from ui.editing import (
     rule_from_editor,
     split,
 )
-from ui.i18n import error_text, rule_summary, t, word
+from ui.i18n import choose, error_text, rule_summary, t, word
 from ui.state import flash, highlighted_turn, knowledge_base, legend, show_flash
 
 kb = knowledge_base()
@@ -31,9 +31,7 @@ if not masters:
     st.stop()
 top = st.columns([2, 2, 3])
 master = top[0].selectbox(t("Master"), masters, key="review_master", disabled=len(masters) == 1)
-queue_status = top[1].radio(
-    t("Queue"), ["proposed", "needs_discussion"], horizontal=True, key="review_queue", format_func=word,
-)  # fmt: skip
+queue_status = choose(top[1].radio, t("Queue"), ["proposed", "needs_discussion"], horizontal=True, key="review_queue")
 counts = kb.count_rules(master=master)
 total = sum(n for s, n in counts.items() if s != "merged")
 reviewed = total - counts.get("proposed", 0)
@@ -128,10 +126,12 @@ tab_edit, tab_split, tab_merge, tab_history = st.tabs([t("Edit"), t("Split"), t(
 
 with tab_edit, st.form(f"edit_{view.id}"):
     operators = [""] + [o.value for o in Operator]
-    join = st.radio(
-        t("The rule applies when"), ["all", "any"], index=0 if rule.conditions.join == "all" else 1,
-        format_func=lambda j: t("all conditions hold") if j == "all" else t("any condition holds"), horizontal=True,
-    )  # fmt: skip
+    ways = {t("all conditions hold"): "all", t("any condition holds"): "any"}
+    join = ways[
+        st.radio(
+            t("The rule applies when"), list(ways), index=0 if rule.conditions.join == "all" else 1, horizontal=True
+        )
+    ]
     if any(not hasattr(item, "text") for item in rule.conditions.items):
         st.warning(t("This rule has nested condition groups; saving here makes them one flat list."))
     clause_config = {
@@ -173,12 +173,12 @@ with tab_edit, st.form(f"edit_{view.id}"):
     )
     c1, c2, c3 = st.columns(3)
     certainties = [c.value for c in Certainty]
-    certainty = c1.selectbox(
+    certainty = choose(
+        c1.selectbox,
         t("Certainty"),
         certainties,
         index=certainties.index(rule.certainty.value),
         key=f"certainty_{view.id}",
-        format_func=word,
     )
     domain = c2.text_input(t("Domain"), rule.domain or "")
     step = c3.text_input(t("Process step"), rule.process_step or "")
@@ -240,13 +240,18 @@ with tab_merge:
     else:
         with st.form(f"merge_{view.id}"):
             options = {other.id: (other, score) for other, score in similar}
-            other_id = st.radio(
-                t("Merge this rule with"), list(options),
-                format_func=lambda i: t(
-                    "#{rule_id} ({master}, {status}, similarity {score}): {rule}", rule_id=i, master=options[i][0].master,
-                    status=word(options[i][0].status), score=f"{options[i][1]:.2f}", rule=rule_summary(options[i][0].rule),
-                ),
-            )  # fmt: skip
+            labels = {
+                t(
+                    "#{rule_id} ({master}, {status}, similarity {score}): {rule}",
+                    rule_id=other.id,
+                    master=other.master,
+                    status=word(other.status),
+                    score=f"{score:.2f}",
+                    rule=rule_summary(other.rule),
+                ): other.id
+                for other, score in similar
+            }
+            other_id = labels[st.radio(t("Merge this rule with"), list(labels))]
             keep_this = st.checkbox(t("Keep this rule's wording (otherwise keep the other's)"), value=True)
             why = st.text_input(t("Reason for the merge"), t("the same rule said twice"))
             if st.form_submit_button(t("Merge")):

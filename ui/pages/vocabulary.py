@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import InvalidEdit, KnowledgeBaseError
-from ui.i18n import error_text, t, word
+from ui.i18n import choose, error_text, t, word
 from ui.state import knowledge_base
 
 kb = knowledge_base()
@@ -74,9 +74,7 @@ for cue in cues:
         )
         with st.form(f"cue_{cue.id}"):
             name = st.text_input(t("Name"), cue.name, key=f"cue_name_{cue.id}")
-            kind = st.selectbox(
-                t("Type"), KINDS, index=KINDS.index(cue.kind), key=f"cue_kind_{cue.id}", format_func=word
-            )
+            kind = choose(st.selectbox, t("Type"), KINDS, index=KINDS.index(cue.kind), key=f"cue_kind_{cue.id}")
             unit = st.text_input(t("Unit (numbers only)"), cue.unit or "", key=f"cue_unit_{cue.id}")
             values = st.text_input(
                 t("Allowed values (categories, comma-separated)"), ", ".join(cue.values), key=f"cue_values_{cue.id}"
