@@ -133,18 +133,30 @@ class EngineUnavailable(Explained, RuntimeError):
 # --- compiling ---------------------------------------------------------------------------------
 
 
+def core_text(text: str) -> str:
+    """A name or string value as the C core can match it. durable_rules never matches a string
+    with bytes beyond ASCII (a Korean variable or value, "달걀" == "가라앉다", silently fails), so
+    those are spelled as the hex of their UTF-8 bytes, the same way in rulesets and in facts."""
+    return text if text.isascii() else "x_" + text.encode("utf-8").hex()
+
+
+def _core(v: Scalar) -> Scalar:
+    return core_text(v) if isinstance(v, str) else v
+
+
 def compile_clause(clause: Clause) -> list[list[dict[str, Any]]]:
     """One clause as alternatives (a disjunction) of conjunctions of durable_rules tests."""
     var, op, value = clause.variable, clause.operator, clause.value
     if var is None or op is None:
         raise CompileError(f"clause {clause.text!r} is not measurable")
+    var = core_text(var)
     if op is Operator.IS_TRUE:
         return [[{var: True}]]
     if op is Operator.IS_FALSE:
         return [[{var: False}]]
     if op is Operator.IN:
         assert isinstance(value, list)
-        return [[{var: _norm(v)}] for v in dict.fromkeys(_norm(v) for v in value)]
+        return [[{var: _core(v)}] for v in dict.fromkeys(_norm(v) for v in value)]
     if op is Operator.BETWEEN:
         assert isinstance(value, list)
         return [[{"$gte": {var: float(value[0])}}, {"$lte": {var: float(value[1])}}]]
@@ -157,7 +169,7 @@ def compile_clause(clause: Clause) -> list[list[dict[str, Any]]]:
         Operator.GE: "$gte",
     }[op]
     assert value is not None and not isinstance(value, list)
-    return [[{var: _norm(value)}]] if symbol is None else [[{symbol: {var: _norm(value)}}]]
+    return [[{var: _core(_norm(value))}]] if symbol is None else [[{symbol: {var: _core(_norm(value))}}]]
 
 
 def alternatives(group: Group) -> list[list[dict[str, Any]]]:
@@ -326,10 +338,10 @@ class Engine:
     def _matching(self, facts: dict[str, Scalar]) -> list[str]:
         names = list(self._always)
         for var in facts:
-            names.extend(self._by_anchor.get(var, ()))
+            names.extend(self._by_anchor.get(core_text(var), ()))
         if not names:
             return []
-        message = {"kind": _SITUATION, **facts}
+        message = {"kind": _SITUATION, **{core_text(k): _core(v) for k, v in facts.items()}}
         for attempt in (1, 2):  # a restarted core needs the rulesets again, which ask() registers
             try:
                 fired = self._core.ask(self._rulesets, list(dict.fromkeys(names)), message)

@@ -184,3 +184,67 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
         expect(page.get_by_text("cues proposed")).to_be_visible(timeout=60_000)
         shot(page, "12-vocabulary")
         browser.close()
+
+
+def test_in_korean_the_master_confirms_his_rule_and_the_sme_asks_in_korean(server: tuple[str, KnowledgeBase]) -> None:
+    exe = chromium_path()
+    if exe is None:
+        if _in_ci():
+            pytest.fail("Debian's chromium is not installed: CI must run the browser test")
+        pytest.skip("chromium not installed (scripts/test.sh installs it as root)")
+    from playwright.sync_api import expect, sync_playwright
+
+    address, kb = server
+    kb.add_user("kim", "master", master="김옥순", password=PASSWORD)
+    ARTIFACTS.mkdir(exist_ok=True)
+    top = kb.list_rules(status="proposed", master="김옥순", limit=1)[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=exe,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(address)
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
+        page.get_by_label("Language / 언어").click()
+        page.get_by_role("option", name="한국어").click()
+        expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=30_000)
+        shot(page, "21-sign-in-korean")
+
+        page.get_by_label("사용자 이름").fill("kim")
+        page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="로그인").click()
+        expect(page.get_by_role("heading", name="명장 검토")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(f"규칙 #{top.id}, 버전 1")).to_be_visible(timeout=30_000)
+        expect(page.locator("mark.condition").first).to_be_visible(timeout=30_000)
+        shot(page, "22-review-korean")
+        page.get_by_role("button", name="확정").click()
+        expect(page.get_by_text(f"규칙 #{top.id} 확정됨.")).to_be_visible(timeout=30_000)
+        assert kb.get_rule(top.id).status == "confirmed"
+        page.get_by_role("button", name="로그아웃").click()
+
+        # The language stays after signing out; the SME asks in Korean and gets the Korean rule.
+        expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=60_000)
+        page.get_by_label("사용자 이름").fill("sme")
+        page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="로그인").click()
+        expect(page.get_by_role("heading", name="작업 안내")).to_be_visible(timeout=60_000)
+        page.get_by_label("평소 말로 질문하기 (선택)").fill("소금물에 달걀이 가라앉으면 어떻게 해요?")
+        page.get_by_label("평소 말로 질문하기 (선택)").press("Enter")
+        expect(page.get_by_text("질문과 가장 가까운 명장들의 규칙")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(f"규칙 #{top.id} · 김옥순").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("규칙 1개가 적용됩니다")).to_be_visible(timeout=60_000)  # the engine's answer
+        expect(page.get_by_text("김옥순의 말: “달걀이 가라앉으면 소금을 더 넣으세요.”").first).to_be_visible()
+        shot(page, "23-guidance-korean")
+        page.get_by_role("button", name="로그아웃").click()
+
+        expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=60_000)
+        page.get_by_label("사용자 이름").fill("admin")
+        page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="로그인").click()
+        expect(page.get_by_role("heading", name="면담")).to_be_visible(timeout=60_000)
+        page.get_by_role("tab", name="다음 면담 질문").click()
+        expect(page.get_by_text("가장 중요한 규칙에 대한 탐색 질문")).to_be_visible(timeout=60_000)
+        shot(page, "24-interview-guide-korean")
+        browser.close()

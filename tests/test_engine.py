@@ -8,6 +8,7 @@ from rules import (
     FactSyntaxError,
     Group,
     KnownRule,
+    Operator,
     Quantity,
     Rule,
     answer_lines,
@@ -224,3 +225,17 @@ def test_degrees_without_a_scale_are_not_read_as_an_angle() -> None:
     assert [f.known.key for f in engine.ask({"melt": 1620.0}).fired] == ["a"]
     with pytest.raises(FactError, match="'deg'"):
         engine.ask(parse_facts(["melt=1620 degC"]))
+
+
+def test_korean_variables_and_values_fire_although_the_c_core_matches_only_ascii() -> None:
+    said = Clause(text="달걀이 가라앉으면", variable="달걀", operator=Operator.EQ, value="가라앉다")
+    hot = Clause(text="쇳물 온도가 1,400도 넘으면", variable="쇳물_온도", operator=Operator.GT, value=1400, unit="degC")
+    rules = [
+        KnownRule(key="1", rule=Rule(conditions=Group(items=[said]), actions=[Action(text="소금을 더 넣으세요")])),
+        KnownRule(key="2", rule=Rule(conditions=Group(items=[hot]), actions=[Action(text="부으세요")])),
+    ]
+    engine = Engine(rules)
+    answer = engine.ask({"달걀": "가라앉다", "쇳물_온도": 1450})
+    assert sorted(f.known.key for f in answer.fired) == ["1", "2"]
+    assert [m.fact_value for m in answer.fired[0].matched] in (["가라앉다"], [1450])
+    assert not engine.ask({"달걀": "떠오르다"}).fired

@@ -135,7 +135,7 @@ with tab_edit, st.form(f"edit_{view.id}"):
     if any(not hasattr(item, "text") for item in rule.conditions.items):
         st.warning(t("This rule has nested condition groups; saving here makes them one flat list."))
     clause_config = {
-        "operator": st.column_config.SelectboxColumn(options=operators),
+        "operator": st.column_config.SelectboxColumn(t("operator"), options=operators),
         "text": st.column_config.TextColumn(t("what the master said"), width="large"),
         "variable": st.column_config.TextColumn(t("variable")),
         "value": st.column_config.TextColumn(t("value")),
