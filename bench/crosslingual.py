@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench._record import record  # noqa: E402
-from bench.semantic import DATA, fresh, gold_rule, read_tsv  # noqa: E402
+from bench.semantic import DATA, gold_kb, read_tsv  # noqa: E402
 from elicitation import evaluation  # noqa: E402
 from elicitation.embeddings import CROSSLINGUAL, MultilingualEncoder, default_encoder  # noqa: E402
 from knowledge_base import KnowledgeBase  # noqa: E402
@@ -52,22 +52,9 @@ def dev(question: str) -> bool:
 
 
 def mixed_kb(url: str, encoder: Any, multilingual: Any) -> tuple[KnowledgeBase, dict[str, int]]:
-    """Every gold rule of both languages; target name ("NAME#i") -> rule id."""
-    kb = KnowledgeBase(fresh(url), encoder=encoder, multilingual=multilingual)
-    kb.add_user("admin", "admin")
-    kb = kb.as_user("admin")
-    targets: dict[str, int] = {}
-    for folder in (evaluation.GOLD_DIR, evaluation.GOLD_DIR_KO):
-        for interview in evaluation.read_gold_dir(folder):
-            name = interview.path.name.split(".")[0]
-            master = kb.register_master(f"Master of {name}", craft=interview.craft)
-            kb.record_consent(master, ["internal_guidance"])
-            rules = [gold_rule(r, interview) for r in interview.rules]
-            raw = interview.transcript.name.encode() + interview.path.read_bytes()
-            result = kb.import_transcript(master, interview.transcript, raw, lambda _t, rules=rules: rules)
-            for i, rule_id in enumerate(result.rule_ids):
-                targets[f"{name}#{i}"] = rule_id
-    return kb, targets
+    """Every gold rule of both languages (no samples); target name ("NAME#i") -> rule id."""
+    folders = (evaluation.GOLD_DIR, evaluation.GOLD_DIR_KO)
+    return gold_kb(url, encoder, folders=folders, samples=False, multilingual=multilingual)
 
 
 def recall(kb: KnowledgeBase, targets: dict[str, int], questions: list[tuple[str, str]]) -> float:

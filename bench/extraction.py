@@ -69,44 +69,37 @@ def best_of(repeat: int, job: Any) -> float:
     return min(times)
 
 
-def speed(words: int, repeat: int) -> dict[str, Any]:
-    transcript = long_interview(words)
+def timed(transcript: Transcript, baseline: Any, repeat: int, baseline_name: str) -> dict[str, Any]:
+    """`extract_transcript` on the transcript against `baseline` (given the cleaned turn texts),
+    each best of `repeat` after a warm-up."""
     n_words = sum(len(t.text.split()) for t in transcript.turns)
     texts = [clean(t.text).text for t in transcript.turns]
-    plain = spacy.load(PIPELINE, exclude=["ner"])
-    load_pipeline()
-    baseline = best_of(repeat, lambda: list(plain.pipe(texts)))
+    base = best_of(repeat, lambda: baseline(texts))
     ours = best_of(repeat, lambda: extract_transcript(transcript))
     return {
         "words": n_words,
         "turns": len(transcript.turns),
         "extract_s": round(ours, 3),
-        "spacy_pipe_s": round(baseline, 3),
-        "throughput_ratio_vs_spacy_pipe": round(baseline / ours, 3),
+        f"{baseline_name}_s": round(base, 3),
+        f"throughput_ratio_vs_{baseline_name}": round(base / ours, 3),
         "rules": len(extract_transcript(transcript)),
         "words_per_s": round(n_words / ours),
     }
+
+
+def speed(words: int, repeat: int) -> dict[str, Any]:
+    plain = spacy.load(PIPELINE, exclude=["ner"])
+    load_pipeline()
+    return timed(long_interview(words), lambda texts: list(plain.pipe(texts)), repeat, "spacy_pipe")
 
 
 def speed_korean(words: int, repeat: int) -> dict[str, Any]:
     """The Korean reader on a long Korean interview, against the Korean pipeline's tokenizer alone."""
     from elicitation.korean_reading import load_korean_pipeline
 
-    transcript = long_interview(words, evaluation.GOLD_DIR_KO)
-    n_words = sum(len(t.text.split()) for t in transcript.turns)
-    texts = [clean(t.text).text for t in transcript.turns]
     nlp = load_korean_pipeline()
-    baseline = best_of(repeat, lambda: [nlp.make_doc(t) for t in texts])
-    ours = best_of(repeat, lambda: extract_transcript(transcript))
-    return {
-        "words": n_words,
-        "turns": len(transcript.turns),
-        "extract_s": round(ours, 3),
-        "kiwi_tokenizer_s": round(baseline, 3),
-        "throughput_ratio_vs_kiwi_tokenizer": round(baseline / ours, 3),
-        "rules": len(extract_transcript(transcript)),
-        "words_per_s": round(n_words / ours),
-    }
+    transcript = long_interview(words, evaluation.GOLD_DIR_KO)
+    return timed(transcript, lambda texts: [nlp.make_doc(t) for t in texts], repeat, "kiwi_tokenizer")
 
 
 def quality(folder: Path = evaluation.GOLD_DIR, weights_file: Path = calibration.WEIGHTS) -> dict[str, Any]:

@@ -89,13 +89,21 @@ def gold_rule(rule: evaluation.GoldRule, interview: evaluation.GoldInterview) ->
     )
 
 
-def gold_kb(url: str, encoder: SentenceEncoder) -> tuple[KnowledgeBase, dict[str, int]]:
-    """A knowledge base of every gold rule (and the samples' extracted rules); target -> rule id."""
-    kb = KnowledgeBase(fresh(url), encoder=encoder)
+def gold_kb(
+    url: str,
+    encoder: Any,
+    *,
+    folders: Sequence[Path] = (evaluation.GOLD_DIR,),
+    samples: bool = True,
+    multilingual: Any = None,
+) -> tuple[KnowledgeBase, dict[str, int]]:
+    """A knowledge base of every gold rule of these folders (and the samples' extracted rules);
+    target ("NAME#i") -> rule id."""
+    kb = KnowledgeBase(fresh(url), encoder=encoder, multilingual=multilingual)
     kb.add_user("admin", "admin")
     kb = kb.as_user("admin")
     targets: dict[str, int] = {}
-    for interview in evaluation.read_gold_dir(evaluation.GOLD_DIR):
+    for interview in (i for folder in folders for i in evaluation.read_gold_dir(folder)):
         name = interview.path.name.split(".")[0]
         master = kb.register_master(f"Master of {name}", craft=interview.craft)
         kb.record_consent(master, ["internal_guidance"])
@@ -104,7 +112,7 @@ def gold_kb(url: str, encoder: SentenceEncoder) -> tuple[KnowledgeBase, dict[str
         result = kb.import_transcript(master, interview.transcript, raw, lambda _t, rules=rules: rules)
         for i, rule_id in enumerate(result.rule_ids):
             targets[f"{name}#{i}"] = rule_id
-    for path in sorted(SAMPLES.glob("*.*")):
+    for path in sorted(SAMPLES.glob("*.*")) if samples else []:
         if path.suffix not in (".txt", ".vtt"):
             continue
         master = kb.register_master(f"Sample {path.stem}", craft=path.stem.split("_")[-1])

@@ -70,6 +70,24 @@ def sign_in(page: Any, address: str, user: str, password: str = PASSWORD) -> Non
     expect(page.get_by_text(f"Signed in as {user}")).to_be_visible(timeout=30_000)
 
 
+def chromium() -> str:
+    """Debian's Chromium; missing, the test fails in CI and is skipped elsewhere."""
+    exe = chromium_path()
+    if exe is None:
+        if _in_ci():
+            pytest.fail("Debian's chromium is not installed: CI must run the browser test")
+        pytest.skip("chromium not installed (scripts/test.sh installs it as root)")
+    return exe
+
+
+def launch(playwright: Any, exe: str) -> Any:
+    return playwright.chromium.launch(
+        executable_path=exe,
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    )
+
+
 def shot(page: Any, name: str) -> None:
     page.wait_for_timeout(800)  # let charts and fonts settle
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -78,11 +96,7 @@ def shot(page: Any, name: str) -> None:
 def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
     server: tuple[str, KnowledgeBase],
 ) -> None:
-    exe = chromium_path()
-    if exe is None:
-        if _in_ci():
-            pytest.fail("Debian's chromium is not installed: CI must run the browser test")
-        pytest.skip("chromium not installed (scripts/test.sh installs it as root)")
+    exe = chromium()
     from playwright.sync_api import expect, sync_playwright
 
     address, kb = server
@@ -91,11 +105,7 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
     humidity = next(v for v in queue if any(c.variable == "humidity" for c in v.rule.clauses()))
     other = next(v for v in queue if v.id != humidity.id)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=exe,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
+        browser = launch(p, exe)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
         page.goto(address)
@@ -187,11 +197,7 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
 
 
 def test_in_korean_the_master_confirms_his_rule_and_the_sme_asks_in_korean(server: tuple[str, KnowledgeBase]) -> None:
-    exe = chromium_path()
-    if exe is None:
-        if _in_ci():
-            pytest.fail("Debian's chromium is not installed: CI must run the browser test")
-        pytest.skip("chromium not installed (scripts/test.sh installs it as root)")
+    exe = chromium()
     from playwright.sync_api import expect, sync_playwright
 
     address, kb = server
@@ -199,11 +205,7 @@ def test_in_korean_the_master_confirms_his_rule_and_the_sme_asks_in_korean(serve
     ARTIFACTS.mkdir(exist_ok=True)
     top = kb.list_rules(status="proposed", master="김옥순", limit=1)[0]
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=exe,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
+        browser = launch(p, exe)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(address)
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
