@@ -74,6 +74,8 @@ _CHANGE = {"바뀌다", "변하다", "되다"}
 _NOUN_TAGS = ("NNG", "NNP", "XR", "SL")
 _SUBJECT_PARTICLES = {"JKS", "JX"}
 _TOPIC_FORMS = {"이", "가", "은", "는", "ᆫ", "도", "께서"}
+# The nouns that mark a clause ("띄울 때는", "이상인 경우에는"): never the subject a variable is named for.
+_MARKER_NOUNS = {"때", "경우", "동안", "후", "뒤", "다음", "전", "날", "한", "채", "정도", "무렵", "마다"}
 _PRONOUNS = {"저", "제", "나", "내", "우리", "그거", "그것", "이거", "이것", "저거", "그게", "그런", "거", "것"}
 
 
@@ -182,7 +184,8 @@ def subject(tokens: Sequence[Token]) -> tuple[str | None, int]:
         if not pairs:
             continue
         if pairs[0][1] in _SUBJECT_PARTICLES and pairs[0][0] in _TOPIC_FORMS:
-            name = variable_name([n for n in nouns_before(tokens, i) if _first_tag(n) != "NNB"])
+            nouns = [n for n in nouns_before(tokens, i) if _first_tag(n) != "NNB" and n.text not in _MARKER_NOUNS]
+            name = variable_name(nouns)
             if name is not None:
                 return name, i
     # spoken Korean drops the particle: "비 오는 날에는" (rain coming days)

@@ -113,6 +113,7 @@ def test_numbers_in_running_text_with_units() -> None:
         ("강판이 얇으면 백 도로 예열해요.", "강판", Operator.EQ, "얇다", None),
         ("불꽃이 하얘지면 산소를 줄이세요.", "불꽃", Operator.EQ, "하얗다", None),
         ("쇠가 앵두색이 되면 두드려요.", "쇠", Operator.EQ, "앵두색", None),
+        ("쇠가 식을 때는 물을 뿌리세요.", "쇠", Operator.EQ, "식다", None),
         ("불꽃이 노란색으로 바뀌면 장작을 넣으세요.", "불꽃", Operator.EQ, "노란색", None),
         ("비가 오면 용접봉을 말리세요.", "비", Operator.IS_TRUE, None, None),
         ("찌꺼기가 없으면 바로 부으세요.", "찌꺼기", Operator.IS_FALSE, None, None),
