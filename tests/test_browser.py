@@ -71,6 +71,16 @@ def sign_in(page: Any, address: str, user: str, password: str = PASSWORD) -> Non
     expect(page.get_by_text(f"Signed in as {user}")).to_be_visible(timeout=30_000)
 
 
+def sign_in_korean(page: Any, user: str) -> None:
+    """Sign in on the sign-in page, already in Korean."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=60_000)
+    page.get_by_label("사용자 이름").fill(user)
+    page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+
+
 def chromium() -> str:
     """Debian's Chromium; missing, the test fails in CI and is skipped elsewhere."""
     exe = chromium_path()
@@ -215,9 +225,7 @@ def test_in_korean_the_master_confirms_his_rule_and_the_sme_asks_in_korean(serve
         expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=30_000)
         shot(page, "21-sign-in-korean")
 
-        page.get_by_label("사용자 이름").fill("kim")
-        page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="로그인").click()
+        sign_in_korean(page, "kim")
         expect(page.get_by_role("heading", name="명장 검토")).to_be_visible(timeout=60_000)
         expect(page.get_by_text(f"규칙 #{top.id}, 버전 1")).to_be_visible(timeout=30_000)
         expect(page.locator("mark.condition").first).to_be_visible(timeout=30_000)
@@ -231,10 +239,7 @@ def test_in_korean_the_master_confirms_his_rule_and_the_sme_asks_in_korean(serve
         page.get_by_role("button", name="로그아웃").click()
 
         # The language stays after signing out; the SME asks in Korean and gets the Korean rule.
-        expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=60_000)
-        page.get_by_label("사용자 이름").fill("sme")
-        page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="로그인").click()
+        sign_in_korean(page, "sme")
         expect(page.get_by_role("heading", name="작업 안내")).to_be_visible(timeout=60_000)
         page.get_by_label("평소 말로 질문하기 (선택)").fill("소금물에 달걀이 가라앉으면 어떻게 해요?")
         page.get_by_label("평소 말로 질문하기 (선택)").press("Enter")
@@ -245,10 +250,7 @@ def test_in_korean_the_master_confirms_his_rule_and_the_sme_asks_in_korean(serve
         shot(page, "23-guidance-korean")
         page.get_by_role("button", name="로그아웃").click()
 
-        expect(page.get_by_role("heading", name="로그인")).to_be_visible(timeout=60_000)
-        page.get_by_label("사용자 이름").fill("admin")
-        page.get_by_label("비밀번호", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="로그인").click()
+        sign_in_korean(page, "admin")
         expect(page.get_by_role("heading", name="면담")).to_be_visible(timeout=60_000)
         page.get_by_role("tab", name="다음 면담 질문").click()
         expect(page.get_by_text("가장 중요한 규칙에 대한 탐색 질문")).to_be_visible(timeout=60_000)
