@@ -228,6 +228,7 @@ def _analyzer(policy: RedactionPolicy) -> Any:
     registry.add_recognizer(OfflineEmailRecognizer())
     registry.add_recognizer(PhoneRecognizer(supported_regions=policy.phone_regions))
     registry.add_recognizer(KrRrnRecognizer(supported_language="en"))
+
     class LatinSpacyRecognizer(SpacyRecognizer):
         """The English NER model's names, except where it reads Hangul: it knows no Korean, and a
         noisy span there would swallow the Hangul name finder's exact one."""

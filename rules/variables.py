@@ -201,7 +201,9 @@ _LEAD_IN = re.compile(r"^\s*(?:what|how|should|can|do|does|is|are|must)\b.*?\b(?
 
 
 _KOREAN_SPLIT = re.compile(r"[,;:?!.]|(?<=[면때고서데])\s")
-_KOREAN_LEAD = re.compile(r"\s*(?:어떻게|뭘|무엇을|뭐|어떤)\s*(?:해야|하나요|해요|하죠|합니까|하면|하세요|돼요|되나요).*$")
+_KOREAN_LEAD = re.compile(
+    r"\s*(?:어떻게|뭘|무엇을|뭐|어떤)\s*(?:해야|하나요|해요|하죠|합니까|하면|하세요|돼요|되나요).*$"
+)
 
 
 def question_chunks(text: str) -> list[str]:

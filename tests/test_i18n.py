@@ -85,7 +85,9 @@ def test_a_bad_row_in_the_rule_editor_is_named_in_korean(korean: None) -> None:
 
 def test_findings_read_in_korean_with_their_rules_summarised_in_korean(korean: None) -> None:
     def known(key: str, low: float, high: float, master: str) -> KnownRule:
-        clause = Clause(text=f"습도 {low}~{high}", variable="습도", operator=Operator.BETWEEN, value=[low, high], unit="%")
+        clause = Clause(
+            text=f"습도 {low}~{high}", variable="습도", operator=Operator.BETWEEN, value=[low, high], unit="%"
+        )
         rule = Rule(conditions=Group(items=[clause]), actions=[Action(text="예열하세요", verb="예열하다")])
         return KnownRule(key=key, rule=rule, master=master)
 
