@@ -60,6 +60,45 @@ def test_the_packaged_model_gives_unit_vectors_keyed_by_name_and_version(encoder
     assert encoder.key == "sentence-transformers/all-MiniLM-L6-v2@0.1.0"
 
 
+def test_one_text_gets_the_vector_a_batch_gives_it(encoder: SentenceEncoder) -> None:
+    texts = ["what do I do when welding in the rain?", "", "습도가 높을 때는 어떻게 해요?", "rain " * 400]
+    batch = encoder.encode(texts)
+    for value, row in zip(texts, batch, strict=True):
+        one = encoder.encode([value])
+        assert one.shape == (1, encoder.dim) and one.dtype == np.float32
+        assert np.allclose(one[0], row, atol=1e-6)
+    assert encoder._runtime  # by ONNX Runtime, from the graph exported into the cache folder
+
+
+def test_a_torn_exported_graph_is_exported_again(tmp_path, encoder: SentenceEncoder) -> None:  # type: ignore[no-untyped-def]
+    fresh = SentenceEncoder(cache_dir=tmp_path)
+    graph = tmp_path / "sentence-transformers_all-MiniLM-L6-v2_0.1.0.onnx"
+    graph.write_bytes(b"\x08\x07half a graph")
+    fresh._model = encoder._load()  # the same weights, loaded once for the test run
+    question = "how long do I preheat thick plate?"
+    assert np.allclose(fresh.encode([question])[0], encoder.encode([question, "x"])[0], atol=1e-6)
+    assert fresh._runtime and graph.stat().st_size > 1_000_000
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_without_onnx_runtime_one_text_is_encoded_by_torch_with_a_warning(
+    tmp_path, encoder: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import elicitation.embeddings as embeddings
+
+    def broken(model: object, path: object) -> None:
+        raise ImportError("No module named 'onnxruntime'")
+
+    monkeypatch.setattr(embeddings, "onnx_session", broken)
+    fresh = SentenceEncoder(cache_dir=tmp_path)
+    fresh._model = encoder._load()
+    question = "the arc crackles"
+    with pytest.warns(RuntimeWarning, match="by torch, not ONNX Runtime: No module named 'onnxruntime'"):
+        one = fresh.encode([question])
+    assert fresh._runtime is False
+    assert np.allclose(one[0], encoder.encode([question, "x"])[0], atol=1e-6)
+
+
 def test_vectors_are_computed_once_and_again_only_when_a_rule_changes(skb: KnowledgeBase) -> None:
     ids = master_with(skb, "Park", WELDING, "shipyard_welding.txt")
     first = skb.rule_vectors(ids)
