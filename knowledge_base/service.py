@@ -64,6 +64,7 @@ from knowledge_base.semantic import (
     cached_vectors,
     combine,
     document,
+    half_index,
     has_rule_vectors,
     one_blas_thread,
     pg_semantic,
@@ -1484,6 +1485,7 @@ class KnowledgeBase:
             if cache.in_db is None:  # the schema changes only by migration, which runs on opening
                 with self._unit() as s:
                     cache.in_db = has_rule_vectors(s)
+                    cache.half = cache.in_db and half_index(s)
             in_db = cache.in_db
             if index is not None and index.token == token and (index.vectors is None) == in_db:
                 return index, in_db
@@ -1568,12 +1570,16 @@ class KnowledgeBase:
             query = encoder.encode([question])[0]
             if in_db:  # the database ranks by meaning, and scores the word matches it did not rank
                 cosines = pg_semantic(
-                    s, encoder, query, where, visible=int(allowed.sum()), also=[rid for rid, _ in lexical]
+                    s,
+                    encoder,
+                    query,
+                    where,
+                    visible=int(allowed.sum()),
+                    also=[rid for rid, _ in lexical],
+                    half=self._semantic.half,
                 )
             else:
-                every = index.cosines(query)
-                cosines = dict(index.semantic(every, allowed))
-                cosines.update(index.cosine_of(every, [rid for rid, _ in lexical if rid not in cosines]))
+                cosines = index.nearest(query, allowed, also=[rid for rid, _ in lexical])
             korean: set[int] = set()
             if crossing is not None:  # an English question, and rules said in Korean: those by the multilingual model
                 korean = set(index.ids[index.korean].tolist())

@@ -83,5 +83,6 @@ if [ -z "${MYEONGJANG_TEST_PGVECTOR_URL:-}" ]; then
 fi
 
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

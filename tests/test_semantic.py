@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from elicitation import extract_transcript, parse_bytes
 from elicitation.embeddings import SentenceEncoder
 from knowledge_base import InvalidEdit, KnowledgeBase, PermissionDenied
+from knowledge_base.database import downgrade, upgrade
 from knowledge_base.models import Embedding
-from knowledge_base.semantic import Bm25, combine, document
+from knowledge_base.semantic import (
+    HALF_INDEX,
+    REDUCED_DIM,
+    SHORTLIST,
+    TWO_PASS_RULES,
+    Bm25,
+    RuleIndex,
+    combine,
+    document,
+)
 from rules import Action, Clause, Group, KnownRule, Operator, Rule
 from rules.duplicates import near_duplicates
 from rules.vocabulary import Cue, clusters, map_clause, masked, string_clusters
@@ -182,6 +192,80 @@ def test_postgres_with_pgvector_returns_the_same_rules_as_sqlite(tmp_path, encod
         kb.engine.dispose()
     assert answers[0] == answers[1]
     assert postgres_url  # the Debian server's in-process path runs in the other tests
+
+
+def exact_nearest(index: RuleIndex, query: np.ndarray, allowed: np.ndarray, also: list[int]) -> dict[int, float]:  # type: ignore[type-arg]
+    every = index.cosines(query)
+    found = dict(index.semantic(every, allowed))
+    found.update(index.cosine_of(every, [rid for rid in also if rid not in found]))
+    return found
+
+
+def test_a_large_index_shortlists_by_its_principal_components_and_gives_the_exact_nearest() -> None:
+    rng = np.random.default_rng(3)
+    n, dim = TWO_PASS_RULES + 10_000, 384
+    # sentence vectors live near a low-dimensional subspace; these do too, with a little noise
+    basis = np.linalg.qr(rng.standard_normal((dim, 40)))[0]
+    vectors = rng.standard_normal((n, 40)) @ basis.T + 0.02 * rng.standard_normal((n, dim))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    ids = list(range(7, 7 + n))
+    index = RuleIndex(1, ids, ["rule"] * n, vectors)
+    assert index.reduced is not None and index.reduced.shape == (n, REDUCED_DIM)
+    small = RuleIndex(1, ids[:500], ["rule"] * 500, vectors[:500])
+    assert small.reduced is None  # a small index ranks exactly in one pass
+    everyone = np.ones(n, dtype=np.bool_)
+    few = np.zeros(n, dtype=np.bool_)
+    few[rng.choice(n, SHORTLIST // 2, replace=False)] = True  # fewer readable rules than the shortlist
+    for _ in range(12):
+        query = vectors[rng.integers(n)] + 0.3 * rng.standard_normal(dim).astype(np.float32) / np.sqrt(dim)
+        query = (query / np.linalg.norm(query)).astype(np.float32)
+        also = [int(x) for x in rng.choice(ids, 5)]  # word matches anywhere in the index
+        for allowed in (everyone, few, ~everyone):
+            found = index.nearest(query, allowed, also=also)
+            assert found == exact_nearest(index, query, allowed, also)
+            assert set(also) <= set(found)
+        assert len(index.nearest(query, everyone)) == 100
+        assert not index.nearest(query, ~everyone)
+
+
+@pytest.mark.postgres
+def test_pgvector_ranks_in_half_precision_and_migrates_both_ways(encoder: SentenceEncoder) -> None:
+    url = pgvector_url()
+    reset_postgres(url)
+    kb = KnowledgeBase(url, encoder=encoder)
+    kb.add_user("admin", "admin")
+    kb = kb.as_user("admin")
+    master_with(kb, "Park", WELDING, "shipyard_welding.txt")
+    with kb.engine.connect() as conn:
+        indexes = {
+            r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'rule_vectors'"))
+        }
+    assert HALF_INDEX in indexes and "ix_rule_vectors_hnsw" not in indexes
+    found = [r.view.id for r in kb.search("what do I do in wet weather?", guidance=False)]
+    assert kb._semantic.half and found
+    with kb.engine.connect() as conn:  # the ranking query is the one the index serves
+        conn.execute(text("SET enable_seqscan = off"))
+        plan = " ".join(
+            r[0]
+            for r in conn.execute(
+                text(
+                    "EXPLAIN SELECT rule_id FROM rule_vectors "
+                    "ORDER BY vec::halfvec(384) <=> (SELECT vec::halfvec(384) FROM rule_vectors LIMIT 1) LIMIT 5"
+                )
+            )
+        )
+    assert HALF_INDEX in plan
+    downgrade(kb.engine, "0004")
+    with kb.engine.connect() as conn:
+        indexes = {
+            r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'rule_vectors'"))
+        }
+    assert "ix_rule_vectors_hnsw" in indexes and HALF_INDEX not in indexes
+    upgrade(kb.engine)
+    again = KnowledgeBase(url, encoder=encoder).as_user("admin")
+    assert [r.view.id for r in again.search("what do I do in wet weather?", guidance=False)] == found
+    kb.engine.dispose()
+    again.engine.dispose()
 
 
 def test_bm25_ranks_the_rare_word_higher_and_ignores_stop_words() -> None:
