@@ -18,3 +18,6 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 # Create or migrate the knowledge base (SQLite by default, MYEONGJANG_DATABASE_URL otherwise).
 .venv/bin/python -c "from knowledge_base import KnowledgeBase; print('knowledge base ready:', KnowledgeBase().url)"
+# Export the sentence model's graph for ONNX Runtime now (seconds, once per machine), so that the
+# first question asked in the UI does not pay for it.
+.venv/bin/python -W ignore -c "from elicitation.embeddings import default_encoder as e; e().encode(['ready']); print('sentence model ready:', e().cache_dir)"
