@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 from sqlalchemy import false, func, or_, select, text
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base import archive, database
@@ -741,7 +741,7 @@ class KnowledgeBase:
         for e in s.scalars(
             select(RuleEvidence)
             .where(RuleEvidence.rule_id.in_(list(wanted)))
-            .options(selectinload(RuleEvidence.turn))
+            .options(joinedload(RuleEvidence.turn))
             .order_by(RuleEvidence.id)
         ):
             turn = TurnView(e.turn.id, e.turn.index, e.turn.speaker, e.turn.text, e.turn.is_interviewer)
@@ -1598,7 +1598,7 @@ class KnowledgeBase:
         rows = {
             r.id: r
             for r in s.scalars(
-                select(RuleRow).options(selectinload(RuleRow.master)).where(RuleRow.id.in_([h.rule_id for h in hits]))
+                select(RuleRow).options(joinedload(RuleRow.master)).where(RuleRow.id.in_([h.rule_id for h in hits]))
             )
         }
         views = self._views(s, [rows[h.rule_id] for h in hits])
