@@ -50,7 +50,7 @@ from bench._record import record  # noqa: E402
 from elicitation import evaluation, extract_transcript  # noqa: E402
 from elicitation.embeddings import SentenceEncoder, default_encoder  # noqa: E402
 from elicitation.transcripts import parse_bytes  # noqa: E402
-from knowledge_base import KnowledgeBase  # noqa: E402
+from knowledge_base import KnowledgeBase, semantic  # noqa: E402
 from knowledge_base.models import Embedding, Master, RuleRow, RuleVersion  # noqa: E402
 from knowledge_base.semantic import document, text_hash  # noqa: E402
 from rules import Action, Clause, Evidence, Group, Rule  # noqa: E402
@@ -372,10 +372,12 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--postgres", default=os.environ.get("MYEONGJANG_TEST_PGVECTOR_URL"))
-    parser.add_argument("--quick", action="store_true", help="2,000 rules and 100 queries")
+    parser.add_argument("--quick", action="store_true", help="2,000 rules and 100 queries, two passes above 1,000")
     args = parser.parse_args()
     if args.quick:
         args.rules, args.queries = 2_000, 100
+        # the same code paths at the small size: the in-process ranking's two passes too
+        semantic.TWO_PASS_RULES = args.rules // 2
     encoder = default_encoder()
     figures: dict[str, Any] = {"model": encoder.key}
 
