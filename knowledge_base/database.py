@@ -38,6 +38,10 @@ def make_engine(url: str) -> Engine:
             # a placeholder setting where the server has no pgvector, which costs nothing.
             cur = dbapi_conn.cursor()
             cur.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
+            # psycopg prepares a statement it runs often; PostgreSQL would then plan it once for
+            # any parameters, and that generic plan of the vector search scanned every rule (46
+            # against 12 ms a question at 2,000 rules). Each execution is planned for its values.
+            cur.execute("SET plan_cache_mode = force_custom_plan")
             cur.close()
             dbapi_conn.commit()
 

@@ -255,6 +255,8 @@ def test_pgvector_ranks_in_half_precision_and_migrates_both_ways(encoder: Senten
             )
         )
     assert HALF_INDEX in plan
+    with kb.engine.connect() as conn:  # a prepared search is planned for its own vector, every time
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
     downgrade(kb.engine, "0004")
     with kb.engine.connect() as conn:
         indexes = {
