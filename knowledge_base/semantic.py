@@ -11,9 +11,9 @@ a sentence, the master's words around it) and the cosine of the document's vecto
 question's, and scores their union by cosine plus a small weight of relative BM25. The vector
 ranking is exact in process (a matrix product; above TWO_PASS_RULES a shortlist from the vectors'
 principal components, rescored exactly); on PostgreSQL with pgvector the database ranks instead
-(HNSW over `rule_vectors`, in half precision, rescored exactly). Both give the same rules for the same knowledge base: on the bundled
-gold set for every benchmark question; at 100,000 rules HNSW is approximate and the top three
-agreed for 96% of them (bench/semantic.py).
+(HNSW over `rule_vectors`, in half precision, rescored exactly). Both give the same rules for the
+same knowledge base: on the bundled gold set for every benchmark question; at 100,000 rules HNSW
+is approximate and the top three agreed for 94 to 97% of them (bench/semantic.py).
 """
 
 from __future__ import annotations
@@ -622,7 +622,8 @@ def pg_semantic(
         .subquery()
     )
     # one array parameter, not one per id: the statement's text is then the same for every
-    # question, so psycopg prepares it after a few and PostgreSQL stops planning it each time
+    # question, so psycopg parses it once and prepares it (each execution is still planned for
+    # its own vector: knowledge_base.database sets plan_cache_mode)
     also_ids = bindparam("also", list(also), type_=ARRAY(Integer))
     extra = select(rv.rule_id, distance, literal(False)).where(rv.model == encoder.key, rv.rule_id == any_(also_ids))
     rows = list(s.execute(select(fast.c.rule_id, fast.c.d, fast.c.ranked).union_all(extra)).all())
