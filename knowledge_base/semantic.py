@@ -506,9 +506,9 @@ def _create_index(s: Session, half: bool) -> None:
         s.execute(text(f"CREATE INDEX {FULL_INDEX} ON rule_vectors USING hnsw (vec vector_cosine_ops)"))
 
 
-def sync_rule_vectors(s: Session, encoder: Encoder, live: Sequence[tuple[int, str]]) -> int:
+def sync_rule_vectors(s: Session, encoder: Encoder, live: Sequence[tuple[int, str]], *, half: bool) -> int:
     """Make `rule_vectors` hold exactly the live rules' current vectors, given (rule id, document)
-    pairs; returns the rows written."""
+    pairs; returns the rows written. `half`: the HNSW index is HALF_INDEX (`half_index`)."""
     have: dict[int, str] = dict(
         s.execute(text("SELECT rule_id, text_hash FROM rule_vectors WHERE model = :m"), {"m": encoder.key}).all()
     )
@@ -520,7 +520,6 @@ def sync_rule_vectors(s: Session, encoder: Encoder, live: Sequence[tuple[int, st
             s.execute(text("DELETE FROM rule_vectors WHERE rule_id = ANY(:ids)"), {"ids": gone[i : i + 1000]})
     s.execute(text("DELETE FROM rule_vectors WHERE model <> :m"), {"m": encoder.key})
     rebuild = len(stale) > 5000  # a bulk load: building the HNSW index once beats growing it row by row
-    half = half_index(s)
     if rebuild:
         s.execute(text(f"DROP INDEX IF EXISTS {HALF_INDEX if half else FULL_INDEX}"))
     for i in range(0, len(stale), 1000):
@@ -571,10 +570,11 @@ _RULE_VECTORS = Table(
 )
 
 
-def _query_vector(query: Vectors, kind: UserDefinedType[str] | None = None) -> Any:
-    """The query vector as a one-row subquery: PostgreSQL then parses the '[...]' text once, where a
-    bare cast of a bound text is parsed again for every row compared (50 ms at 2,000 rules)."""
-    return select(cast(literal(vector_literal(query)), kind or _Vector())).scalar_subquery()
+def _query_vector(literal_text: str, kind: UserDefinedType[str]) -> Any:
+    """The query vector (its `vector_literal`) as a one-row subquery: PostgreSQL then parses the
+    '[...]' text once, where a bare cast of a bound text is parsed again for every row compared
+    (50 ms at 2,000 rules)."""
+    return select(cast(literal(literal_text), kind)).scalar_subquery()
 
 
 def pg_semantic(
@@ -594,9 +594,10 @@ def pg_semantic(
     (or the `visible` count, if smaller) pass, because the user may read only a small part of the
     knowledge base, an exact scan of the rules they may read answers instead."""
     rv = _RULE_VECTORS.c
-    distance = rv.vec.op("<=>", return_type=Float())(_query_vector(query))
+    said = vector_literal(query)
+    distance = rv.vec.op("<=>", return_type=Float())(_query_vector(said, _Vector()))
     ranking = (
-        cast(rv.vec, _HalfVector()).op("<=>", return_type=Float())(_query_vector(query, _HalfVector()))
+        cast(rv.vec, _HalfVector()).op("<=>", return_type=Float())(_query_vector(said, _HalfVector()))
         if half
         else distance
     )

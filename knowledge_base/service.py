@@ -1494,7 +1494,7 @@ class KnowledgeBase:
                 texts = [d for _, d in docs]
                 vectors = None
                 if in_db:
-                    sync_rule_vectors(s, encoder, docs)
+                    sync_rule_vectors(s, encoder, docs, half=cache.half)
                 else:
                     known = index.by_hash() if index is not None else {}
                     missing = [t for t in texts if text_hash(t) not in known]
