@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
 
 from elicitation.embeddings import SentenceEncoder, default_encoder
 from knowledge_base import KnowledgeBase
+from ui.workflows import ensure_admin, load_samples
 
 PG_ENV = "MYEONGJANG_TEST_POSTGRES_URL"
 PGVECTOR_ENV = "MYEONGJANG_TEST_PGVECTOR_URL"
@@ -79,6 +81,35 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'ui.db'}"
     monkeypatch.setenv("MYEONGJANG_DATABASE_URL", url)
     return url
+
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+
+
+def samples_with_accounts(url: str, password: str, *accounts: tuple[str, str, str | None]) -> KnowledgeBase:
+    """A knowledge base holding the bundled sample interviews, with the admin's password set and
+    these (username, role, master) accounts, each with `password`."""
+    kb = ensure_admin(KnowledgeBase(url))
+    load_samples(kb)
+    kb.set_password("admin", password)
+    for username, role, master in accounts:
+        kb.add_user(username, role, master=master, password=password)
+    return kb
+
+
+def run_app(user: str | None = "admin", page: str | None = None, *, language: str | None = None) -> AppTest:
+    """The app (an AppTest) with `user` already signed in, as the sign-in page leaves it, in
+    `language` if given; on `page` if given."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if language:
+        at.session_state["lang"] = language
+    if user:
+        at.session_state["user"] = user
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
 
 
 def chromium_path() -> str | None:

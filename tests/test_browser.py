@@ -19,9 +19,8 @@ import pytest
 
 from knowledge_base import KnowledgeBase
 from ui.cli import streamlit_command
-from ui.workflows import ensure_admin, load_samples
 
-from .conftest import ROOT, _in_ci, chromium_path
+from .conftest import ROOT, _in_ci, chromium_path, samples_with_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,11 +30,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
-    kb = ensure_admin(KnowledgeBase(url))
-    load_samples(kb)
-    kb.set_password("admin", PASSWORD)
-    kb.add_user("park", "master", master="Park Jae-sung", password=PASSWORD)
-    kb.add_user("sme", "sme", password=PASSWORD)
+    kb = samples_with_accounts(url, PASSWORD, ("park", "master", "Park Jae-sung"), ("sme", "sme", None))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,9 +16,9 @@ from rules.checks import check
 from ui import i18n
 from ui.catalogue_keys import all_keys, message_templates, ui_texts
 from ui.editing import clauses_from_rows
-from ui.workflows import ensure_admin, load_samples
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+from .conftest import APP, run_app, samples_with_accounts
+
 PASSWORD = "long enough secret"
 KO = json.loads((i18n.LOCALES / "ko.json").read_text(encoding="utf-8"))
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]*)(?:![rsa])?(?::[^}]*)?\}")
@@ -113,24 +112,11 @@ def test_a_rule_in_one_line_in_korean(korean: None) -> None:
 
 @pytest.fixture
 def loaded(sqlite_env: str) -> KnowledgeBase:
-    kb = ensure_admin(KnowledgeBase(sqlite_env))
-    load_samples(kb)
-    kb.set_password("admin", PASSWORD)
-    kb.add_user("kim", "master", master="김옥순", password=PASSWORD)
-    kb.add_user("sme", "sme", password=PASSWORD)
-    return kb
+    return samples_with_accounts(sqlite_env, PASSWORD, ("kim", "master", "김옥순"), ("sme", "sme", None))
 
 
 def app_ko(user: str | None = "admin", page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "ko"
-    if user:
-        at.session_state["user"] = user
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
+    return run_app(user, page, language="ko")
 
 
 def test_the_language_switch_turns_the_sign_in_page_korean_and_a_wrong_password_is_refused_in_korean(

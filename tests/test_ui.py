@@ -1,39 +1,30 @@
 """The Streamlit pages with AppTest: sign-in, pages by role, and each page doing its job through
 the service layer (which refuses what the role may not do)."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from knowledge_base import KnowledgeBase
-from ui.workflows import ensure_admin, load_samples
 
-APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+from .conftest import run_app, samples_with_accounts
+
 PASSWORD = "long enough secret"
 
 
 @pytest.fixture
 def loaded(sqlite_env: str) -> KnowledgeBase:
-    kb = ensure_admin(KnowledgeBase(sqlite_env))
-    load_samples(kb)
-    kb.set_password("admin", PASSWORD)
-    kb.add_user("park", "master", master="Park Jae-sung", password=PASSWORD)
-    kb.add_user("sme", "sme", password=PASSWORD)
-    kb.add_user("kim", "interviewer", password=PASSWORD)
-    return kb
+    return samples_with_accounts(
+        sqlite_env,
+        PASSWORD,
+        ("park", "master", "Park Jae-sung"),
+        ("sme", "sme", None),
+        ("kim", "interviewer", None),
+    )
 
 
 def app(user: str | None = "admin", page: str | None = None) -> AppTest:
     """The app with `user` already signed in (as the sign-in page leaves it)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    if user:
-        at.session_state["user"] = user
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
+    return run_app(user, page)
 
 
 def nav_titles(at: AppTest) -> list[str]:
