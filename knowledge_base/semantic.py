@@ -374,6 +374,7 @@ class RuleIndex:
                 self.reduced = np.ascontiguousarray(vectors @ self.basis)
         # which rules are said in Korean; their vectors from the multilingual model, made on first need
         self.korean = np.fromiter((language_of(d) == KOREAN for d in documents), dtype=np.bool_, count=len(documents))
+        self.korean_ids = frozenset(self.ids[self.korean].tolist())
         self.multi: Vectors | None = None
 
     def by_hash(self) -> dict[str, Vectors]:

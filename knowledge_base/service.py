@@ -1580,9 +1580,9 @@ class KnowledgeBase:
                 )
             else:
                 cosines = index.nearest(query, allowed, also=[rid for rid, _ in lexical])
-            korean: set[int] = set()
+            korean: frozenset[int] = frozenset()
             if crossing is not None:  # an English question, and rules said in Korean: those by the multilingual model
-                korean = set(index.ids[index.korean].tolist())
+                korean = index.korean_ids
                 cosines = {rid: c for rid, c in cosines.items() if rid not in korean}
                 cosines.update(index.semantic(crossing, allowed & index.korean))
                 cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid in korean]))
