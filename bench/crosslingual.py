@@ -42,7 +42,7 @@ from bench._record import record  # noqa: E402
 from bench.semantic import DATA, gold_kb, read_tsv  # noqa: E402
 from elicitation import evaluation  # noqa: E402
 from elicitation.embeddings import CROSSLINGUAL, MultilingualEncoder, default_encoder  # noqa: E402
-from knowledge_base import KnowledgeBase  # noqa: E402
+from knowledge_base import KnowledgeBase, search  # noqa: E402
 from rules.language import KOREAN, language_of  # noqa: E402
 
 
@@ -63,7 +63,7 @@ def recall(kb: KnowledgeBase, targets: dict[str, int], questions: list[tuple[str
 
 
 def bm25_recall(kb: KnowledgeBase, targets: dict[str, int], questions: list[tuple[str, str]]) -> float:
-    index, _ = kb._rule_index()
+    index, _ = search.rule_index(kb)
     allowed = index.allowed(index.ids.tolist())
     hits = [targets[t] in [i for i, _ in index.lexical(q, allowed, 3)] for t, q in questions]
     return round(statistics.mean(hits), 3) if hits else 0.0
@@ -78,21 +78,20 @@ def fit_scale(kb: KnowledgeBase, targets: dict[str, int], multilingual: Multilin
     from knowledge_base.semantic import LEXICAL_WEIGHT
 
     assert kb.encoder is not None
-    index, _ = kb._rule_index()
+    index, _ = search.rule_index(kb)
     english = read_tsv(DATA / "questions.tsv")
     crossing = [(t, q) for t, q in read_tsv(DATA / "questions_crosslingual.tsv") if dev(q)]
     saved = multilingual.scale
     multilingual.scale = (0.0, 1.0)
     cases = []
     try:
-        with kb._unit() as s:
-            for t, q in [*english, *crossing]:
-                bm25 = index.bm25.scores(q)
-                best = float(bm25.max()) or 1.0
-                raw = kb._crosslingual(s, index, q)
-                korean_question = language_of(q) == KOREAN
-                primary = None if korean_question else index.cosines(kb.encoder.encode([q])[0])
-                cases.append((index.position[targets[t]], bm25 / best, raw, primary, (t, q) in crossing))
+        for t, q in [*english, *crossing]:
+            bm25 = index.bm25.scores(q)
+            best = float(bm25.max()) or 1.0
+            raw = search.crosslingual(kb, index, q)
+            korean_question = language_of(q) == KOREAN
+            primary = None if korean_question else index.cosines(kb.encoder.encode([q])[0])
+            cases.append((index.position[targets[t]], bm25 / best, raw, primary, (t, q) in crossing))
     finally:
         multilingual.scale = saved
 
@@ -145,7 +144,7 @@ def main() -> None:
             multilingual.scale = (fitted["intercept"], fitted["slope"])
             print(f"wrote {CROSSLINGUAL}: {fitted['intercept']} + {fitted['slope']} x")
         figures["scale"] = list(multilingual.scale)
-        index, _ = kb._rule_index()
+        index, _ = search.rule_index(kb)
         figures["rules"] = len(index.ids)
         figures["korean_rules"] = int(index.korean.sum())
         baseline = kb.as_user("admin")

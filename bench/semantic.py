@@ -50,9 +50,9 @@ from bench._record import record  # noqa: E402
 from elicitation import evaluation, extract_transcript  # noqa: E402
 from elicitation.embeddings import SentenceEncoder, default_encoder  # noqa: E402
 from elicitation.transcripts import parse_bytes  # noqa: E402
-from knowledge_base import KnowledgeBase, semantic  # noqa: E402
+from knowledge_base import KnowledgeBase, search  # noqa: E402
 from knowledge_base.models import Embedding, Master, RuleRow, RuleVersion  # noqa: E402
-from knowledge_base.semantic import document, text_hash  # noqa: E402
+from knowledge_base.semantic import document, ranking, text_hash  # noqa: E402
 from rules import Action, Clause, Evidence, Group, Rule  # noqa: E402
 from rules.vocabulary import CLUSTER_DISTANCE, STRING_DISTANCE, clusters, masked, string_clusters  # noqa: E402
 
@@ -133,7 +133,7 @@ def retrieval(url: str, encoder: SentenceEncoder) -> tuple[dict[str, Any], dict[
     """Recall@3 of the search and of its two halves alone, on the questions the search design was
     chosen on and on the held-out ones written after."""
     kb, targets = gold_kb(url, encoder)
-    index, in_db = kb._rule_index()
+    index, in_db = search.rule_index(kb)
     allowed = index.allowed(index.ids.tolist())
     figures: dict[str, Any] = {"rules": len(index.ids)}
     top3: dict[str, list[int]] = {}
@@ -284,7 +284,7 @@ def torch_questions(kb: KnowledgeBase) -> Iterator[None]:
 @contextmanager
 def one_pass(kb: KnowledgeBase) -> Iterator[None]:
     """The baseline in-process ranking: the full matrix product for every question."""
-    index = kb._semantic.index
+    index = kb.caches.semantic.index
     assert index is not None
     saved, index.reduced = index.reduced, None
     try:
@@ -379,7 +379,7 @@ def main() -> None:
     if args.quick:
         args.rules, args.queries = 2_000, 60
         # the same code paths at the small size: the in-process ranking's two passes too
-        semantic.TWO_PASS_RULES = args.rules // 2
+        ranking.TWO_PASS_RULES = args.rules // 2
     encoder = default_encoder()
     figures: dict[str, Any] = {"model": encoder.key}
 

@@ -1,5 +1,6 @@
 """The knowledge base: models, migrations and the service layer every writer goes through."""
 
+from knowledge_base.consent import CONSENT_SCOPES
 from knowledge_base.database import ENV_URL, default_url
 from knowledge_base.errors import (
     ConsentRequired,
@@ -12,15 +13,14 @@ from knowledge_base.errors import (
     PermissionDenied,
     StaleEdit,
 )
-from knowledge_base.permissions import ROLES, Actor
+from knowledge_base.policies import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy
 from knowledge_base.semantic import Encoder, Hit
-from knowledge_base.service import (
-    CONSENT_SCOPES,
+from knowledge_base.service import KnowledgeBase
+from knowledge_base.views import (
     CueView,
     EvidenceView,
     ImportResult,
-    KnowledgeBase,
     MasterView,
     ReleaseDiff,
     ReleaseView,

@@ -1,142 +1,77 @@
-"""The knowledge base as one JSON document, for export/import and backup/restore.
+"""The knowledge base leaving and coming back: a shareable export, decision tables other engines
+run, a full backup for admins, and a restore into an empty knowledge base (all or nothing).
 
-Every table is written row by row with its ids, so loading the document into an empty database
-gives back exactly what was dumped: versions, reviews, evidence, consent, releases and the audit
-trail. An *export* leaves out what must not leave: the rules and transcripts of masters whose
-consent was withdrawn, confidential rules of other organisations, and password hashes. A
-*backup* leaves out nothing.
+What may leave follows the sharing policy (`policies.withheld`): no rules of masters who withdrew
+consent, no confidential rules of another organisation, no password hashes in an export.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from knowledge_base.errors import KnowledgeBaseError, NotEmpty
-from knowledge_base.models import Base, InterviewSession
-
-FORMAT = "myeongjang-knowledge-base"
-FORMAT_VERSION = 1
-
-
-def _tables() -> list[Table]:
-    """The tables a backup holds: all but derived ones (cached vectors), which are rebuilt."""
-    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
+from knowledge_base import guidance, policies, snapshot
+from knowledge_base.context import Context
+from knowledge_base.errors import InvalidEdit
+from rules import KnownRule, exports
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
+def _schema(s: Session) -> str | None:
+    return s.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    for column in table.columns:
-        value = out.get(column.name)
-        if value is None:
-            continue
-        if isinstance(column.type, DateTime):
-            out[column.name] = datetime.fromisoformat(value)
-        elif isinstance(column.type, Date):
-            out[column.name] = date.fromisoformat(value)
-    return out
-
-
-def dump(
-    s: Session,
-    *,
-    kind: str,
-    schema: str | None,
-    drop_rules: set[int] | None = None,
-    drop_masters: set[int] | None = None,
-) -> dict[str, Any]:
-    """All rows of all tables, less the rules and the masters' transcripts named to drop."""
-    drop_rules = drop_rules or set()
-    drop_masters = drop_masters or set()
-    sessions = set(
-        s.scalars(select(InterviewSession.id).where(InterviewSession.master_id.in_(drop_masters)))
-        if drop_masters
-        else ()
-    )
-    tables: dict[str, list[dict[str, Any]]] = {}
-    dropped_transcripts: set[int] = set()
-    for table in _tables():
-        rows = []
-        for row in s.execute(select(table).order_by(*table.primary_key.columns)).mappings():
-            data = {k: _encode(v) for k, v in row.items()}
-            name = table.name
-            if name == "interview_sessions" and data["id"] in sessions:
-                continue
-            if name == "transcripts" and data["session_id"] in sessions:
-                dropped_transcripts.add(data["id"])
-                continue
-            if name == "turns" and data["transcript_id"] in dropped_transcripts:
-                continue
-            if name == "rules" and data["id"] in drop_rules:
-                continue
-            if name in ("rule_versions", "rule_evidence", "reviews", "release_rules") and data["rule_id"] in drop_rules:
-                continue
-            if name == "users" and kind == "export":
-                data["password_hash"] = None
-            rows.append(data)
-        tables[table.name] = rows
-    return {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, "schema": schema, "tables": tables}
-
-
-def check(document: Any) -> dict[str, list[dict[str, Any]]]:
-    """The tables of a document, after checking it is one of ours and complete."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise KnowledgeBaseError("not a myeongjang knowledge-base file (expected format {format!r})", format=FORMAT)
-    if document.get("version") != FORMAT_VERSION:
-        raise KnowledgeBaseError(
-            "unsupported file version {version!r}; expected {expected}",
-            version=document.get("version"),
-            expected=FORMAT_VERSION,
+def export(kb: Context, *, actor: str | None = None) -> dict[str, Any]:
+    """Everything the user may share, as one JSON document: rules with all versions, reviews,
+    evidence, consent and attribution. Masters whose consent is withdrawn leave their rules
+    and transcripts behind, as do confidential rules of other organisations."""
+    with kb.unit(write=True, actor=actor) as uow:
+        who = uow.require("export", entity="export")
+        hidden, withdrawn = policies.withheld(uow.session, who)
+        uow.audit(who.username, "export", "knowledge_base", None, withheld_rules=len(hidden))
+        uow.session.flush()
+        return snapshot.dump(
+            uow.session, kind="export", schema=_schema(uow.session), drop_rules=hidden, drop_masters=withdrawn
         )
-    tables = document.get("tables")
-    known = {t.name for t in _tables()}
-    if not isinstance(tables, dict) or set(tables) - known:
-        raise KnowledgeBaseError(
-            "unknown tables in the file: {tables}", tables=", ".join(sorted(set(tables or {}) - known))
+
+
+DECISION_TABLES: dict[str, Callable[[Sequence[KnownRule]], bytes]] = {
+    "jdm": lambda rules: json.dumps(exports.to_jdm(rules), ensure_ascii=False, indent=1).encode(),
+    "dmn": exports.to_dmn,
+    "xlsx": exports.to_xlsx,
+}
+
+
+def decision_tables(kb: Context, fmt: str, *, release: str | None = None, actor: str | None = None) -> bytes:
+    """The confirmed rules (or a release) as decision tables other engines run:
+    `jdm` (GoRules JSON), `dmn` (DMN 1.3 XML) or `xlsx`. Same sharing limits as `export`."""
+    if fmt not in DECISION_TABLES:
+        raise InvalidEdit(
+            "unknown decision-table format {fmt!r}; use one of {formats}", fmt=fmt, formats=", ".join(DECISION_TABLES)
         )
-    for name, rows in tables.items():
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise KnowledgeBaseError("table {name!r} in the file is not a list of rows", name=name)
-    return tables
+    with kb.unit(write=True, actor=actor) as uow:
+        who = uow.require("export", entity="export")
+        hidden, _withdrawn = policies.withheld(uow.session, who)
+        uow.audit(who.username, "export", "decision_tables", None, format=fmt, release=release)
+    rules = [k for k in guidance.guidance_rules(kb, release=release, actor=who.username) if int(k.key) not in hidden]
+    return DECISION_TABLES[fmt](rules)
 
 
-def load(s: Session, document: Any) -> dict[str, int]:
-    """Insert a document's rows, ids and all, into an empty knowledge base; one transaction."""
-    tables = check(document)
-    for table in _tables():
-        if s.scalar(select(func.count()).select_from(table)):
-            raise NotEmpty(
-                "the target knowledge base is not empty (table {name} has rows); restore or import into a fresh database",
-                name=table.name,
-            )
-    counts: dict[str, int] = {}
-    for table in _tables():
-        rows = tables.get(table.name, [])
-        columns = {c.name for c in table.columns}
-        for row in rows:
-            extra = set(row) - columns
-            if extra:
-                raise KnowledgeBaseError(
-                    "table {name}: unknown columns {columns}", name=table.name, columns=", ".join(sorted(extra))
-                )
-        if rows:
-            s.execute(table.insert(), [_decode(table, r) for r in rows])
-        counts[table.name] = len(rows)
-    if s.get_bind().dialect.name == "postgresql":
-        for table in _tables():
-            if "id" in table.columns and counts.get(table.name):
-                s.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"
-                    )
-                )
+def backup(kb: Context, *, actor: str | None = None) -> dict[str, Any]:
+    """The whole knowledge base, nothing left out (password hashes included): admins only."""
+    with kb.unit(write=True, actor=actor) as uow:
+        who = uow.require("manage_users", entity="backup")
+        uow.audit(who.username, "backup", "knowledge_base", None)
+        uow.session.flush()
+        return snapshot.dump(uow.session, kind="backup", schema=_schema(uow.session))
+
+
+def restore(kb: Context, document: Any) -> dict[str, int]:
+    """Load a backup or an export into this knowledge base, which must be empty; all or nothing."""
+    with kb.unit(write=True) as uow:
+        counts = snapshot.load(uow.session, document)
+    kb.caches.forget_engines()
     return counts

@@ -242,7 +242,7 @@ def test_pgvector_ranks_in_half_precision_and_migrates_both_ways(encoder: Senten
         }
     assert HALF_INDEX in indexes and "ix_rule_vectors_hnsw" not in indexes
     found = [r.view.id for r in kb.search("what do I do in wet weather?", guidance=False)]
-    assert kb._semantic.half and found
+    assert kb.caches.semantic.half and found
     with kb.engine.connect() as conn:  # the ranking query is the one the index serves
         conn.execute(text("SET enable_seqscan = off"))
         plan = " ".join(

@@ -1,0 +1,138 @@
+"""People who use the knowledge base: accounts and roles, passwords, sign-in and delegation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import func, select
+
+from knowledge_base import policies
+from knowledge_base.context import Context
+from knowledge_base.errors import KnowledgeBaseError, NotFound
+from knowledge_base.models import Delegation, Master, User
+from knowledge_base.policies import ROLES, Actor
+
+
+def has_users(kb: Context) -> bool:
+    with kb.unit() as uow:
+        return bool(uow.session.scalar(select(func.count()).select_from(User)))
+
+
+def whoami(kb: Context) -> Actor:
+    with kb.unit() as uow:
+        return uow.actor()
+
+
+def add_user(
+    kb: Context,
+    username: str,
+    role: str,
+    *,
+    display_name: str | None = None,
+    organisation: str | None = None,
+    password: str | None = None,
+    master: str | None = None,
+    actor: str | None = None,
+) -> int:
+    """Create an account. The very first account must be an admin and needs no actor;
+    after that only an admin adds users. A `master` account is linked to that master."""
+    if role not in ROLES:
+        raise KnowledgeBaseError("unknown role {role!r}; choose one of {roles}", role=role, roles=", ".join(ROLES))
+    if not username.strip():
+        raise KnowledgeBaseError("a user needs a username")
+    if role == "master" and not master:
+        raise KnowledgeBaseError("a master's account needs the master it belongs to (--master NAME)")
+    with kb.unit(write=True, actor=actor) as uow:
+        s = uow.session
+        first = s.scalar(select(func.count()).select_from(User)) == 0
+        if first:
+            if role != "admin":
+                raise KnowledgeBaseError("the first account must be an admin")
+            by = actor or username
+        else:
+            by = uow.require("manage_users", entity="user").username
+        if s.scalar(select(User).where(User.username == username)):
+            raise KnowledgeBaseError("user {username!r} already exists", username=username)
+        master_id = None
+        if master:
+            linked = s.scalar(select(Master).where(Master.name == master))
+            if linked is None:
+                raise NotFound("no master named {master!r}; register the master first", master=master)
+            master_id = linked.id
+        user = User(
+            username=username,
+            role=role,
+            display_name=display_name or username,
+            organisation=organisation,
+            password_hash=PasswordHasher().hash(password) if password else None,
+            master_id=master_id,
+        )
+        s.add(user)
+        s.flush()
+        uow.audit(by, "add", "user", user.id, username=username, role=role, master=master)
+        return user.id
+
+
+def set_password(kb: Context, username: str, password: str, *, actor: str | None = None) -> None:
+    """Users change their own password; an admin may set anyone's."""
+    if len(password) < 8:
+        raise KnowledgeBaseError("a password needs at least 8 characters")
+    with kb.unit(write=True, actor=actor) as uow:
+        who = uow.actor(action="passwd")
+        policies.may_set_password(who, username)
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound("no user named {username!r}", username=username)
+        user.password_hash = PasswordHasher().hash(password)
+        uow.audit(who.username, "passwd", "user", user.id, username=username)
+
+
+def verify_password(kb: Context, username: str, password: str) -> bool:
+    """Sign-in check against the stored argon2 hash; a failure is audited."""
+    with kb.unit() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        stored = user.password_hash if user is not None else None
+    ok = False
+    if stored:
+        try:
+            ok = PasswordHasher().verify(stored, password)
+        except VerificationError:
+            ok = False
+    if not ok:
+        with kb.unit(write=True) as uow:
+            uow.audit(username, "sign_in_failed", "user", user.id if user else None)
+    return ok
+
+
+def list_users(kb: Context, *, actor: str | None = None) -> list[dict[str, Any]]:
+    with kb.unit(actor=actor) as uow:
+        uow.require("manage_users", entity="user")
+        s = uow.session
+        names = {m.id: m.name for m in s.scalars(select(Master))}
+        return [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "organisation": u.organisation,
+                "master": names.get(u.master_id) if u.master_id else None,
+            }
+            for u in s.scalars(select(User).order_by(User.username))
+        ]
+
+
+def delegate(kb: Context, username: str, master: str, *, actor: str | None = None) -> None:
+    """An admin lets `username` review `master`'s rules on his behalf."""
+    with kb.unit(write=True, actor=actor) as uow:
+        by = uow.require("delegate", entity="user").username
+        s = uow.session
+        user = s.scalar(select(User).where(User.username == username))
+        target = s.scalar(select(Master).where(Master.name == master))
+        if user is None:
+            raise NotFound("no user {username!r}", username=username)
+        if target is None:
+            raise NotFound("no master named {master!r}", master=master)
+        s.add(Delegation(user_id=user.id, master_id=target.id, granted_by=by))
+        uow.audit(by, "delegate", "user", user.id, master=master)

@@ -1,0 +1,41 @@
+"""The audit trail: every write and every refusal is an event; the newest event's id tells caches
+that something changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.context import Context
+from knowledge_base.models import AuditEvent
+
+
+def latest_event(s: Session) -> int:
+    """The last audit event's id, 0 on an empty knowledge base."""
+    return int(s.scalar(select(func.max(AuditEvent.id))) or 0)
+
+
+def state_token(kb: Context) -> int:
+    """Changes whenever anything is written (every write is audited): the last audit event's
+    id. Pages key their caches of findings and graphs on it."""
+    with kb.unit() as uow:
+        return latest_event(uow.session)
+
+
+def audit(kb: Context, limit: int = 100, *, actor: str | None = None) -> list[dict[str, Any]]:
+    """The newest events of the audit trail, for admins."""
+    with kb.unit(actor=actor) as uow:
+        uow.require("audit", entity="audit")
+        return [
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "detail": e.detail,
+            }
+            for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
+        ]

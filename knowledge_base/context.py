@@ -1,0 +1,56 @@
+"""What every context of the service layer works with: units of work acting as a user, the
+sentence encoders of the semantic layer, and the caches the contexts share.
+
+`KnowledgeBase` is one; a context takes it as its first argument (as argilla's contexts take the
+session), so a test can call a context with anything that has these members.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.semantic import Encoder, IndexCache
+from knowledge_base.unit_of_work import UnitOfWork
+from rules import Engine
+
+
+@dataclass
+class Caches:
+    """Shared by every user's view of one knowledge base (`KnowledgeBase.as_user` keeps them)."""
+
+    semantic: IndexCache = field(default_factory=IndexCache)
+    # compiled engines by (include_proposed, release, the rules' keys, versions and statuses)
+    engines: dict[tuple[Any, ...], Engine] = field(default_factory=dict)
+    engine_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def forget_engines(self) -> None:
+        """After a write that changes what guides: the next question compiles afresh."""
+        self.engines.clear()
+
+
+class Context(Protocol):
+    url: str
+    user: str | None
+    # a sentence encoder turns on the semantic layer (elicitation.embeddings)
+    encoder: Encoder | None
+    # a second, multilingual encoder (with a `scale` onto the first's cosines) ranks any pair of
+    # question and rule in which Korean is spoken; English with English stays with `encoder`
+    multilingual: Encoder | None
+    caches: Caches
+
+    def unit(self, *, write: bool = False, actor: str | None = None) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work acting as `actor`, or else as this knowledge base's user."""
+        ...
+
+
+def need_encoder(kb: Context) -> Encoder:
+    """The sentence encoder; refused where the semantic layer is off."""
+    if kb.encoder is None:
+        raise KnowledgeBaseError(
+            "the semantic layer needs a sentence encoder: KnowledgeBase(url, encoder=default_encoder())"
+        )
+    return kb.encoder

@@ -1,0 +1,133 @@
+"""Guidance for a worker: the rules that may guide (confirmed, of masters consenting to it, that
+the user may read), the facts a question in plain words states, the engine compiled from those
+rules, its answers, and the conflicts and gaps among them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from knowledge_base import policies, releases, search
+from knowledge_base.context import Context
+from knowledge_base.models import Master, RuleRow
+from knowledge_base.semantic import Encoder, cached_vectors
+from knowledge_base.views import rule_view
+from rules import Answer, Engine, Fact, KnownRule, catalogue, facts_from_text
+from rules.checks import Finding
+from rules.checks import check as check_rules
+from rules.duplicates import near_duplicates
+from rules.language import KOREAN, language_of
+from rules.variables import facts_by_meaning, question_chunks
+
+# Compiled engines kept per knowledge base (the working state and releases, as different users ask).
+ENGINES_KEPT = 8
+
+
+def guidance_rules(
+    kb: Context, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None
+) -> list[KnownRule]:
+    """The rules guidance may use: confirmed ones (or those frozen in a release; proposed ones
+    too on request, never for an SME), of masters whose consent to internal guidance stands,
+    and only those the user may read."""
+    statuses = ["confirmed", "proposed"] if include_proposed else ["confirmed"]
+    with kb.unit(actor=actor) as uow:
+        s = uow.session
+        who = uow.actor(action="ask")
+        if who.role == "sme":
+            statuses = ["confirmed"]
+        q = (
+            select(RuleRow)
+            .join(Master)
+            .options(selectinload(RuleRow.master))
+            .where(
+                RuleRow.master_id.in_(policies.consenting_to_guidance()),
+                *policies.visible(who, by_status=release is None),
+            )
+            .order_by(RuleRow.id)
+        )
+        frozen: dict[int, int] = {}
+        if release is not None:
+            frozen = releases.release_versions(s, release)
+            q = q.where(RuleRow.id.in_(list(frozen) or [-1]))
+        else:
+            q = q.where(RuleRow.status.in_(statuses))
+        out = []
+        for row in s.scalars(q):
+            known = rule_view(s, row, frozen.get(row.id)).known()
+            out.append(replace(known, status="confirmed") if release is not None else known)
+        return out
+
+
+def findings(kb: Context, *, actor: str | None = None) -> list[Finding]:
+    """Conflicts, duplicates, special cases and gaps among the confirmed and proposed rules the
+    user may read, each with the question for the next interview."""
+    rules = guidance_rules(kb, include_proposed=True, actor=actor)
+    found = check_rules(rules)
+    if kb.encoder is not None and len(rules) > 1:
+        vectors = search.rule_vectors(kb, [int(k.key) for k in rules])
+        found.extend(near_duplicates(rules, vectors, known=found))
+    return found
+
+
+def engine_for(
+    kb: Context, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None
+) -> Engine:
+    """The compiled engine for the current state; recompiled only when the rules changed."""
+    rules = guidance_rules(kb, include_proposed=include_proposed, release=release, actor=actor)
+    key = (include_proposed, release, tuple((k.key, k.version, k.status) for k in rules))
+    caches = kb.caches
+    with caches.engine_lock:
+        engine = caches.engines.get(key)
+        if engine is None:
+            engine = Engine(rules)
+            caches.engines[key] = engine
+            while len(caches.engines) > ENGINES_KEPT:
+                caches.engines.pop(next(iter(caches.engines)))
+        return engine
+
+
+def ask(
+    kb: Context,
+    facts: Mapping[str, Fact],
+    *,
+    include_proposed: bool = False,
+    release: str | None = None,
+    actor: str | None = None,
+) -> Answer:
+    """Guidance for the facts, from the working state or from a named release."""
+    return engine_for(kb, include_proposed=include_proposed, release=release, actor=actor).ask(facts)
+
+
+def facts_from_question(
+    kb: Context, question: str, *, include_proposed: bool = False, actor: str | None = None
+) -> tuple[dict[str, Fact], dict[str, str]]:
+    """The facts a plain-words question states about the variables the guidance rules test:
+    by their names and values first, then (with the semantic layer on) by meaning. Returns
+    the facts and, for each, how it was read (the words or the master's phrase it matched)."""
+    rules = [k.rule for k in guidance_rules(kb, include_proposed=include_proposed, actor=actor)]
+    variables = catalogue(rules)
+    facts = facts_from_text(question, variables)
+    how = {name: "named in the question" for name in facts}
+    if kb.encoder is None or not question.strip():
+        return facts, how
+    clauses = list(
+        {(c.variable, c.text): c for r in rules for c in [*r.clauses(), *r.exceptions] if c.variable}.values()
+    )
+    chunks = question_chunks(question)
+    if not clauses or not chunks:
+        return facts, how
+    # where Korean is spoken (in the question or the masters' clauses) the multilingual model compares
+    korean = language_of(question) == KOREAN or any(language_of(c.text) == KOREAN for c in clauses)
+    model: Encoder = kb.multilingual if korean and kb.multilingual is not None else kb.encoder
+    scale = getattr(model, "scale", (0.0, 1.0)) if model is kb.multilingual else (0.0, 1.0)
+    with kb.unit(write=True) as uow:
+        clause_vectors = cached_vectors(uow.session, model, [c.text for c in clauses])
+    found = facts_by_meaning(question, chunks, model.encode(chunks), clauses, clause_vectors, variables, scale=scale)
+    for name, (fact, said) in found.items():
+        if name not in facts:
+            facts[name] = fact
+            how[name] = f"read as the master's “{said}”"
+    return facts, how

@@ -1,0 +1,208 @@
+"""Interviews in: a parsed transcript redacted, its rules extracted and stored as proposals with
+their turns, all or nothing; and the imported interviews read back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from knowledge_base import policies, vocabulary
+from knowledge_base.context import Context
+from knowledge_base.errors import ConsentRequired, DuplicateImport, NotFound
+from knowledge_base.models import InterviewSession, Master, RuleRow, TranscriptRow, TurnRow
+from knowledge_base.redaction import RedactionPolicy, Redactor
+from knowledge_base.unit_of_work import UnitOfWork
+from knowledge_base.versions import new_rule
+from knowledge_base.views import ImportResult, RuleView, TranscriptSummary, TurnView, rule_views
+from rules import Rule
+
+
+def import_transcript(
+    kb: Context,
+    master_id: int,
+    transcript: Any,
+    raw: bytes,
+    extract: Callable[[Any], Sequence[Rule]],
+    *,
+    actor: str | None = None,
+    title: str | None = None,
+    held_on: date | None = None,
+    confidential: bool = False,
+    redaction: RedactionPolicy | None = None,
+) -> ImportResult:
+    """Redact, extract and store a parsed transcript with its turns and proposed rules.
+
+    Refused without the master's consent on record, and for a file already imported. PII is
+    replaced by typed placeholders before extraction, so neither the turns nor the rules
+    ever hold it. Rules without a domain take the master's craft as theirs. All or nothing: a
+    failure (or a killed process) leaves the knowledge base as it was.
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    with kb.unit(actor=actor) as uow:
+        who = uow.require("import", entity="master", entity_id=master_id)
+        master_name = _check_importable(uow.session, master_id, digest, transcript.name)
+    redactor = Redactor(redaction, keep_names=(master_name, *transcript.speakers))
+    turns = [replace(t, text=redactor.redact(t.text, t.index)) for t in transcript.turns]
+    rules = list(extract(replace(transcript, turns=turns)))
+    report = redactor.report.as_dict()
+    with kb.unit(write=True, actor=actor) as uow:
+        s = uow.session
+        _check_importable(s, master_id, digest, transcript.name)
+        row, turn_ids = _store_transcript(s, master_id, who.username, transcript, turns, digest, report, title, held_on)
+        rules, mapped = vocabulary.canonical(kb, s, _with_craft(s, master_id, rules))
+        rule_ids = [_store_rule(s, master_id, row.id, rule, turn_ids, confidential) for rule in rules]
+        _audit_import(uow, who.username, row.id, transcript, len(turns), rule_ids, report, mapped)
+        return ImportResult(row.id, len(turns), transcript.encoding, rule_ids, dict(report["counts"]))
+
+
+def _check_importable(s: Session, master_id: int, digest: str, name: str) -> str:
+    """The master's name, if he has consent on record and this file is not imported yet."""
+    master = s.get(Master, master_id)
+    if master is None:
+        raise NotFound("no master with id {master_id}", master_id=master_id)
+    if not any(c.withdrawn_at is None for c in master.consents):
+        raise ConsentRequired(
+            "no consent on record for {name}; record consent before importing an interview", name=master.name
+        )
+    dup = s.scalar(select(TranscriptRow).where(TranscriptRow.sha256 == digest))
+    if dup is not None:
+        raise DuplicateImport("{name}: already imported as transcript {transcript_id}", name=name, transcript_id=dup.id)
+    return master.name
+
+
+def _store_transcript(
+    s: Session,
+    master_id: int,
+    interviewer: str,
+    transcript: Any,
+    turns: Sequence[Any],
+    digest: str,
+    report: dict[str, Any],
+    title: str | None,
+    held_on: date | None,
+) -> tuple[TranscriptRow, dict[int, int]]:
+    """The interview session, the transcript and its (redacted) turns; and each turn's id by its index."""
+    sess = InterviewSession(
+        master_id=master_id, interviewer=interviewer, held_on=held_on, title=title or transcript.name
+    )
+    s.add(sess)
+    s.flush()
+    row = TranscriptRow(
+        session_id=sess.id,
+        filename=transcript.name,
+        format=transcript.format,
+        encoding=transcript.encoding,
+        sha256=digest,
+        redactions=report,
+    )
+    s.add(row)
+    s.flush()
+    turn_rows = [
+        TurnRow(
+            transcript_id=row.id,
+            index=t.index,
+            speaker=t.speaker,
+            is_interviewer=t.is_interviewer,
+            text=t.text,
+            start_time=t.start_time,
+            end_time=t.end_time,
+        )
+        for t in turns
+    ]
+    s.add_all(turn_rows)
+    s.flush()
+    return row, {t.index: t.id for t in turn_rows}
+
+
+def _with_craft(s: Session, master_id: int, rules: list[Rule]) -> list[Rule]:
+    """Rules without a domain take the master's craft as theirs."""
+    craft = (s.get_one(Master, master_id).craft or "").strip().lower() or None
+    return [r if r.domain or not craft else r.model_copy(update={"domain": craft}) for r in rules]
+
+
+def _store_rule(
+    s: Session, master_id: int, transcript_id: int, rule: Rule, turn_ids: dict[int, int], confidential: bool
+) -> int:
+    evidence = [(turn_ids[ev.turn], ev.start, ev.end) for ev in rule.evidence if ev.turn in turn_ids]
+    row = new_rule(
+        s,
+        master_id,
+        transcript_id,
+        rule,
+        author="extractor",
+        reason=f"extracted from transcript {transcript_id}",
+        evidence=evidence,
+        confidential=confidential,
+    )
+    return row.id
+
+
+def _audit_import(
+    uow: UnitOfWork,
+    by: str,
+    transcript_id: int,
+    transcript: Any,
+    turns: int,
+    rule_ids: list[int],
+    report: dict[str, Any],
+    mapped: dict[str, str],
+) -> None:
+    uow.audit(
+        by,
+        "import",
+        "transcript",
+        transcript_id,
+        filename=transcript.name,
+        turns=turns,
+        rules=len(rule_ids),
+        encoding=transcript.encoding,
+        redactions=report["counts"],
+        vocabulary=mapped,
+    )
+
+
+def transcripts(kb: Context, *, actor: str | None = None) -> list[TranscriptSummary]:
+    """The imported interviews, newest first, for those who import them."""
+    with kb.unit(actor=actor) as uow:
+        uow.require("import", entity="transcript")
+        s = uow.session
+        turns = dict(s.execute(select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)).all())
+        rules = dict(s.execute(select(RuleRow.transcript_id, func.count()).group_by(RuleRow.transcript_id)).all())
+        q = (
+            select(TranscriptRow, InterviewSession, Master)
+            .join(InterviewSession, TranscriptRow.session_id == InterviewSession.id)
+            .join(Master, InterviewSession.master_id == Master.id)
+            .order_by(TranscriptRow.id.desc())
+        )
+        return [
+            TranscriptSummary(
+                t.id, t.filename, sess.title, m.name, sess.held_on, t.encoding, turns.get(t.id, 0), rules.get(t.id, 0)
+            )
+            for t, sess, m in s.execute(q)
+        ]
+
+
+def transcript(kb: Context, transcript_id: int, *, actor: str | None = None) -> tuple[list[TurnView], list[RuleView]]:
+    """One interview's turns and the rules it yielded that the user may read (merged ones left out)."""
+    with kb.unit(actor=actor) as uow:
+        who = uow.require("import", entity="transcript", entity_id=transcript_id)
+        s = uow.session
+        if s.get(TranscriptRow, transcript_id) is None:
+            raise NotFound("no transcript with id {transcript_id}", transcript_id=transcript_id)
+        turns = [
+            TurnView.of(t)
+            for t in s.scalars(select(TurnRow).where(TurnRow.transcript_id == transcript_id).order_by(TurnRow.index))
+        ]
+        q = (
+            select(RuleRow)
+            .join(Master)
+            .where(RuleRow.transcript_id == transcript_id, RuleRow.status != "merged", *policies.visible(who))
+            .order_by(RuleRow.confidence.desc(), RuleRow.id)
+        )
+        return turns, rule_views(s, s.scalars(q).all())

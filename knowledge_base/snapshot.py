@@ -1,0 +1,142 @@
+"""The knowledge base as one JSON document, for export/import and backup/restore.
+
+Every table is written row by row with its ids, so loading the document into an empty database
+gives back exactly what was dumped: versions, reviews, evidence, consent, releases and the audit
+trail. An *export* leaves out what must not leave: the rules and transcripts of masters whose
+consent was withdrawn, confidential rules of other organisations, and password hashes. A
+*backup* leaves out nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Table, func, select, text
+from sqlalchemy.orm import Session
+
+from knowledge_base.errors import KnowledgeBaseError, NotEmpty
+from knowledge_base.models import Base, InterviewSession
+
+FORMAT = "myeongjang-knowledge-base"
+FORMAT_VERSION = 1
+
+
+def _tables() -> list[Table]:
+    """The tables a backup holds: all but derived ones (cached vectors), which are rebuilt."""
+    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for column in table.columns:
+        value = out.get(column.name)
+        if value is None:
+            continue
+        if isinstance(column.type, DateTime):
+            out[column.name] = datetime.fromisoformat(value)
+        elif isinstance(column.type, Date):
+            out[column.name] = date.fromisoformat(value)
+    return out
+
+
+def dump(
+    s: Session,
+    *,
+    kind: str,
+    schema: str | None,
+    drop_rules: set[int] | None = None,
+    drop_masters: set[int] | None = None,
+) -> dict[str, Any]:
+    """All rows of all tables, less the rules and the masters' transcripts named to drop."""
+    drop_rules = drop_rules or set()
+    drop_masters = drop_masters or set()
+    sessions = set(
+        s.scalars(select(InterviewSession.id).where(InterviewSession.master_id.in_(drop_masters)))
+        if drop_masters
+        else ()
+    )
+    tables: dict[str, list[dict[str, Any]]] = {}
+    dropped_transcripts: set[int] = set()
+    for table in _tables():
+        rows = []
+        for row in s.execute(select(table).order_by(*table.primary_key.columns)).mappings():
+            data = {k: _encode(v) for k, v in row.items()}
+            name = table.name
+            if name == "interview_sessions" and data["id"] in sessions:
+                continue
+            if name == "transcripts" and data["session_id"] in sessions:
+                dropped_transcripts.add(data["id"])
+                continue
+            if name == "turns" and data["transcript_id"] in dropped_transcripts:
+                continue
+            if name == "rules" and data["id"] in drop_rules:
+                continue
+            if name in ("rule_versions", "rule_evidence", "reviews", "release_rules") and data["rule_id"] in drop_rules:
+                continue
+            if name == "users" and kind == "export":
+                data["password_hash"] = None
+            rows.append(data)
+        tables[table.name] = rows
+    return {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, "schema": schema, "tables": tables}
+
+
+def check(document: Any) -> dict[str, list[dict[str, Any]]]:
+    """The tables of a document, after checking it is one of ours and complete."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise KnowledgeBaseError("not a myeongjang knowledge-base file (expected format {format!r})", format=FORMAT)
+    if document.get("version") != FORMAT_VERSION:
+        raise KnowledgeBaseError(
+            "unsupported file version {version!r}; expected {expected}",
+            version=document.get("version"),
+            expected=FORMAT_VERSION,
+        )
+    tables = document.get("tables")
+    known = {t.name for t in _tables()}
+    if not isinstance(tables, dict) or set(tables) - known:
+        raise KnowledgeBaseError(
+            "unknown tables in the file: {tables}", tables=", ".join(sorted(set(tables or {}) - known))
+        )
+    for name, rows in tables.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise KnowledgeBaseError("table {name!r} in the file is not a list of rows", name=name)
+    return tables
+
+
+def load(s: Session, document: Any) -> dict[str, int]:
+    """Insert a document's rows, ids and all, into an empty knowledge base; one transaction."""
+    tables = check(document)
+    for table in _tables():
+        if s.scalar(select(func.count()).select_from(table)):
+            raise NotEmpty(
+                "the target knowledge base is not empty (table {name} has rows); restore or import into a fresh database",
+                name=table.name,
+            )
+    counts: dict[str, int] = {}
+    for table in _tables():
+        rows = tables.get(table.name, [])
+        columns = {c.name for c in table.columns}
+        for row in rows:
+            extra = set(row) - columns
+            if extra:
+                raise KnowledgeBaseError(
+                    "table {name}: unknown columns {columns}", name=table.name, columns=", ".join(sorted(extra))
+                )
+        if rows:
+            s.execute(table.insert(), [_decode(table, r) for r in rows])
+        counts[table.name] = len(rows)
+    if s.get_bind().dialect.name == "postgresql":
+        for table in _tables():
+            if "id" in table.columns and counts.get(table.name):
+                s.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"
+                    )
+                )
+    return counts
