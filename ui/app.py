@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
-from ui.i18n import error_text, language_switch, t, word
+from ui.components import show_error
+from ui.i18n import language_switch, t, word
 from ui.state import knowledge_base, sign_out, signed_in
 
 st.set_page_config(page_title="myeongjang", page_icon=":material/local_fire_department:", layout="wide")
@@ -55,4 +56,4 @@ PAGES = pages()
 try:
     st.navigation([PAGES[name] for name in BY_ROLE.get(me.role, ["knowledge"])]).run()
 except KnowledgeBaseError as exc:  # a permission refusal (already audited) or a missing record
-    st.error(error_text(exc))
+    show_error(exc)

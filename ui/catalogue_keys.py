@@ -12,16 +12,31 @@ ROOT = Path(__file__).resolve().parents[1]
 _CALLERS = {"t", "say"}
 
 
-def _calls(path: Path, names: set[str]) -> Iterator[str]:
+# Keyword arguments that take a catalogue text, as `show_error(exc, not_done="Not saved: {problem}")`.
+_TEXT_KEYWORDS = {"not_done"}
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value else None
+
+
+def _calls(path: Path, names: set[str], keywords: frozenset[str] = frozenset()) -> Iterator[str]:
+    """The literal first arguments of calls to `names`, and the literal `keywords` of any call."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
+        if not isinstance(node, ast.Call):
+            continue
+        for kw in node.keywords:
+            text = _literal(kw.value) if kw.arg in keywords else None
+            if text:
+                yield text
+        if not node.args:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        first = node.args[0]
-        if name in names and isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
-            yield first.value
+        first = _literal(node.args[0])
+        if name in names and first:
+            yield first
 
 
 def _explained_classes() -> set[str]:
@@ -41,7 +56,7 @@ def _explained_classes() -> set[str]:
 
 
 def ui_texts() -> set[str]:
-    return {text for path in (ROOT / "ui").rglob("*.py") for text in _calls(path, _CALLERS)}
+    return {text for path in (ROOT / "ui").rglob("*.py") for text in _calls(path, _CALLERS, frozenset(_TEXT_KEYWORDS))}
 
 
 def message_templates() -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -41,6 +41,21 @@ def import_interview(
         held_on=held_on,
         confidential=confidential,
     )
+
+
+def register_with_consent(
+    kb: KnowledgeBase,
+    name: str,
+    scopes: Sequence[str],
+    *,
+    craft: str | None = None,
+    organisation: str | None = None,
+    given_on: date | None = None,
+) -> int:
+    """Register a master (if new) and record the consent he gave; his id."""
+    master_id = kb.register_master(name, craft=craft, organisation=organisation)
+    kb.record_consent(master_id, scopes, given_on=given_on)
+    return master_id
 
 
 def ensure_admin(kb: KnowledgeBase, username: str = "admin") -> KnowledgeBase:

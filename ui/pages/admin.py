@@ -8,7 +8,8 @@ from datetime import datetime
 import streamlit as st
 
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBaseError
-from ui.i18n import choose, error_text, t, word
+from ui.components import show_error
+from ui.i18n import choose, t, word
 from ui.state import knowledge_base, masters_table
 
 kb = knowledge_base()
@@ -47,7 +48,7 @@ with users_tab:
                 )
                 st.success(t("User {user} ({role}) added.", user=username, role=word(role)))
             except KnowledgeBaseError as exc:
-                st.error(error_text(exc))
+                show_error(exc)
     names = [u["username"] for u in kb.list_users()]
     left, right = st.columns(2)
     with left, st.form("set_password", clear_on_submit=True):
@@ -59,7 +60,7 @@ with users_tab:
                 kb.set_password(who, new)
                 st.success(t("Password set for {user}.", user=who))
             except KnowledgeBaseError as exc:
-                st.error(error_text(exc))
+                show_error(exc)
     with right, st.form("delegate"):
         st.markdown(t("**Let someone review for a master**"))
         who = st.selectbox(t("User"), names, key="delegate_user")
@@ -69,7 +70,7 @@ with users_tab:
                 kb.delegate(who, for_master)
                 st.success(t("{user} may now review {master}'s rules.", user=who, master=for_master))
             except KnowledgeBaseError as exc:
-                st.error(error_text(exc))
+                show_error(exc)
 
 with consent_tab:
     st.dataframe(masters_table(masters), hide_index=True, width="stretch")
@@ -95,7 +96,7 @@ with consent_tab:
                     kb.withdraw_consent(chosen.id)
                     st.success(t("{name}'s consent withdrawn: his rules leave guidance and exports now.", name=target))
             except KnowledgeBaseError as exc:
-                st.error(error_text(exc))
+                show_error(exc)
 
 with confidential_tab:
     st.caption(t("A confidential rule is seen only inside its master's organisation, and never exported elsewhere."))
@@ -107,7 +108,7 @@ with confidential_tab:
                 kb.set_confidential(int(rule_id), confidential == "confidential")
                 st.success(t("Rule #{rule_id} is now {state}.", rule_id=int(rule_id), state=word(confidential)))
             except KnowledgeBaseError as exc:
-                st.error(error_text(exc))
+                show_error(exc)
 
 with backup_tab:
     st.caption(

@@ -11,7 +11,8 @@ import streamlit as st
 from knowledge_base import KnowledgeBaseError
 from rules import EngineUnavailable, FactError, Quantity, Variable
 from rules.units import show
-from ui.i18n import error_text, question_text, rule_summary, t, word
+from ui.components import firing_card, found_card, show_error
+from ui.i18n import question_text, t
 from ui.state import knowledge_base, variables
 
 kb = knowledge_base()
@@ -49,27 +50,12 @@ if question.strip():
             found = kb.search(question, include_proposed=include_proposed)
             from_text, how = kb.facts_from_question(question, include_proposed=include_proposed)
     except KnowledgeBaseError as exc:
-        st.error(error_text(exc))
+        show_error(exc)
         st.stop()
     if found:
         st.subheader(t("The masters' rules closest to your question"))
         for result in found:
-            view = result.view
-            with st.container(border=True):
-                st.markdown(
-                    t(
-                        "**Rule #{rule_id}** · {master} · {status} · {certainty} · match: {why}",
-                        rule_id=view.id,
-                        master=view.master,
-                        status=word(view.status),
-                        certainty=word(view.rule.certainty),
-                        why=t("meaning {cosine}", cosine=f"{result.hit.cosine:.2f}")
-                        + (t(", words {lexical}", lexical=f"{result.hit.lexical:.2f}") if result.hit.lexical else ""),
-                    )
-                )
-                st.text(rule_summary(view.rule))
-                if view.quote:
-                    st.caption(f"“{view.quote}”")
+            found_card(result)
     else:
         st.info(t("No rule is close to your question; try other words, or fill in the form below."))
     if from_text:
@@ -140,50 +126,13 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
     try:
         answer = kb.ask(facts, include_proposed=include_proposed)
     except (FactError, EngineUnavailable) as exc:
-        st.error(error_text(exc))
+        show_error(exc)
         st.stop()
     st.subheader(t("{count} rules apply", count=len(answer.fired)) if len(answer.fired) != 1 else t("1 rule applies"))
     if not answer.fired:
         st.info(t("No rule applies to this situation."))
     for firing in answer.fired:
-        k = firing.known
-        with st.container(border=True):
-            st.markdown(
-                t(
-                    "**Rule #{rule_id}** · {master} · version {version} · {status} · {certainty}",
-                    rule_id=k.key,
-                    master=k.master or t("unknown master"),
-                    version=k.version,
-                    status=word(k.status),
-                    certainty=word(k.rule.certainty),
-                )
-            )
-            st.text(t("Do: {actions}", actions="; ".join(a.text for a in k.rule.actions)))
-            for d in firing.chain:
-                st.text(
-                    t(
-                        "derived: rule #{rule_id} set {variable} = {value}",
-                        rule_id=d.rule_key,
-                        variable=d.variable,
-                        value=show(d.value) + (f" {d.unit}" if d.unit else ""),
-                    )
-                )
-            for m in firing.matched:
-                given_value = show(m.fact_value) if m.fact_value is not None else "?"
-                how_derived = t(" (derived by rule #{rule_id})", rule_id=m.derived_by) if m.derived_by else ""
-                st.text(
-                    t(
-                        "because {variable} = {value}{derived} satisfies “{words}”",
-                        variable=m.clause.variable,
-                        value=given_value,
-                        derived=how_derived,
-                        words=m.clause.text,
-                    )
-                )
-            if not firing.matched:
-                st.text(t("applies in every situation"))
-            if k.quote:
-                st.text(t("{master} said: “{words}”", master=k.master or t("The master"), words=k.quote))
+        firing_card(firing)
     for known, clause in answer.blocked:
         st.caption(
             t(

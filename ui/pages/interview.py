@@ -12,9 +12,10 @@ from elicitation.guide import SECTIONS
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
 from rules.language import language_of_texts
 from rules.messages import Message
-from ui.i18n import choose, error_text, message_text, rule_summary, t, translator, word
-from ui.state import findings, flash, knowledge_base, legend, masters_table, show_flash, turn_html, unclear_sayings
-from ui.workflows import import_interview
+from ui.components import flash, legend, show_error, show_flash, turn_html
+from ui.i18n import choose, message_text, rule_summary, t, translator, word
+from ui.state import findings, knowledge_base, masters_table, unclear_sayings
+from ui.workflows import import_interview, register_with_consent
 
 kb = knowledge_base()
 me = kb.whoami()
@@ -30,13 +31,14 @@ if me.may("register_master"):
         given_on = st.date_input(t("Consent given on"), value=date.today())
         if st.form_submit_button(t("Register and record consent")):
             try:
-                master_id = kb.register_master(name, craft=craft or None, organisation=organisation or None)
-                kb.record_consent(master_id, scopes, given_on=given_on)
+                register_with_consent(
+                    kb, name, scopes, craft=craft or None, organisation=organisation or None, given_on=given_on
+                )
                 st.success(
                     t("Consent recorded for {name}: {scopes}", name=name, scopes=", ".join(word(x) for x in scopes))
                 )
             except KnowledgeBaseError as exc:
-                st.error(error_text(exc))
+                show_error(exc)
 
 masters = kb.masters()
 if not masters:
@@ -79,7 +81,7 @@ else:
             )
         except (TranscriptError, KnowledgeBaseError) as exc:
             bar.empty()
-            st.error(error_text(exc))
+            show_error(exc)
         else:
             bar.progress(1.0, text=t("Done"))
             message = t(
@@ -212,7 +214,7 @@ if asked.strip():
         with st.spinner(t("Searching the interviews by meaning…")):
             spoken = kb.search_turns(asked)
     except KnowledgeBaseError as exc:
-        st.error(error_text(exc))
+        show_error(exc)
     else:
         if not spoken:
             st.info(t("No master's turn is close to that."))

@@ -10,8 +10,9 @@ import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
 from rules.chaining import chaining_links, to_dot
+from ui.components import show_error
 from ui.editing import readable
-from ui.i18n import choose, error_text, message_text, rule_summary, t, word
+from ui.i18n import choose, message_text, rule_summary, t, word
 from ui.state import findings, guidance_rules, knowledge_base
 
 kb = knowledge_base()
@@ -141,7 +142,7 @@ with tab_releases:
                     made = kb.create_release(name, note=note or None)
                     st.success(t("Release {name}: {rules} confirmed rules frozen.", name=made.name, rules=made.rules))
                 except KnowledgeBaseError as exc:
-                    st.error(error_text(exc))
+                    show_error(exc)
     if len(releases) >= 2:
         names = [r.name for r in releases]
         a, b = st.columns(2)

@@ -5,20 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from knowledge_base import InvalidEdit, KnowledgeBaseError, RuleView
-from rules import Certainty, Operator
-from ui.editing import (
-    ACTION_COLUMNS,
-    CLAUSE_COLUMNS,
-    action_rows,
-    clause_rows,
-    columns,
-    readable,
-    rule_from_editor,
-    split,
-)
+from knowledge_base import KnowledgeBaseError, RuleView
+from ui.components import flash, highlighted_turn, legend, rule_card, rule_editor, show_error, show_flash
+from ui.editing import readable, split
 from ui.i18n import choose, error_text, rule_summary, t, word
-from ui.state import flash, highlighted_turn, knowledge_base, legend, show_flash
+from ui.state import knowledge_base
 
 kb = knowledge_base()
 me = kb.whoami()
@@ -88,30 +79,8 @@ with left:
     )
     st.markdown(legend(), unsafe_allow_html=True)
     st.markdown(highlighted_turn(view), unsafe_allow_html=True)  # every text escaped in highlighted_turn
-with right, st.container(border=True):
-    st.markdown(t("**IF** (all of)") if rule.conditions.join == "all" else t("**IF** (any of)"))
-    for clause in rule.clauses():
-        if clause.measurable:
-            op = clause.operator.value if clause.operator else ""
-            value = "" if clause.value is None else clause.value
-            measured = f"  →  {clause.variable} {op} {value} {clause.unit or ''}".rstrip()
-        else:
-            measured = t("  (not measurable yet)")
-        st.text(f"• {clause.text}{measured}")
-    st.markdown(t("**THEN**"))
-    for action in rule.actions:
-        sets = (
-            t("  (sets {variable} = {value})", variable=action.variable, value=action.value) if action.variable else ""
-        )
-        st.text(f"• {action.text}{sets}")
-    if rule.exceptions:
-        st.text(t("UNLESS {exceptions}", exceptions="; ".join(e.text for e in rule.exceptions)))
-    if rule.rationale:
-        st.text(t("BECAUSE {rationale}", rationale=rule.rationale))
-    st.text(
-        t("Certainty: {certainty}", certainty=word(rule.certainty))
-        + (t(" · domain: {domain}", domain=rule.domain) if rule.domain else "")
-    )
+with right:
+    rule_card(rule)
 
 st.text_input(t("Comment (needed for “needs discussion”)"), key=f"comment_{view.id}")
 buttons = st.columns(5)
@@ -124,84 +93,15 @@ st.caption(t("Keys: Y confirm · X reject · D needs discussion · N next · P p
 
 tab_edit, tab_split, tab_merge, tab_history = st.tabs([t("Edit"), t("Split"), t("Merge"), t("History")])
 
-with tab_edit, st.form(f"edit_{view.id}"):
-    operators = [""] + [o.value for o in Operator]
-    ways = {t("all conditions hold"): "all", t("any condition holds"): "any"}
-    join = ways[
-        st.radio(
-            t("The rule applies when"), list(ways), index=0 if rule.conditions.join == "all" else 1, horizontal=True
-        )
-    ]
-    if any(not hasattr(item, "text") for item in rule.conditions.items):
-        st.warning(t("This rule has nested condition groups; saving here makes them one flat list."))
-    clause_config = {
-        "operator": st.column_config.SelectboxColumn(t("operator"), options=operators),
-        "text": st.column_config.TextColumn(t("what the master said"), width="large"),
-        "variable": st.column_config.TextColumn(t("variable")),
-        "value": st.column_config.TextColumn(t("value")),
-        "unit": st.column_config.TextColumn(t("unit")),
-    }
-    st.caption(t("Conditions: what the master said, and the variable, operator, value and unit it tests"))
-    conditions = st.data_editor(
-        columns(clause_rows(rule.clauses()), CLAUSE_COLUMNS),
-        num_rows="dynamic",
-        key=f"conditions_{view.id}",
-        column_config=clause_config,
-    )
-    st.caption(t("Actions: what to do; tick “never/don't” for a prohibition; “sets fact” for a derived fact"))
-    actions = st.data_editor(
-        columns(action_rows(rule.actions), ACTION_COLUMNS),
-        num_rows="dynamic",
-        key=f"actions_{view.id}",
-        column_config={
-            "text": st.column_config.TextColumn(t("action"), width="large"),
-            "verb": st.column_config.TextColumn(t("verb")),
-            "object": st.column_config.TextColumn(t("object")),
-            "amount": st.column_config.TextColumn(t("amount")),
-            "unit": st.column_config.TextColumn(t("unit")),
-            "negated": st.column_config.CheckboxColumn(t("never/don't")),
-            "sets": st.column_config.TextColumn(t("sets fact")),
-            "to": st.column_config.TextColumn(t("to")),
-        },
-    )
-    st.caption(t("Exceptions: UNLESS …"))
-    exceptions = st.data_editor(
-        columns(clause_rows(rule.exceptions), CLAUSE_COLUMNS),
-        num_rows="dynamic",
-        key=f"exceptions_{view.id}",
-        column_config=clause_config,
-    )
-    c1, c2, c3 = st.columns(3)
-    certainties = [c.value for c in Certainty]
-    certainty = choose(
-        c1.selectbox,
-        t("Certainty"),
-        certainties,
-        index=certainties.index(rule.certainty.value),
-        key=f"certainty_{view.id}",
-    )
-    domain = c2.text_input(t("Domain"), rule.domain or "")
-    step = c3.text_input(t("Process step"), rule.process_step or "")
-    rationale = st.text_input(t("Because (rationale)"), rule.rationale or "", key=f"rationale_{view.id}")
-    reason = st.text_input(t("Reason for the change"), key=f"reason_{view.id}")
-    if st.form_submit_button(t("Save new version"), shortcut="Ctrl+Enter"):
-        try:
-            new_rule = rule_from_editor(
-                rule,
-                join=join,
-                conditions=conditions,
-                actions=actions,
-                exceptions=exceptions,
-                certainty=certainty,
-                rationale=rationale,
-                domain=domain,
-                process_step=step,
-            )
-            saved = kb.edit_rule(view.id, new_rule, reason=reason, expected_version=view.version)
+with tab_edit:
+    try:
+        edit = rule_editor(rule, view.id)
+        if edit is not None:
+            saved = kb.edit_rule(view.id, edit.rule, reason=edit.reason, expected_version=view.version)
             flash(t("Saved rule #{rule_id} as version {version}.", rule_id=view.id, version=saved.version))
             st.rerun()
-        except (InvalidEdit, KnowledgeBaseError) as exc:
-            st.error(t("Not saved: {problem}", problem=error_text(exc)))
+    except KnowledgeBaseError as exc:
+        show_error(exc, not_done="Not saved: {problem}")
 
 with tab_split:
     if len(rule.actions) < 2:
@@ -230,8 +130,8 @@ with tab_split:
                         )
                     )
                     st.rerun()
-                except (InvalidEdit, KnowledgeBaseError) as exc:
-                    st.error(t("Not split: {problem}", problem=error_text(exc)))
+                except KnowledgeBaseError as exc:
+                    show_error(exc, not_done="Not split: {problem}")
 
 with tab_merge:
     similar = kb.similar_rules(view.id)
@@ -264,7 +164,7 @@ with tab_merge:
                     flash(t("Rule #{gone} merged into #{kept}; both sources are kept.", gone=gone.id, kept=merged.id))
                     st.rerun()
                 except KnowledgeBaseError as exc:
-                    st.error(t("Not merged: {problem}", problem=error_text(exc)))
+                    show_error(exc, not_done="Not merged: {problem}")
 
 with tab_history:
     versions = kb.history(view.id)
@@ -309,4 +209,4 @@ with tab_history:
                     )
                     st.rerun()
                 except KnowledgeBaseError as exc:
-                    st.error(t("Not restored: {problem}", problem=error_text(exc)))
+                    show_error(exc, not_done="Not restored: {problem}")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import InvalidEdit, KnowledgeBaseError
-from ui.i18n import choose, error_text, t, word
+from ui.components import show_error
+from ui.i18n import choose, t, word
 from ui.state import knowledge_base
 
 kb = knowledge_base()
@@ -26,7 +27,7 @@ if left.button(t("Propose from the rules"), icon=":material/hub:", key="propose_
             made = kb.propose_vocabulary()
         st.success(t("{count} cues proposed.", count=sum(c.status == "proposed" for c in made)))
     except KnowledgeBaseError as exc:
-        st.error(error_text(exc))
+        show_error(exc)
 if right.button(t("Use the confirmed cues in the rules"), icon=":material/sync_alt:", key="apply_vocabulary"):
     try:
         changed = kb.apply_vocabulary()
@@ -39,7 +40,7 @@ if right.button(t("Use the confirmed cues in the rules"), icon=":material/sync_a
             else t("Every rule already uses the confirmed names.")
         )
     except KnowledgeBaseError as exc:
-        st.error(error_text(exc))
+        show_error(exc)
 
 cues = kb.vocabulary()
 if not cues:
@@ -94,10 +95,10 @@ for cue in cues:
                 st.success(t("Cue {name} confirmed.", name=repr(name)))
                 st.rerun()
             except (InvalidEdit, KnowledgeBaseError) as exc:
-                st.error(t("Not saved: {problem}", problem=error_text(exc)))
+                show_error(exc, not_done="Not saved: {problem}")
         if remove:
             try:
                 kb.drop_cue(cue.id)
                 st.rerun()
             except KnowledgeBaseError as exc:
-                st.error(t("Not dropped: {problem}", problem=error_text(exc)))
+                show_error(exc, not_done="Not dropped: {problem}")
