@@ -1,6 +1,6 @@
 """Knowledge-base benchmark: write throughput and read latency with 100,000 rule versions.
 
-    .venv/bin/python bench/knowledge_base.py [--versions 100000] [--postgres URL]
+    .venv/bin/python bench/knowledge_base.py [--versions 100000] [--postgres URL] [--quick]
 
 For each engine (SQLite in a temporary file; PostgreSQL when --postgres or
 MYEONGJANG_TEST_POSTGRES_URL names a server, whose public schema is wiped) it measures
@@ -12,7 +12,8 @@ MYEONGJANG_TEST_POSTGRES_URL names a server, whose public schema is wiped) it me
   of 50 proposed rules, with current versions and evidence) and one rule's full history,
   against the baseline of one bare SELECT of the same rows.
 
-Figures are printed and written to bench/results/knowledge_base.json.
+`--quick`: 10,000 versions and 100 edits, the same code paths. Figures are printed, and appended as
+one JSON line to bench/results/knowledge_base.jsonl (earlier runs wrote knowledge_base.json).
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
+from bench._record import record  # noqa: E402
 from knowledge_base import KnowledgeBase  # noqa: E402
 from knowledge_base.models import RuleRow, RuleVersion  # noqa: E402
 from rules import Action, Clause, Group, Rule  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "knowledge_base.json"
 VERSIONS_PER_RULE = 5
 
 
@@ -204,8 +205,11 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=100_000)
     parser.add_argument("--edits", type=int, default=300)
     parser.add_argument("--postgres", default=os.environ.get("MYEONGJANG_TEST_POSTGRES_URL"))
+    parser.add_argument("--quick", action="store_true", help="10,000 versions and 100 edits")
     args = parser.parse_args()
-    results: dict[str, Any] = {"versions": args.versions, "machine": f"{os.cpu_count()} CPUs"}
+    if args.quick:
+        args.versions, args.edits = 10_000, 100
+    results: dict[str, Any] = {"versions": args.versions, "edits": args.edits, "quick": args.quick}
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = run(f"sqlite:///{tmp}/bench.db", args.versions, args.edits)
         print("sqlite", json.dumps(results["sqlite"], indent=1))
@@ -217,9 +221,7 @@ def main() -> None:
         engine.dispose()
         results["postgresql"] = run(args.postgres, args.versions, args.edits)
         print("postgresql", json.dumps(results["postgresql"], indent=1))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    record("knowledge_base", results)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ renders each page with Streamlit's AppTest as a signed-in admin: the first rende
 and the median of later renders. The baseline is the same pages over 50 rules, measured in the
 same run, so the ratio says what 200 times more rules cost. Target: under one second at 10,000.
 
-    .venv/bin/python bench/ui.py [--rules 10000] [--repeat 5]
+    .venv/bin/python bench/ui.py [--rules 10000] [--repeat 5] [--quick]
+
+`--quick`: 500 rules and 3 renders a page, the same code paths.
 """
 
 from __future__ import annotations
@@ -110,8 +112,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="500 rules, 3 renders a page")
     args = parser.parse_args()
-    figures: dict[str, float | int] = {"rules": args.rules}
+    if args.quick:
+        args.rules, args.repeat = 500, 3
+    figures: dict[str, float | int | bool] = {"rules": args.rules, "repeat": args.repeat, "quick": args.quick}
     with tempfile.TemporaryDirectory() as tmp:
         for label, count in (("baseline", 50), ("large", args.rules)):
             url = f"sqlite:///{Path(tmp) / f'{label}.db'}"
