@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
@@ -9,7 +11,8 @@ from ui.components import show_error
 from ui.i18n import language_switch, t, word
 from ui.state import knowledge_base, sign_out, signed_in
 
-st.set_page_config(page_title="myeongjang", page_icon=":material/local_fire_department:", layout="wide")
+# The icon is a file of the app's own: a Material icon name would be fetched from Google's font servers.
+st.set_page_config(page_title="myeongjang", page_icon=str(Path(__file__).with_name("icon.png")), layout="wide")
 language_switch()
 
 
