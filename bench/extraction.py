@@ -31,9 +31,11 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from bench._record import record  # noqa: E402
-from elicitation import calibration, evaluation  # noqa: E402
+from elicitation import evaluation  # noqa: E402
 from elicitation.disfluency import clean  # noqa: E402
-from elicitation.extraction import PIPELINE, extract_transcript, load_pipeline  # noqa: E402
+from elicitation.english import PIPELINE, load_pipeline  # noqa: E402
+from elicitation.pipeline import extract_transcript  # noqa: E402
+from elicitation.training import calibration  # noqa: E402
 from elicitation.transcripts import Transcript, Turn  # noqa: E402
 
 
@@ -54,7 +56,7 @@ def long_interview(words: int, folder: Path = evaluation.GOLD_DIR) -> Transcript
 
 
 def _askers(interview: evaluation.GoldInterview) -> set[str]:
-    from elicitation.extraction import interviewer_speakers
+    from elicitation.pipeline import interviewer_speakers
 
     return interviewer_speakers(interview.transcript)
 
@@ -95,7 +97,7 @@ def speed(words: int, repeat: int) -> dict[str, Any]:
 
 def speed_korean(words: int, repeat: int) -> dict[str, Any]:
     """The Korean reader on a long Korean interview, against the Korean pipeline's tokenizer alone."""
-    from elicitation.korean_reading import load_korean_pipeline
+    from elicitation.korean import load_korean_pipeline
 
     nlp = load_korean_pipeline()
     transcript = long_interview(words, evaluation.GOLD_DIR_KO)

@@ -1,17 +1,16 @@
 """Transcripts in, candidate rules out."""
 
+from elicitation.english import RuleExtractor, load_pipeline
 from elicitation.errors import TranscriptError
-from elicitation.extraction import (
+from elicitation.guide import GuideQuestion, coverage, guide_docx, guide_markdown, interview_guide
+from elicitation.pipeline import (
     PossibleRule,
     Reading,
-    RuleExtractor,
     extract_text,
     extract_texts,
     extract_transcript,
-    load_pipeline,
     read_interview,
 )
-from elicitation.guide import GuideQuestion, coverage, guide_docx, guide_markdown, interview_guide
 from elicitation.transcripts import Transcript, Turn, decode, is_interviewer, parse_bytes, read_transcript
 
 __all__ = [

@@ -2,9 +2,9 @@
 
 A logistic regression over sparse, readable features of the parsed sentence: its words and word
 pairs, the dependency relations of subordinate clauses and their markers, and whether the syntactic
-reader found a rule in it. The weights are a JSON file shipped with the package
-(`detector.json`, trained by `python -m elicitation.detector TRAIN.csv`); scoring is a dot product,
-so it adds next to nothing to extraction time and no model is fetched at run time.
+reader found a rule in it. The weights are a JSON file shipped with the package (`detector.json`,
+trained by `python -m elicitation.training.detector TRAIN.csv`); scoring is a dot product, so it
+adds next to nothing to extraction time and no model is fetched at run time.
 
 The extractor reports a sentence the detector is sure of, but the reader could not structure, as a
 possible rule for the interviewer to ask about again; `myeongjang evaluate` counts those as detected.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,49 +68,3 @@ class Detector:
 def load(path: Path = WEIGHTS) -> Detector:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Detector(dict(data["weights"]), float(data["threshold"]), dict(data.get("info", {})))
-
-
-def train(feats: Sequence[list[str]], labels: Sequence[bool], c: float = 1.0, threshold: float = 0.5) -> dict[str, Any]:
-    """Fit the logistic regression (scikit-learn, balanced classes) and return the JSON to ship."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer()
-    x = vec.fit_transform([{n: 1 for n in f} for f in feats])
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", fit_intercept=False)
-    model.fit(x, list(labels))
-    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)}
-    return {"weights": {k: v for k, v in weights.items() if abs(v) >= 0.08}, "threshold": threshold}
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m elicitation.detector TRAIN.csv [C] [THRESHOLD]`: train on the sentences outside
-    the evaluation's held-out quarter and write `detector.json`."""
-    import sys
-
-    from elicitation.evaluation import in_holdout, read_detection
-    from elicitation.extraction import load_pipeline
-
-    args = sys.argv[1:] if argv is None else argv
-    source = Path(args[0])
-    c = float(args[1]) if len(args) > 1 else 1.0
-    threshold = float(args[2]) if len(args) > 2 else 0.5
-    rows = [(s, y) for s, y in read_detection(source) if not in_holdout(s)]
-    nlp = load_pipeline()
-    feats = []
-    for doc in nlp.pipe([s for s, _ in rows], batch_size=64):
-        sent = doc[:]
-        feats.append(features(sent, bool(doc._.rules)))
-    data = train(feats, [y for _, y in rows], c=c, threshold=threshold)
-    data["info"] = {
-        "trained_on": source.name,
-        "sentences": len(rows),
-        "held_out": "sentences whose SHA-256 first byte % 4 == 0 (elicitation.evaluation.in_holdout)",
-        "C": c,
-    }
-    WEIGHTS.write_text(json.dumps(data, indent=0, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {WEIGHTS} ({len(data['weights'])} weights, trained on {len(rows)} sentences)")
-
-
-if __name__ == "__main__":
-    main()

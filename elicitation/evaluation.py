@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -24,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from elicitation.english import load_pipeline
 from elicitation.errors import TranscriptError
 from elicitation.transcripts import Transcript, read_transcript
 from rules import Clause, Rule
 from rules.language import is_hangul, language_of_texts
+from rules.morphology import kiwi
 
 GOLD_DIR = Path(__file__).parent / "gold"
 GOLD_DIR_KO = GOLD_DIR / "ko"  # the Korean interviews, scored apart
@@ -104,8 +107,6 @@ def read_detection(path: Path, label: str = "Causal") -> list[tuple[str, bool]]:
 
 def in_holdout(text: str) -> bool:
     """A fixed quarter of the sentences, chosen by a hash of their text, that no tuning may use."""
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).digest()[0] % 4 == 0
 
 
@@ -120,8 +121,6 @@ def score_detection(rows: Sequence[tuple[str, bool]], predict: Callable[[list[st
 
 
 def _read(texts: list[str]) -> list[Any]:
-    from elicitation.extraction import load_pipeline
-
     return list(load_pipeline().pipe(texts, batch_size=64))
 
 
@@ -303,8 +302,6 @@ _KOREAN_STOP = {"하다", "되다", "있다", "이다", "것", "거", "수", "�
 
 @functools.lru_cache(maxsize=4096)
 def _korean_words(text: str) -> tuple[str, ...]:
-    from rules.morphology import kiwi
-
     out = []
     for tok in kiwi().tokenize(text):
         tag = tok.tag.split("-")[0]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from elicitation import calibration, detector, evaluation
+from elicitation import detector, evaluation
 from elicitation.evaluation import GoldError, Score
+from elicitation.training import calibration
 from rules import Action, Clause, Evidence, Group, Rule
 
 from .test_cli import run
@@ -147,7 +148,7 @@ def test_the_detector_ships_its_weights_and_scores_in_process() -> None:
     det = detector.load()
     assert det.weights and 0 < det.threshold < 1
     assert "trained_on" in det.info
-    from elicitation.extraction import load_pipeline
+    from elicitation.english import load_pipeline
 
     doc = load_pipeline()("The system shall log each error in order to allow an audit.")
     p = det.score(doc[:], False)

@@ -2,7 +2,7 @@ import pytest
 import spacy
 
 from elicitation import extract_text, extract_transcript, parse_bytes
-from elicitation.patterns import MARKERS
+from elicitation.english.patterns import MARKERS
 
 from .conftest import SAMPLES
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from elicitation import evaluation, extract_text, extract_transcript, parse_bytes, read_interview
-from elicitation.extraction import interviewer_speakers, load_pipeline
+from elicitation.english import load_pipeline
+from elicitation.pipeline import interviewer_speakers
 from rules import Operator
 
 

@@ -10,7 +10,7 @@ import pytest
 from spacy.matcher import Matcher
 
 from elicitation import evaluation, extract_text, extract_transcript, parse_bytes
-from elicitation.korean_reading import MARKERS, load_korean_pipeline, read_sentence
+from elicitation.korean import MARKERS, load_korean_pipeline, read_sentence
 from rules import Certainty, Operator
 from rules.language import language_of
 from rules.numerals import korean_number, numbers_in, sino_number

@@ -188,66 +188,15 @@ def evaluate(
     """Score the extractor against gold data: precision, recall and F1 for sentence detection,
     condition/action spans and whole rules in interviews. Korean interviews are scored apart from
     English ones ("ko:dev", "ko:holdout")."""
-    from elicitation import evaluation as ev
+    from elicitation.evaluation import GoldError
+    from elicitation.evaluation_report import evaluation_report
 
-    report: dict[str, Any] = {}
     try:
-        if detection is not None:
-            rows = ev.read_detection(detection, label)
-            held = [r for r in rows if ev.in_holdout(r[0])]
-            report["detection"] = {
-                "file": str(detection),
-                "sentences": len(rows),
-                **ev.score_detection(rows, ev.detect).as_dict(),
-                "held_out": {
-                    "sentences": len(held),
-                    **ev.score_detection(held, ev.detect).as_dict(),
-                    "structured_only": ev.score_detection(held, ev.detect_structured).as_dict(),
-                },
-                "structured_only": ev.score_detection(rows, ev.detect_structured).as_dict(),
-            }
-        if spans is not None:
-            golds = ev.read_spans(spans)
-            found = ev.score_spans(golds, ev.extract_sentences)
-            report["spans"] = {"files": len(golds), **{k: v.as_dict() for k, v in found.items()}}
-        if rules_dir is not None:
-            interviews = ev.read_gold_dir(rules_dir)
-        else:
-            interviews = [
-                *(ev.read_gold_dir(ev.GOLD_DIR) if language in ("all", "en") else []),
-                *(ev.read_gold_dir(ev.GOLD_DIR_KO) if language in ("all", "ko") else []),
-            ]
-    except ev.GoldError as exc:
+        evaluated = evaluation_report(detection, label, spans, rules_dir, split, language)
+    except GoldError as exc:
         raise CliError(str(exc)) from None
-    from elicitation import calibration
-
-    matches = calibration.raw_matches(interviews)
-    by_split: dict[str, list[Any]] = {}
-    for match in matches:
-        interview = next(i for i in interviews if i.path.name == match.interview)
-        which = interview.split if interview.language == "en" else f"{interview.language}:{interview.split}"
-        by_split.setdefault(which, []).append(match)
-    wanted = sorted(k for k in by_split if split == "all" or k.rpartition(":")[2] == split)
-    report["rules"] = {
-        name: {
-            "interviews": {m.interview: m.score.as_dict() for m in by_split.get(name, [])},
-            "gold_rules": sum(len(m.gold) for m in by_split.get(name, [])),
-            "cross_turn_recall": round(ev.total(m.cross_turn() for m in by_split.get(name, [])).recall, 4),
-            **ev.total(m.score for m in by_split.get(name, [])).as_dict(),
-        }
-        for name in wanted
-    }
-    languages = sorted({i.language for i in interviews})
-    loo = {
-        lang: calibration.cross_validated(
-            calibration.points_by_interview([m for m, i in zip(matches, interviews, strict=True) if i.language == lang])
-        )
-        for lang in languages
-    }
-    report["confidence_leave_one_interview_out"] = loo.get("en") or loo[languages[0]]
-    for lang in languages:
-        if lang != "en":
-            report[f"confidence_leave_one_interview_out_{lang}"] = loo[lang]
+    report = evaluated.data
+    loo = evaluated.confidence_by_language
     if as_json:
         _emit(report)
         return

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from elicitation.korean_tokens import morphs
+from elicitation.korean.tokens import morphs
 from rules import Operator, Scalar
 from rules.numerals import APPROXIMATE, COUNTERS, DAYS, korean_number, korean_unit
 

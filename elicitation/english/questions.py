@@ -1,0 +1,215 @@
+"""An interviewer's English question and the answer to it: the conditions (or the action) a question
+sets up, and the answer's rules with those conditions joined, citing both turns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from elicitation.citing import cite, offsets, sentences
+from elicitation.disfluency import Cleaned
+from elicitation.english import patterns
+from elicitation.english.fronted import fronted_tokens
+from elicitation.english.markers import clause_head, find_markers
+from elicitation.english.shapes import (
+    action_of,
+    certainty_of,
+    clause_of,
+    confidence_of,
+    sentence_actions,
+    split_conjuncts,
+)
+from elicitation.english.tokens import starts_with, trim
+from elicitation.transcripts import Turn
+from rules import Action, Clause, Evidence, Group, Rule
+
+
+@dataclass(frozen=True)
+class Question:
+    """The condition an interviewer's question sets up, for the answer to complete."""
+
+    turn: int
+    speaker: str
+    start: int
+    end: int
+    conditions: tuple[Clause, ...]
+    # "When do you start finishing the surface?": the question names the action, the answer the condition.
+    action: Action | None = None
+
+
+_QUESTION_LEADS = {"suppose", "imagine", "say"}
+_QUESTION_AUX = {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "was", "were", "'s"}
+
+
+def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
+    """The conditions in the turn's last question: "And what if the humidity is high but it is
+    not raining?", "Suppose a shelf cracks, what then?". None when it asks for none."""
+    sents = [s for s in doc.sents if s.text.strip()]
+    asked = next((s for s in reversed(sents) if s.text.strip().endswith("?")), None)
+    if asked is None:
+        return None
+    clauses: list[Clause] = []
+    for tok in asked:
+        if tok.lower_ in _QUESTION_LEADS and tok.i < asked.start + 3:
+            comp = next((c for c in tok.children if c.dep_ in ("ccomp", "dobj")), None)
+            if comp is not None:
+                tokens = trim([t for t in comp.subtree if t.text != "?"])
+                if tokens:
+                    clauses.extend(clause_of(p, h) for p, h, _ in split_conjuncts(tokens, comp))
+            break
+    if not clauses:
+        for marker, _first, last in find_markers(asked):
+            if marker.role != "condition" or marker.words[0] not in ("if", "in", "whenever", "when", "once"):
+                continue
+            if last + 1 < asked.end and doc[last + 1].lower_ in _QUESTION_AUX:
+                continue  # "When do you reheat?" asks for a condition; it does not give one
+            head = clause_head(asked, doc[last])
+            if head is None:
+                continue
+            tokens = trim([t for t in head.subtree if t.i > last and t.text != "?"])
+            if tokens:
+                clauses.extend(clause_of(p, h) for p, h, _ in split_conjuncts(tokens, head))
+    action = None if clauses else _asked_action(asked)
+    if not clauses and action is None:
+        return None
+    start, end = spoken.to_original(asked.start_char, asked.start_char + len(asked.text.rstrip()))
+    # Offsets of a question's clauses point into another turn than the rule's first evidence.
+    loose = tuple(c.model_copy(update={"start": None, "end": None}) for c in clauses)
+    return Question(turn.index, turn.speaker, start, end, loose, action)
+
+
+def _asked_action(asked: Span) -> Action | None:
+    """The action in "When do you start finishing the surface?", "So when can the forms come
+    off?" or "Do you mix colours yourself?", without the question words and the "you"."""
+    toks = [t for t in asked if not (t.is_punct or t.lower_ in patterns.FILLERS)]
+    if len(toks) < 3:
+        return None
+    low = [t.lower_ for t in toks]
+    if low[0] == "when" and low[1] in _QUESTION_AUX:
+        rest = toks[2:]
+    elif low[0] in ("do", "does", "should", "can") and low[1] in ("you", "we", "i"):
+        rest = toks[1:]
+    else:
+        return None
+    root = asked.root
+    if root.pos_ not in ("VERB", "AUX") or root not in rest:
+        return None
+    tokens = [t for t in rest if (t in list(root.subtree) and t.dep_ not in ("aux", "advmod")) or t == root]
+    if tokens and tokens[0].lower_ in ("you", "we", "i"):
+        tokens = tokens[1:]
+    tokens = trim([t for t in tokens if t.lower_ != "ever"])
+    if not tokens:
+        return None
+    return action_of(tokens, root).model_copy(update={"start": None, "end": None})
+
+
+def _answer_condition(sent: Span) -> Clause | None:
+    """The condition an answer fragment gives: "When the bleed water is gone.", "For old cars, yes"."""
+    markers = find_markers(sent)
+    if markers and markers[0][0].role == "condition" and markers[0][1] <= sent.start + 1:
+        tokens = trim(list(sent.doc[markers[0][2] + 1 : sent.end]))
+        if tokens and all(t.pos_ not in ("VERB", "AUX") or t.head.i > markers[0][2] for t in tokens):
+            head = next((t for t in tokens if t.pos_ in ("VERB", "AUX", "ADJ")), tokens[0])
+            return clause_of(tokens, head)
+    context = fronted_tokens(trim([t for t in sent if not t.is_space]))
+    if context:
+        return clause_of(context, context[0])
+    return None
+
+
+def answer_rules(
+    question: Question | None, doc: Doc, turn: Turn, spoken: Cleaned, calibrated: Callable[[float], float]
+) -> list[Rule]:
+    """The turn's rules, cited. After a question with conditions, those conditions join what the
+    answer opens with (its first three sentences): a rule in the first two sentences takes them
+    on, and the steps said in a row without a condition of their own ("Pull it out right away.
+    Then cut off the end.") become one more rule under the question's conditions. `calibrated` is the
+    reader's calibration (`RuleExtractor.confidence` of the pipeline that read the turn)."""
+    rules: list[Rule] = list(doc._.rules)
+    if question is None:
+        return [cite(r, doc, turn, spoken) for r in rules]
+    asked = Evidence(turn=question.turn, speaker=question.speaker, start=question.start, end=question.end)
+    sents = [s for s in sentences(doc) if s.text.strip()][:3]
+
+    def owned(sent: Span) -> list[int]:
+        return [i for i, r in enumerate(rules) if any(sent.start_char <= o[0] < sent.end_char for o in offsets(r))]
+
+    if question.action is not None:
+        first = sents[0] if sents else None
+        clause = _answer_condition(first) if first is not None and not owned(first) else None
+        cited_rules = [cite(r, doc, turn, spoken) for r in rules]
+        if clause is None or first is None:
+            return cited_rules
+        return [
+            _asked_rule([clause], [question.action], first, 0.55, asked, doc, turn, spoken, calibrated),
+            *cited_rules,
+        ]
+    joined: set[int] = set()
+    steps: list[Action] = []
+    first_step: Span | None = None
+    then: dict[int, list[Action]] = {}
+    for n, sent in enumerate(sents):
+        own = owned(sent)
+        if own:
+            if steps or n > 1:
+                break
+            joined.add(own[0])
+            continue
+        actions = sentence_actions(sent)
+        if not actions:
+            if steps or joined:
+                break
+            continue
+        if joined and not steps and starts_with(sent, ("then",)) is not None:
+            # "After the kiln is cool, replace the shelf. And then check the others.": one sequence.
+            then.setdefault(max(joined), []).extend(actions)
+            continue
+        steps.extend(actions)
+        first_step = first_step or sent
+    out = []
+    for i, rule in enumerate(rules):
+        if i in then:
+            rule = rule.model_copy(update={"actions": [*rule.actions, *then[i]]})
+        cited = cite(_join(question.conditions, rule) if i in joined else rule, doc, turn, spoken)
+        if i in joined:
+            cited = cited.model_copy(update={"evidence": [*cited.evidence, asked]})
+        out.append(cited)
+    if steps and first_step is not None:
+        out.insert(
+            0, _asked_rule(list(question.conditions), steps, first_step, 0.6, asked, doc, turn, spoken, calibrated)
+        )
+    return out
+
+
+def _asked_rule(
+    clauses: list[Clause],
+    actions: list[Action],
+    said: Span,
+    base: float,
+    asked: Evidence,
+    doc: Doc,
+    turn: Turn,
+    spoken: Cleaned,
+    calibrated: Callable[[float], float],
+) -> Rule:
+    """A rule made of a question and its answer, cited in the answer's turn and the question's,
+    with its confidence calibrated like every other rule's."""
+    rule = Rule(
+        conditions=Group(join="all", items=[*clauses]),
+        actions=actions,
+        certainty=certainty_of(said),
+        confidence=calibrated(confidence_of(said.root, [base], clauses, actions)),
+    )
+    cited = cite(rule, doc, turn, spoken)
+    return cited.model_copy(update={"evidence": [*cited.evidence, asked]})
+
+
+def _join(conditions: tuple[Clause, ...], rule: Rule) -> Rule:
+    items: list[Clause | Group] = [*conditions]
+    if rule.conditions.join == "all":
+        items.extend(rule.conditions.items)
+    else:
+        items.append(rule.conditions)
+    return rule.model_copy(update={"conditions": Group(join="all", items=items)})

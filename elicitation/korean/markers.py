@@ -1,0 +1,267 @@
+"""Where a Korean sentence is cut into clauses: the connective endings and nouns that end a
+subordinate clause (`MARKERS`, each with a sentence it covers), and helpers on Kiwi's morphemes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from elicitation.korean.tokens import morphs
+from elicitation.korean.values import lemma_of
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A construction that ends a subordinate clause, what the clause is to the rule, the reader's
+    base confidence in it, and a sentence it covers (tested in tests/test_korean.py)."""
+
+    name: str
+    role: str  # condition | exception | context
+    score: float
+    example: str
+    until: bool = False
+
+
+MARKERS: dict[str, Marker] = {
+    m.name: m
+    for m in [
+        Marker("if-myeon", "condition", 0.8, "비가 오면 용접봉을 건조로에 넣으세요."),
+        Marker("if-geodeun", "condition", 0.75, "불꽃이 하얘지거든 산소를 줄여라."),
+        Marker("purpose-ryeomyeon", "condition", 0.65, "자개를 붙이려면 아교를 데워 놔야 돼요."),
+        Marker("reason-nikka", "condition", 0.6, "장마철에는 그릇이 잘 안 마르니까 더 말리세요."),
+        Marker("as-soon-as", "condition", 0.75, "불이 붙자마자 뚜껑을 닫으세요."),
+        Marker("the-more", "condition", 0.6, "두꺼울수록 오래 예열하세요."),
+        Marker("when-ttae", "condition", 0.75, "숫돌에 갈 때는 물을 계속 부어 주세요."),
+        Marker("until-ttae-kkaji", "condition", 0.7, "온도가 300도 될 때까지는 장작을 조금씩만 넣어요.", until=True),
+        Marker("case-gyeongu", "condition", 0.8, "두께가 25밀리 이상인 경우에는 예열을 해야 돼요."),
+        Marker("on-days", "condition", 0.7, "비 오는 날에는 용접봉을 말리세요."),
+        Marker("while-dongan", "condition", 0.65, "굽는 동안에는 문을 열지 마세요."),
+        Marker("after", "condition", 0.65, "얇게 만든 다음에 붙여요."),
+        Marker("after-go-naseo", "condition", 0.65, "불을 끄고 나서 이틀은 기다려야 돼요."),
+        Marker("before", "condition", 0.7, "용접하기 전에 모재를 닦으세요."),
+        Marker("as-long-as", "condition", 0.6, "불이 살아 있는 한 풀무질을 멈추지 마세요."),
+        Marker("unless", "exception", 0.7, "비가 오지 않는 한 밖에서 말려요."),
+        Marker("season-context", "context", 0.55, "겨울에는 토치로 습기를 날려 줘야 돼요."),
+        Marker("topic-context", "context", 0.55, "탄소가 많은 쇠는 천천히 식혀야 돼요."),
+    ]
+}
+
+
+# Nouns after an adnominal ending (-ㄴ/-는/-ㄹ) that make the clause before them a condition.
+_NOUN_MARKERS = {
+    "때": "when-ttae", "경우": "case-gyeongu", "날": "on-days", "동안": "while-dongan",
+    "후": "after", "뒤": "after", "다음": "after", "한": "as-long-as",
+}  # fmt: skip
+# Nouns that, as a fronted topic (겨울에는, 처음엔), set the context of an instruction.
+_CONTEXT_NOUNS = {
+    "봄", "여름", "가을", "겨울", "장마", "장마철", "한여름", "한겨울", "처음", "초반", "중반", "후반", "마지막",
+    "끝", "나중", "아침", "저녁", "밤", "새벽", "낮", "우기", "건기", "초벌", "재벌", "평소",
+}  # fmt: skip
+_TRAILING = {
+    "에",
+    "는",
+    "은",
+    "엔",
+    "에는",
+    "도",
+    "까지",
+    "마다",
+    "요",
+    "에도",
+    "만",
+    "에서",
+    "에서는",
+    "부터",
+    "ᆫ",
+    "이",
+    "가",
+}
+
+
+PAST = {"었", "았", "였", "었었", "았었", "ᆻ"}
+
+
+DISCOURSE = {
+    "그리고",
+    "근데",
+    "그런데",
+    "그래서",
+    "그러니까",
+    "그니까",
+    "아",
+    "음",
+    "어",
+    "또",
+    "참",
+    "예",
+    "네",
+    "그럼요",
+    "있죠",
+    "알죠",
+}
+
+
+BACK_SAME = {"그러면", "그럼", "그때", "그때는", "그럴", "그런", "그런데서", "그렇게"}
+
+
+BACK_OPPOSITE = {"아니면", "안그러면", "그렇지않으면"}
+
+
+def pairs_of(tok: Token) -> list[tuple[str, str]]:
+    return morphs(tok)
+
+
+def tags_of(tok: Token) -> list[str]:
+    return [t for _, t in pairs_of(tok)]
+
+
+def has_morpheme(tok: Token, tag: str, forms: Sequence[str] | None = None) -> bool:
+    return any(t == tag and (forms is None or f in forms) for f, t in pairs_of(tok))
+
+
+def ends_in(tok: Token, forms: Sequence[str] | set[str], kind: str) -> bool:
+    ending = last_ending(tok)
+    return ending is not None and ending[1] == kind and ending[0] in forms
+
+
+def ends_in_myeon(tok: Token) -> bool:
+    ending = last_ending(tok)
+    return ending is not None and ending[0].endswith("면") and not ending[0].endswith("면서")
+
+
+def last_ending(tok: Token) -> tuple[str, str] | None:
+    """The token's last ending morpheme (EC or EF), if it ends in one."""
+    pairs = pairs_of(tok)
+    if pairs and pairs[-1][1] in ("EC", "EF"):
+        return pairs[-1]
+    return None
+
+
+@dataclass
+class Part:
+    """A clause of a sentence: its tokens and, for a subordinate one, the marker that ends it."""
+
+    tokens: list[Token]
+    marker: Marker | None = None
+
+    @property
+    def content(self) -> list[Token]:
+        return [t for t in self.tokens if not (t.is_space or t.is_punct)]
+
+
+def _consume_trailing(tokens: Sequence[Token], j: int) -> int:
+    """The last index of the particles after a marker ("때" + "는" + "요", "경우" + "에는")."""
+    while j + 1 < len(tokens) and tokens[j + 1].text in _TRAILING and not tokens[j + 1].is_punct:
+        j += 1
+    return j
+
+
+def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, int] | None:
+    """When the clause ends at tokens[j]: its marker and the index of the marker's last token."""
+    tok = tokens[j]
+    ending = last_ending(tok)
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    if ending is not None and ending[1] == "EC":
+        form = ending[0]
+        if form.endswith("면") and not form.endswith("면서"):
+            if nxt is not None and _is_suffices(tok, tokens[j + 1 :]):
+                return None  # "올려 주면 돼요", "열면 안 돼요": an instruction, not a condition
+            return MARKERS["if-myeon"], _consume_trailing(tokens, j)
+        if form.endswith("거든"):
+            return MARKERS["if-geodeun"], j
+        if form.endswith("려면"):
+            return MARKERS["purpose-ryeomyeon"], _consume_trailing(tokens, j)
+        if form.endswith("니까") and not has_morpheme(tok, "EP", list(PAST)):
+            return MARKERS["reason-nikka"], _consume_trailing(tokens, j)
+        if form == "자마자":
+            return MARKERS["as-soon-as"], j
+        if form.endswith("수록"):
+            return MARKERS["the-more"], j
+        if (
+            form in ("어서", "아서")
+            and j > 0
+            and has_morpheme(tok, "VX", ["나"])
+            and last_ending(tokens[j - 1]) == ("고", "EC")
+        ):
+            return MARKERS["after-go-naseo"], _consume_trailing(tokens, j)
+    pairs = pairs_of(tok)
+    if pairs and (pairs[0][1] in ("NNG", "NNB") or pairs[0] == ("한", "MM")) and j > 0:
+        noun = pairs[0][0]
+        prev = pairs_of(tokens[j - 1])
+        after_adnominal = bool(prev) and prev[-1][1] == "ETM"
+        if noun == "전" and prev and prev[-1] == ("기", "ETN"):
+            return MARKERS["before"], _consume_trailing(tokens, j)
+        if after_adnominal and noun in _NOUN_MARKERS:
+            name = _NOUN_MARKERS[noun]
+            last = _consume_trailing(tokens, j)
+            if name == "when-ttae" and any(t.text in ("까지", "까지는") for t in tokens[j + 1 : last + 1]):
+                name = "until-ttae-kkaji"
+            if name == "as-long-as" and any(has_morpheme(t, "VX", ["않"]) for t in tokens[max(0, j - 3) : j]):
+                name = "unless"
+            if name == "on-days" and not any(
+                t.text in ("에", "에는", "엔", "은", "는") for t in tokens[j + 1 : last + 1]
+            ):
+                return None
+            return MARKERS[name], last
+    if first and pairs and pairs[0][1] in ("NNG",) and pairs[0][0] in _CONTEXT_NOUNS:
+        last = _consume_trailing(tokens, j)
+        said = {t.text for t in tokens[j + 1 : last + 1]}
+        if said & {"에는", "엔", "는", "은", "에서는"} or (said == {"에", "는"}) or tok.text.endswith(("엔", "에는")):
+            return MARKERS["season-context"], last
+    if (
+        first
+        and pairs
+        and pairs[0][1] in ("NNG", "NNP")
+        and nxt is not None
+        and nxt.text in ("은", "는")
+        and any(tags_of(t) and tags_of(t)[-1] == "ETM" for t in tokens[max(0, j - 4) : j])
+    ):
+        return MARKERS["topic-context"], j + 1  # "탄소가 많은 쇠는": for such iron
+    return None
+
+
+def _is_suffices(tok: Token, rest: Sequence[Token]) -> bool:
+    """Whether "-면" is followed at once by 되다 / 안 되다 / 좋다 / 괜찮다 ("하면 돼요": just do it),
+    after a verb (a copula or adjective before 면 is a condition: "정도면 딱 좋아요")."""
+    pairs = pairs_of(tok)
+    if len(pairs) >= 2 and pairs[-2][1] not in ("VV", "VX", "XSV") and pairs[0][1] not in ("VV", "VX"):
+        return False
+    words = [t for t in rest if not t.is_space]
+    if not words:
+        return False
+    head = words[0]
+    if lemma_of(head) in ("되다", "좋다", "괜찮다") and head.pos_ in ("VERB", "ADJ"):
+        return True
+    return head.text == "안" and len(words) > 1 and lemma_of(words[1]) == "되다"
+
+
+def split_clauses(sent: Span) -> list[Part]:
+    tokens = list(sent)
+    parts: list[Part] = []
+    start = 0
+    j = 0
+    while j < len(tokens):
+        found = _clause_end(tokens, j, first=not parts and _only_discourse_before(tokens, start, j))
+        if found is not None:
+            marker, last = found
+            said = "".join(t.text for t in tokens[start : last + 1] if not (t.is_punct or t.is_space))
+            if said in BACK_SAME | BACK_OPPOSITE | {"그렇지않으면", "안그러면"}:
+                j = last + 1  # "그러면", "아니면": they point back, the sentence before is the condition
+                continue
+            if marker.name in ("season-context", "topic-context") and parts:
+                j += 1
+                continue
+            parts.append(Part(tokens[start : last + 1], marker))
+            start = j = last + 1
+            continue
+        j += 1
+    parts.append(Part(tokens[start:]))
+    return parts
+
+
+def _only_discourse_before(tokens: Sequence[Token], start: int, j: int) -> bool:
+    """Whether a fronted context at j opens the sentence (nothing but its own noun phrase before it)."""
+    before = [t for t in tokens[start:j] if not (t.is_punct or t.is_space or t.text in DISCOURSE)]
+    return len(before) <= 4

@@ -1,0 +1,117 @@
+"""Which reader reads a text or an interview: the one place that chooses the language and knows
+both readers, English ("myeongjang_rules") and Korean ("myeongjang_rules_ko")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from elicitation.english import load_pipeline, read_english_interview
+from elicitation.korean import load_korean_pipeline, read_korean_interview
+from elicitation.transcripts import Transcript
+from rules import Evidence, Rule
+from rules.language import KOREAN, language_of, language_of_texts
+
+
+def pipeline_for(text: str) -> Language:
+    """The pipeline that reads this text: the Korean one for Korean, else the English one."""
+    if language_of(text) == KOREAN:
+        return load_korean_pipeline()
+    return load_pipeline()
+
+
+def extract_text(text: str) -> list[Rule]:
+    """Rules in a plain text (English or Korean), offsets into that text."""
+    return list(pipeline_for(text)(text)._.rules)
+
+
+def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Rule]]:
+    """Rules in each text, in order; each batch is read by language, each language in one pipe."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= batch_size:
+            yield from _extract_batch(batch, batch_size)
+            batch = []
+    if batch:
+        yield from _extract_batch(batch, batch_size)
+
+
+def _extract_batch(batch: list[str], batch_size: int) -> Iterator[list[Rule]]:
+    by_pipe: dict[int, tuple[Language, list[int]]] = {}
+    for i, text in enumerate(batch):
+        nlp = pipeline_for(text)
+        by_pipe.setdefault(id(nlp), (nlp, []))[1].append(i)
+    out: list[list[Rule]] = [[] for _ in batch]
+    for nlp, indexes in by_pipe.values():
+        for i, doc in zip(indexes, nlp.pipe((batch[i] for i in indexes), batch_size=batch_size), strict=True):
+            out[i] = list(doc._.rules)
+    yield from out
+
+
+@dataclass(frozen=True)
+class PossibleRule:
+    """A sentence the detector takes for a rule that the reader could not structure: worth
+    asking the master to say again, with the condition and the action plainly."""
+
+    evidence: Evidence
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    rules: list[Rule]
+    possible: list[PossibleRule]
+
+
+@dataclass(frozen=True)
+class Pipelines:
+    """The pipelines an interview is read with, one per language, for a caller that reads with its
+    own instances (`build_pipeline(calibrate=False)` for the reader's raw scores, say)."""
+
+    english: Language
+    korean: Language
+
+
+def extract_transcript(transcript: Transcript, progress: Callable[[int, int], None] | None = None) -> list[Rule]:
+    """Rules from the master's turns, each citing its turn and the character offsets of the
+    sentence it was said in; a condition the interviewer asked about ("And what if it rains?")
+    joins the answer's rule, which then cites the question's turn too.
+
+    Sorted by confidence, highest first, as the review queue shows them. `progress(done, total)`
+    is called as turns are read, for a progress bar.
+    """
+    return read_interview(transcript, progress).rules
+
+
+def read_interview(
+    transcript: Transcript, progress: Callable[[int, int], None] | None = None, *, pipelines: Pipelines | None = None
+) -> Reading:
+    """The rules of `extract_transcript`, and the master's sentences that look like rules but
+    could not be read as one; read with `pipelines`, by default the process's calibrated ones."""
+    asking = interviewer_speakers(transcript)
+    if language_of_texts(t.text for t in transcript.turns) == KOREAN:
+        korean = pipelines.korean if pipelines is not None else load_korean_pipeline()
+        return Reading(read_korean_interview(transcript, asking, korean, progress), [])
+    english = pipelines.english if pipelines is not None else load_pipeline()
+    rules, possible = read_english_interview(transcript, asking, english, progress)
+    return Reading(rules, [PossibleRule(where, text, score) for where, text, score in possible])
+
+
+def interviewer_speakers(transcript: Transcript) -> set[str]:
+    """Who asks: speakers labelled as the interviewer, or else (for diarised transcripts with
+    labels like SPEAKER_00) the one speaker whose turns are mostly questions."""
+    named = {t.speaker for t in transcript.turns if t.is_interviewer}
+    speakers = transcript.speakers
+    if named or len(speakers) < 2:
+        return named
+    share = {}
+    for speaker in speakers:
+        own = [t for t in transcript.turns if t.speaker == speaker]
+        share[speaker] = sum(t.text.rstrip().endswith("?") for t in own) / len(own)
+    best = max(speakers, key=lambda s: share[s])
+    ranked = sorted(share.values(), reverse=True)
+    return {best} if share[best] >= 0.5 and ranked[1] < share[best] / 2 else set()
