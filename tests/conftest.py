@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,15 @@ PGVECTOR_ENV = "MYEONGJANG_TEST_PGVECTOR_URL"
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "elicitation" / "samples"
 FIXTURES = Path(__file__).with_name("fixtures")
+EXE = str(Path(sys.executable).with_name("myeongjang"))
+
+
+def run(*args: str, stdin: str | None = None, env_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The console script run as a user runs it, with its output captured."""
+    env = dict(os.environ)
+    if env_url:
+        env["MYEONGJANG_DATABASE_URL"] = env_url
+    return subprocess.run([EXE, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
 
 
 def _in_ci() -> bool:

@@ -19,7 +19,7 @@ from elicitation import extract_transcript, parse_bytes
 from knowledge_base import KnowledgeBase, KnowledgeBaseError, NotEmpty, PermissionDenied, RedactionPolicy
 from knowledge_base.models import Base
 
-from .conftest import SAMPLES, reset_postgres
+from ..conftest import ROOT, SAMPLES, reset_postgres
 
 WELDING = (SAMPLES / "shipyard_welding.txt").read_bytes()
 STEEL = (SAMPLES / "converter_steelmaking.txt").read_bytes()
@@ -288,7 +288,7 @@ def test_an_import_killed_midway_leaves_nothing_half_written(kb: KnowledgeBase, 
         [sys.executable, str(script), kb.url, str(sample)],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=ROOT,
         env=dict(os.environ),
     )
     assert child.stdout is not None

@@ -26,7 +26,7 @@ from rules import Action, Clause, Group, KnownRule, Operator, Rule
 from rules.duplicates import near_duplicates
 from rules.vocabulary import Cue, clusters, map_clause, masked, string_clusters
 
-from .conftest import SAMPLES, pgvector_url, postgres_url, reset_postgres
+from ..conftest import SAMPLES, pgvector_url, postgres_url, reset_postgres
 
 WELDING = (SAMPLES / "shipyard_welding.txt").read_bytes()
 

@@ -12,7 +12,7 @@ from elicitation.evaluation import GoldError, Score
 from elicitation.training import calibration
 from rules import Action, Clause, Evidence, Group, Rule
 
-from .test_cli import run
+from ..conftest import run
 
 
 def rule(conditions: list[str], actions: list[str], turns: list[int], confidence: float = 0.8) -> Rule:

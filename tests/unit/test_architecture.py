@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("rules", "elicitation", "knowledge_base", "ui")
 # What each top-level package may import of the others (itself always).
 ALLOWED = {

@@ -306,7 +306,7 @@ def test_the_korean_gold_set_scores_as_measured() -> None:
 
 
 def test_extract_jsonl_reads_each_line_in_its_own_language(tmp_path: Path) -> None:
-    from tests.test_cli import run
+    from tests.conftest import run
 
     lines = '{"id": 1, "text": "If it rains, preheat the plate."}\n{"id": 2, "text": "비가 오면 예열하세요."}\n'
     result = run("extract", "--jsonl", stdin=lines)

@@ -17,7 +17,7 @@ from ui import i18n
 from ui.catalogue_keys import all_keys, message_templates, ui_texts
 from ui.editing import clauses_from_rows
 
-from .conftest import APP, run_app, samples_with_accounts
+from ..conftest import APP, run_app, samples_with_accounts
 
 PASSWORD = "long enough secret"
 KO = json.loads((i18n.LOCALES / "ko.json").read_text(encoding="utf-8"))

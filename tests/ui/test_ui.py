@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from knowledge_base import KnowledgeBase
 
-from .conftest import run_app, samples_with_accounts
+from ..conftest import run_app, samples_with_accounts
 
 PASSWORD = "long enough secret"
 

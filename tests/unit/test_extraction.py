@@ -4,7 +4,7 @@ import spacy
 from elicitation import extract_text, extract_transcript, parse_bytes
 from elicitation.english.patterns import MARKERS
 
-from .conftest import SAMPLES
+from ..conftest import SAMPLES
 
 
 def one(text: str):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ import pytest
 from knowledge_base import KnowledgeBase
 from ui.cli import streamlit_command
 
-from .conftest import ROOT, _in_ci, chromium_path, samples_with_accounts
+from ..conftest import ROOT, _in_ci, chromium_path, samples_with_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -16,7 +16,7 @@ from knowledge_base import (
 )
 from knowledge_base.database import downgrade, upgrade
 
-from .conftest import SAMPLES
+from ..conftest import SAMPLES
 
 DATA = (SAMPLES / "shipyard_welding.txt").read_bytes()
 

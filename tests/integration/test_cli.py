@@ -1,23 +1,12 @@
 """The console script as a user runs it: output, exit codes, one-line errors."""
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLES
-
-EXE = str(Path(sys.executable).with_name("myeongjang"))
-
-
-def run(*args: str, stdin: str | None = None, env_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    if env_url:
-        env["MYEONGJANG_DATABASE_URL"] = env_url
-    return subprocess.run([EXE, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+from ..conftest import SAMPLES, run
 
 
 def test_every_subcommand_has_help() -> None:
