@@ -32,3 +32,7 @@ def apply(raw: float, weights: tuple[float, float] | None) -> float:
         return raw
     z = weights[0] + weights[1] * raw
     return round(min(0.99, max(0.01, 1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))), 3)
+
+
+if __name__ == "__main__":  # this module only applies what was fitted; say where fitting went
+    raise SystemExit("calibration is fitted by `python -m elicitation.training.calibration`")

@@ -15,6 +15,15 @@ from elicitation.transcripts import Turn
 from rules import Evidence, Group, Rule
 
 
+def register_extensions() -> None:
+    """The Doc attributes both readers set: `doc._.rules`, the rules read, and `doc._.possible_rules`,
+    the sentences the detector takes for rules that the reader could not structure, as (start, end,
+    score)."""
+    for name in ("rules", "possible_rules"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=[])
+
+
 def made(nlp: Language, text: str, question: bool = False) -> Doc:
     """A tokenised doc that remembers its text (see `doc_text`), and whether it is an
     interviewer's turn, which the rule component leaves alone."""

@@ -68,3 +68,7 @@ class Detector:
 def load(path: Path = WEIGHTS) -> Detector:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Detector(dict(data["weights"]), float(data["threshold"]), dict(data.get("info", {})))
+
+
+if __name__ == "__main__":  # this module only applies what was fitted; say where fitting went
+    raise SystemExit("detector is fitted by `python -m elicitation.training.detector TRAIN.csv`")

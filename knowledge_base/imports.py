@@ -17,7 +17,6 @@ from knowledge_base.context import Context
 from knowledge_base.errors import ConsentRequired, DuplicateImport, NotFound
 from knowledge_base.models import InterviewSession, Master, RuleRow, TranscriptRow, TurnRow
 from knowledge_base.redaction import RedactionPolicy, Redactor
-from knowledge_base.unit_of_work import UnitOfWork
 from knowledge_base.versions import new_rule
 from knowledge_base.views import ImportResult, RuleView, TranscriptSummary, TurnView, rule_views
 from rules import Rule
@@ -54,10 +53,36 @@ def import_transcript(
     with kb.unit(write=True, actor=actor) as uow:
         s = uow.session
         _check_importable(s, master_id, digest, transcript.name)
-        row, turn_ids = _store_transcript(s, master_id, who.username, transcript, turns, digest, report, title, held_on)
+        session = InterviewSession(
+            master_id=master_id, interviewer=who.username, held_on=held_on, title=title or transcript.name
+        )
+        s.add(session)
+        s.flush()
+        row = TranscriptRow(
+            session_id=session.id,
+            filename=transcript.name,
+            format=transcript.format,
+            encoding=transcript.encoding,
+            sha256=digest,
+            redactions=report,
+        )
+        s.add(row)
+        s.flush()
+        turn_ids = _store_turns(s, row.id, turns)
         rules, mapped = vocabulary.canonical(kb, s, _with_craft(s, master_id, rules))
         rule_ids = [_store_rule(s, master_id, row.id, rule, turn_ids, confidential) for rule in rules]
-        _audit_import(uow, who.username, row.id, transcript, len(turns), rule_ids, report, mapped)
+        uow.audit(
+            who.username,
+            "import",
+            "transcript",
+            row.id,
+            filename=transcript.name,
+            turns=len(turns),
+            rules=len(rule_ids),
+            encoding=transcript.encoding,
+            redactions=report["counts"],
+            vocabulary=mapped,
+        )
         return ImportResult(row.id, len(turns), transcript.encoding, rule_ids, dict(report["counts"]))
 
 
@@ -76,36 +101,11 @@ def _check_importable(s: Session, master_id: int, digest: str, name: str) -> str
     return master.name
 
 
-def _store_transcript(
-    s: Session,
-    master_id: int,
-    interviewer: str,
-    transcript: Any,
-    turns: Sequence[Any],
-    digest: str,
-    report: dict[str, Any],
-    title: str | None,
-    held_on: date | None,
-) -> tuple[TranscriptRow, dict[int, int]]:
-    """The interview session, the transcript and its (redacted) turns; and each turn's id by its index."""
-    sess = InterviewSession(
-        master_id=master_id, interviewer=interviewer, held_on=held_on, title=title or transcript.name
-    )
-    s.add(sess)
-    s.flush()
-    row = TranscriptRow(
-        session_id=sess.id,
-        filename=transcript.name,
-        format=transcript.format,
-        encoding=transcript.encoding,
-        sha256=digest,
-        redactions=report,
-    )
-    s.add(row)
-    s.flush()
+def _store_turns(s: Session, transcript_id: int, turns: Sequence[Any]) -> dict[int, int]:
+    """The transcript's (redacted) turns; each one's id by its index."""
     turn_rows = [
         TurnRow(
-            transcript_id=row.id,
+            transcript_id=transcript_id,
             index=t.index,
             speaker=t.speaker,
             is_interviewer=t.is_interviewer,
@@ -117,7 +117,7 @@ def _store_transcript(
     ]
     s.add_all(turn_rows)
     s.flush()
-    return row, {t.index: t.id for t in turn_rows}
+    return {t.index: t.id for t in turn_rows}
 
 
 def _with_craft(s: Session, master_id: int, rules: list[Rule]) -> list[Rule]:
@@ -141,30 +141,6 @@ def _store_rule(
         confidential=confidential,
     )
     return row.id
-
-
-def _audit_import(
-    uow: UnitOfWork,
-    by: str,
-    transcript_id: int,
-    transcript: Any,
-    turns: int,
-    rule_ids: list[int],
-    report: dict[str, Any],
-    mapped: dict[str, str],
-) -> None:
-    uow.audit(
-        by,
-        "import",
-        "transcript",
-        transcript_id,
-        filename=transcript.name,
-        turns=turns,
-        rules=len(rule_ids),
-        encoding=transcript.encoding,
-        redactions=report["counts"],
-        vocabulary=mapped,
-    )
 
 
 def transcripts(kb: Context, *, actor: str | None = None) -> list[TranscriptSummary]:

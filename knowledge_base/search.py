@@ -48,7 +48,7 @@ MIN_COSINE = 0.2
 MIN_COSINE_MULTILINGUAL = 0.1
 # Merge candidates: rules at least this close in meaning.
 SIMILAR_COSINE = 0.6
-# The longest question a search reads.
+# The longest question a search reads (the refusal's template says the number: change both).
 MAX_QUESTION = 2000
 
 

@@ -5,8 +5,6 @@ encoders, the shared caches) and hands each call to the bounded context that own
 consent, imports, reading, reviews, releases, archive, search, vocabulary, guidance, audit. Each
 context function takes the knowledge base first; assigning it in the class body makes it a method
 with the context's own signature and docstring, so this class stays one line per operation.
-(Where an operation is named like its context, `releases = releases.releases`, it comes last in
-its group: from then on the class body sees the method under that name, not the module.)
 """
 
 from __future__ import annotations
@@ -14,20 +12,14 @@ from __future__ import annotations
 import copy
 from contextlib import AbstractContextManager
 
-from knowledge_base import (
-    accounts,
-    archive,
-    audit,
-    consent,
-    database,
-    guidance,
-    imports,
-    reading,
-    releases,
-    reviews,
-    search,
-    vocabulary,
-)
+from knowledge_base import accounts, archive, consent, database, guidance, imports, reading, reviews
+
+# Four contexts are named like one of their operations; imported under other names, the class body's
+# `audit = ...` cannot shadow the module the next line reads from.
+from knowledge_base import audit as audit_trail
+from knowledge_base import releases as release_context
+from knowledge_base import search as searching
+from knowledge_base import vocabulary as cue_vocabulary
 from knowledge_base.context import Caches
 from knowledge_base.semantic import Encoder
 from knowledge_base.unit_of_work import UnitOfWork, Units
@@ -93,8 +85,8 @@ class KnowledgeBase:
     get_rule = reading.get_rule
     history = reading.history
     diff = reading.diff
-    state_token = audit.state_token
-    audit = audit.audit
+    state_token = audit_trail.state_token
+    audit = audit_trail.audit
 
     # reviews and edits
     review = reviews.review
@@ -106,9 +98,9 @@ class KnowledgeBase:
     set_confidential = reviews.set_confidential
 
     # releases
-    create_release = releases.create_release
-    release_diff = releases.release_diff
-    releases = releases.releases
+    create_release = release_context.create_release
+    releases = release_context.releases
+    release_diff = release_context.release_diff
 
     # export, backup, restore
     export = archive.export
@@ -117,17 +109,17 @@ class KnowledgeBase:
     restore = archive.restore
 
     # the semantic layer
-    semantic_backend = search.semantic_backend
-    search_turns = search.search_turns
-    rule_vectors = search.rule_vectors
-    search = search.search
+    semantic_backend = searching.semantic_backend
+    search = searching.search
+    search_turns = searching.search_turns
+    rule_vectors = searching.rule_vectors
 
     # the cue vocabulary
-    propose_vocabulary = vocabulary.propose_vocabulary
-    confirm_cue = vocabulary.confirm_cue
-    drop_cue = vocabulary.drop_cue
-    apply_vocabulary = vocabulary.apply_vocabulary
-    vocabulary = vocabulary.vocabulary
+    vocabulary = cue_vocabulary.vocabulary
+    propose_vocabulary = cue_vocabulary.propose_vocabulary
+    confirm_cue = cue_vocabulary.confirm_cue
+    drop_cue = cue_vocabulary.drop_cue
+    apply_vocabulary = cue_vocabulary.apply_vocabulary
 
     # guidance
     guidance_rules = guidance.guidance_rules

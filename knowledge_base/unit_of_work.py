@@ -3,8 +3,10 @@
 Every context of the service layer opens one per call (`with kb.unit(write=True) as uow:`). It
 commits on leaving and rolls back on an error; a refusal is written to the audit trail after the
 rollback (so the refused change is gone but the attempt is not), and the ORM's stale-row error
-becomes a `StaleEdit` naming the version the editor started from and the one stored now. Tests can
-hand a context a `UnitOfWork` over any session, or a fake with the same four methods.
+becomes a `StaleEdit` naming the version the editor started from and the one stored now. A context
+uses a unit's `session` and `user` and its four methods (`actor`, `require`, `audit`, `edits`), so
+a test can give a context a knowledge base whose `unit()` hands out a fake
+(tests/unit/test_unit_of_work.py).
 """
 
 from __future__ import annotations

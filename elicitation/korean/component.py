@@ -12,14 +12,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from elicitation import calibration
+from elicitation.citing import register_extensions
 from elicitation.korean.sentences import SentenceReading, certainty_of, continues, opposite, read_sentence
 from elicitation.korean.tokens import blank_korean
 from rules import Group, Rule
 
-if not Doc.has_extension("rules"):
-    Doc.set_extension("rules", default=[])
-if not Doc.has_extension("possible_rules"):
-    Doc.set_extension("possible_rules", default=[])
+register_extensions()
 
 
 @Language.factory("myeongjang_rules_ko", default_config={"min_confidence": 0.3, "calibrate": True})

@@ -8,6 +8,7 @@ left out, in turn. `python -m elicitation.training.calibration` refits both read
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "monotone_fit",
     "points_by_interview",
     "raw_matches",
+    "raw_pipelines",
     "refit",
 ]
 
@@ -81,8 +83,15 @@ def raw_matches(interviews: Sequence[evaluation.GoldInterview]) -> list[evaluati
 
     Read with pipelines of its own whose readers are configured not to calibrate, so the
     process's calibrated pipelines are never touched."""
-    raw = Pipelines(english=build_pipeline(calibrate=False), korean=build_korean_pipeline(calibrate=False))
+    raw = raw_pipelines()
     return [evaluation.match_rules(i, read_interview(i.transcript, pipelines=raw).rules) for i in interviews]
+
+
+@functools.lru_cache(maxsize=1)
+def raw_pipelines() -> Pipelines:
+    """Pipelines of both languages whose readers do not calibrate: built once a process, apart from
+    the calibrated ones, so fitting never changes what the product reads with."""
+    return Pipelines(english=build_pipeline(calibrate=False), korean=build_korean_pipeline(calibrate=False))
 
 
 def points_by_interview(matches: Sequence[evaluation.RuleMatch]) -> dict[str, list[Point]]:

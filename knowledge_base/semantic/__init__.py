@@ -15,6 +15,9 @@ principal components, rescored exactly); on PostgreSQL with pgvector the databas
 (HNSW over `rule_vectors`, in half precision, rescored exactly). Both give the same rules for the
 same knowledge base: on the bundled gold set for every benchmark question; at 100,000 rules HNSW
 is approximate and the top three agreed for 94 to 97% of them (bench/semantic.py).
+
+The sizes re-exported here (`TWO_PASS_RULES`, `SHORTLIST`, `REDUCED_DIM`, ...) are read where they
+are defined: to change one (a benchmark's quick run does), set it on `semantic.ranking`.
 """
 
 from knowledge_base.semantic.lexical import Bm25, terms

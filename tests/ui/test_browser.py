@@ -113,6 +113,10 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
     with sync_playwright() as p:
         browser = launch(p, exe)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside: list[str] = []  # a plant's network is closed: the page must fetch nothing from outside
+        page.on(
+            "request", lambda r: outside.append(r.url) if not r.url.startswith((address, "data:", "blob:")) else None
+        )
 
         page.goto(address)
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
@@ -127,6 +131,7 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
         expect(page.get_by_role("heading", name="Master review")).to_be_visible(timeout=60_000)
         expect(page.locator("mark.condition").first).to_be_visible(timeout=30_000)
         expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+        expect(page.get_by_role("button", name="Deploy")).to_have_count(0)  # no developer items on the floor
         shot(page, "02-review")
         # Find the humidity rule, edit it in the structured editor, then confirm it.
         for _ in range(len(queue)):
@@ -199,6 +204,7 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
         page.get_by_role("button", name="Propose from the rules").click()
         expect(page.get_by_text("cues proposed")).to_be_visible(timeout=60_000)
         shot(page, "12-vocabulary")
+        assert outside == []
         browser.close()
 
 

@@ -12,7 +12,7 @@ import click
 
 class LazyGroup(click.Group):
     """`lazy` maps each command's name to where it lives ("package.module:attribute") and the one
-    line the group's help shows for it (a test checks it is the command's own first line)."""
+    line the group's help shows for it (a test checks that it opens with the command's own words)."""
 
     def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,8 +31,13 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list from `lazy`'s lines, importing none of the commands."""
-        rows = [(name, self.lazy[name][1]) for name in sorted(self.lazy)]
+        """The command list from `lazy`'s lines, importing none of those commands (and any command
+        added to the group itself, unless hidden)."""
+        lines = {name: line for name, (_, line) in self.lazy.items()}
+        for name, command in self.commands.items():
+            if not command.hidden:
+                lines[name] = command.get_short_help_str(limit=formatter.width)
+        rows = sorted(lines.items())
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)

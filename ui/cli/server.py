@@ -1,5 +1,6 @@
 """The command that serves the Streamlit app, set for the shop floor: on loopback, no "Deploy"
-button or developer menu, no usage statistics (and the app itself fetches nothing from outside)."""
+button or other developer items in the menu (the viewer's print and theme stay), no usage
+statistics (and the app itself fetches nothing from outside)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import sys
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-# Streamlit's settings for a plant's network: its toolbar shows none of the developer's items
-# (Deploy, Rerun, settings), and no usage statistics are sent.
+# Streamlit's settings for a plant's network: the menu shows what a viewer needs (print, record the
+# screen, light or dark) and none of the developer's items (Deploy, rerun, clear cache), and no
+# usage statistics are sent.
 STREAMLIT_OPTIONS = {
     "server.headless": "true",
     "browser.gatherUsageStats": "false",
-    "client.toolbarMode": "minimal",
+    "client.toolbarMode": "viewer",
 }
 
 
