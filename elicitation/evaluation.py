@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from elicitation.english import load_pipeline
 from elicitation.errors import TranscriptError
@@ -202,12 +202,30 @@ def score_spans(golds: Sequence[SpanGold], extract: Callable[[list[str]], list[l
 # --- (c) whole rules in interviews -------------------------------------------------------------
 
 
+VALUE_OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "between", "within")
+
+
+@dataclass(frozen=True)
+class GoldValue:
+    """A hand-checked threshold in one of a gold rule's conditions or exceptions: "the gap is
+    bigger than 4 mm" is gap_width > 4 mm. `value` is a number, or [low, high] for `between`;
+    for `within` (a tolerance, "within 5 degrees") it is the tolerance. `unit` is pint's spelling,
+    None for a bare count."""
+
+    condition: str
+    variable: str
+    operator: str
+    value: float | tuple[float, float]
+    unit: str | None
+
+
 @dataclass
 class GoldRule:
     conditions: list[str]
     actions: list[str]
     exceptions: list[str]
     turns: set[int]
+    values: list[GoldValue] = field(default_factory=list)
 
     @property
     def cross_turn(self) -> bool:
@@ -235,6 +253,45 @@ def _load_json(path: Path) -> Any:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _read_values(item: Any, clauses: list[str], where: str) -> list[GoldValue]:
+    """A gold rule's optional `values`: each names one of its conditions or exceptions."""
+    entries = item.get("values", [])
+    if not isinstance(entries, list):
+        raise GoldError(f"{where}: 'values' must be a list")
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise GoldError(f"{where}: each of 'values' must be an object")
+        condition, variable, op = entry.get("condition"), entry.get("variable"), entry.get("operator")
+        value, unit = entry.get("value"), entry.get("unit")
+        if condition not in clauses:
+            raise GoldError(f"{where}: value condition {condition!r} is not one of the rule's conditions or exceptions")
+        if not isinstance(variable, str) or not variable.strip():
+            raise GoldError(f"{where}: value for {condition!r} needs a 'variable' name")
+        if op not in VALUE_OPERATORS:
+            raise GoldError(
+                f"{where}: value for {condition!r} has operator {op!r}, not one of {', '.join(VALUE_OPERATORS)}"
+            )
+        if op == "between":
+            if not (isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)):
+                raise GoldError(f"{where}: value for {condition!r} must be [low, high] for 'between', not {value!r}")
+            if value[0] > value[1]:
+                raise GoldError(f"{where}: value for {condition!r} has low above high: {value!r}")
+            number: float | tuple[float, float] = (value[0], value[1])
+        elif _is_number(value):
+            number = value
+        else:
+            raise GoldError(f"{where}: value for {condition!r} must be a number, not {value!r}")
+        if unit is not None and (not isinstance(unit, str) or not unit.strip()):
+            raise GoldError(f"{where}: value for {condition!r} has unit {unit!r}, not a unit name or null")
+        out.append(GoldValue(condition, variable, op, number, unit))
+    return out
 
 
 def read_gold(path: Path) -> GoldInterview:
@@ -274,7 +331,8 @@ def read_gold(path: Path) -> GoldInterview:
             if not hits:
                 raise GoldError(f"{where}: quote {quote!r} is not in {data['transcript']}")
             found.add(hits[0])
-        interview.rules.append(GoldRule(lists["conditions"], lists["actions"], lists["exceptions"], found))
+        values = _read_values(item, [*lists["conditions"], *lists["exceptions"]], where)
+        interview.rules.append(GoldRule(lists["conditions"], lists["actions"], lists["exceptions"], found, values))
     return interview
 
 

@@ -92,6 +92,62 @@ def test_a_bad_gold_file_is_named_with_what_is_wrong(tmp_path: Path, gold: str, 
     assert message in str(err.value)
 
 
+def test_the_bundled_gold_files_carry_their_hand_checked_thresholds() -> None:
+    interviews = [*evaluation.read_gold_dir(evaluation.GOLD_DIR), *evaluation.read_gold_dir(evaluation.GOLD_DIR_KO)]
+    values = {(i.path.name, v.condition): v for i in interviews for r in i.rules for v in r.values}
+    assert len(values) == sum(len(r.values) for i in interviews for r in i.rules) == 53
+    assert values["pipe_welding.gold.json", "the gap is bigger than 4 mm"] == evaluation.GoldValue(
+        "the gap is bigger than 4 mm", "gap_width", ">", 4, "mm"
+    )
+    # the number said in the sentence before: "Keep the interpass temperature under 250 degrees; if it gets hotter"
+    assert values["pipe_welding.gold.json", "it gets hotter"].value == 250
+    assert values["pipe_welding.gold.json", "Two repairs on the same spot"].unit is None
+    assert values["ko_shipyard_welding.gold.json", "강판 온도가 영하로 떨어지니까"].value == 0
+    assert values["ko_shipyard_welding.gold.json", "습도가 팔십 퍼센트를 넘으면"].value == 80
+    for i in interviews:
+        for r in i.rules:
+            assert all(v.condition in [*r.conditions, *r.exceptions] for v in r.values)
+
+
+@pytest.mark.parametrize(
+    "entry,message",
+    [
+        ({"condition": "it snows"}, "'it snows' is not one of the rule's conditions or exceptions"),
+        ({"operator": "=>"}, "operator '=>', not one of"),
+        ({"operator": "between", "value": 4}, "must be [low, high] for 'between'"),
+        ({"value": "four"}, "must be a number, not 'four'"),
+        ({"unit": 3}, "has unit 3"),
+        ({"variable": ""}, "needs a 'variable' name"),
+    ],
+)
+def test_a_bad_value_annotation_is_refused_naming_the_rule(tmp_path: Path, entry: dict, message: str) -> None:
+    value = {"condition": "it rains", "variable": "rain", "operator": ">", "value": 4, "unit": "mm"} | entry
+    rules = [
+        {"quotes": ["If it rains, cover the joint."], "conditions": ["it rains"], "actions": ["cover the joint"]},
+        {"quotes": ["cover the joint"], "conditions": ["it rains"], "actions": ["cover it"], "values": [value]},
+    ]
+    (tmp_path / "t.txt").write_text("A: If it rains, cover the joint.\n")
+    (tmp_path / "t.gold.json").write_text(json.dumps({"transcript": "t.txt", "rules": rules}))
+    with pytest.raises(GoldError, match=r"t\.gold\.json, rule 2: ") as err:
+        evaluation.read_gold_dir(tmp_path)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_range_and_a_tolerance_are_read_as_written(tmp_path: Path) -> None:
+    values = [
+        {"condition": "it rains", "variable": "rain", "operator": "between", "value": [2, 4.5], "unit": "mm"},
+        {"condition": "it rains", "variable": "rain", "operator": "within", "value": 1, "unit": None},
+    ]
+    rule = {"quotes": ["cover the joint"], "conditions": ["it rains"], "actions": ["cover it"], "values": values}
+    (tmp_path / "t.txt").write_text("A: If it rains, cover the joint.\n")
+    (tmp_path / "t.gold.json").write_text(json.dumps({"transcript": "t.txt", "rules": [rule]}))
+    (gold,) = evaluation.read_gold_dir(tmp_path)
+    assert [(v.operator, v.value, v.unit) for v in gold.rules[0].values] == [
+        ("between", (2, 4.5), "mm"),
+        ("within", 1, None),
+    ]
+
+
 def test_detection_csv_must_have_the_label_as_zero_or_one(tmp_path: Path) -> None:
     bad = tmp_path / "d.csv"
     bad.write_text("Sentence,Causal\nIf it rains, cover it.,yes\n")
