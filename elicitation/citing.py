@@ -121,3 +121,32 @@ def offsets(rule: Rule) -> Iterator[tuple[int, int]]:
     for a in rule.actions:
         if a.start is not None and a.end is not None:
             yield a.start, a.end
+
+
+def without_overlap(rule: Rule) -> Rule:
+    """The rule with each action starting after the clauses it overlaps: a condition that took
+    in an aside ("drops, say below 1,100 degrees, I stop") leaves the action its own words."""
+    ends = [c.end for c in [*rule.clauses(), *rule.exceptions] if c.start is not None and c.end is not None]
+    actions = []
+    for action in rule.actions:
+        if action.start is None or action.end is None:
+            actions.append(action)
+            continue
+        cut = max((e for e in ends if action.start < e < action.end), default=None)
+        if cut is None:
+            actions.append(action)
+            continue
+        rest = action.text[cut - action.start :]
+        trimmed = rest.lstrip(" ,;:-–")
+        if not trimmed.strip():
+            actions.append(action)
+            continue
+        start = action.end - len(trimmed)
+        instruction = action.instruction
+        cut_words = action.text[: len(action.text) - len(trimmed)].strip(" ,;:-–").lower()
+        if instruction and cut_words and instruction.lower().startswith(cut_words):
+            rest_of = instruction[len(cut_words) :].lstrip(" ,;:-–")
+            instruction = rest_of[:1].upper() + rest_of[1:] if rest_of else None
+        update = {"text": trimmed, "start": start, "instruction": instruction}
+        actions.append(action.model_copy(update=update))
+    return rule.model_copy(update={"actions": actions}) if actions != rule.actions else rule

@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from elicitation.english import load_pipeline, read_english_interview
 from elicitation.korean import load_korean_pipeline, read_korean_interview
+from elicitation.references import resolve_references
 from elicitation.transcripts import Transcript
 from rules import Evidence, Rule
 from rules.language import KOREAN, language_of, language_of_texts
@@ -95,10 +96,13 @@ def read_interview(
     asking = interviewer_speakers(transcript)
     if language_of_texts(t.text for t in transcript.turns) == KOREAN:
         korean = pipelines.korean if pipelines is not None else load_korean_pipeline()
-        return Reading(read_korean_interview(transcript, asking, korean, progress), [])
+        rules = read_korean_interview(transcript, asking, korean, progress)
+        return Reading(resolve_references(rules, transcript), [])
     english = pipelines.english if pipelines is not None else load_pipeline()
     rules, possible = read_english_interview(transcript, asking, english, progress)
-    return Reading(rules, [PossibleRule(where, text, score) for where, text, score in possible])
+    return Reading(
+        resolve_references(rules, transcript), [PossibleRule(where, text, score) for where, text, score in possible]
+    )
 
 
 def interviewer_speakers(transcript: Transcript) -> set[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rules.units import degrees_unit
+
 _SMALL = {
     "zero": 0,
     "one": 1,
@@ -63,8 +65,9 @@ UNITS: dict[str, str] = {
     "degf": "degF",
     "fahrenheit": "degF",
     "degrees fahrenheit": "degF",
-    "degrees": "deg",
-    "degree": "deg",
+    "degrees": "degrees",
+    "degree": "degrees",
+    "kelvin": "K",
     "mm": "mm",
     "millimetre": "mm",
     "millimetres": "mm",
@@ -110,13 +113,49 @@ UNITS: dict[str, str] = {
     "tonnes": "t",
     "bar": "bar",
     "psi": "psi",
+    "pa": "Pa",
+    "pascal": "Pa",
+    "pascals": "Pa",
+    "kpa": "kPa",
+    "mpa": "MPa",
+    "mtorr": "mTorr",
+    "millitorr": "mTorr",
+    "torr": "torr",
+    "hrc": "HRC",
+    "rockwell": "HRC",
     "rpm": "rpm",
     "mm/min": "mm/min",
     "l/min": "L/min",
+    "lpm": "L/min",
     "litres per minute": "L/min",
+    "liters per minute": "L/min",
+    "litres a minute": "L/min",
+    "liters a minute": "L/min",
     "mm/s": "mm/s",
     "m/s": "m/s",
+    "m/min": "m/min",
     "km/h": "km/h",
+    "meters per second": "m/s",
+    "metres per second": "m/s",
+    "meters a second": "m/s",
+    "metres a second": "m/s",
+    "meters per minute": "m/min",
+    "metres per minute": "m/min",
+    "millimetres per second": "mm/s",
+    "millimeters per second": "mm/s",
+    "millimetres per minute": "mm/min",
+    "millimeters per minute": "mm/min",
+    "kilometres per hour": "km/h",
+    "kilometers per hour": "km/h",
+    "amps per second": "A/s",
+    "days": "day",
+    "day": "day",
+    "weeks": "week",
+    "week": "week",
+    "grams": "g",
+    "g": "g",
+    "litres": "L",
+    "liters": "L",
 }
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 
@@ -139,6 +178,9 @@ COMPARATORS: dict[str, str] = {
     "get to": ">=",
     "drops below": "<",
     "falls below": "<",
+    "shows": ">=",
+    "show": ">=",
+    "reads": ">=",
     "at least": ">=",
     "no less than": ">=",
     "not less than": ">=",
@@ -181,7 +223,18 @@ COMPARATIVES: dict[str, tuple[str, str]] = {
 UNIT_DIMENSIONS = {
     "degC": "temperature",
     "degF": "temperature",
-    "deg": "temperature",
+    "K": "temperature",
+    "deg": "angle",
+    "Pa": "pressure",
+    "kPa": "pressure",
+    "MPa": "pressure",
+    "mTorr": "pressure",
+    "torr": "pressure",
+    "HRC": "hardness",
+    "m/min": "speed",
+    "L/min": "flow",
+    "day": "duration",
+    "week": "duration",
     "mm": "thickness",
     "min": "duration",
     "s": "duration",
@@ -209,7 +262,7 @@ _RANGE = re.compile(
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
-    rf"(?:(?P<adj>{_COMPARATIVE})\s+than|(?P<cmp>{_COMPARATOR}))\s+(?:about\s+|around\s+|roughly\s+)?"
+    rf"(?<![\w])(?:(?P<adj>{_COMPARATIVE})\s+than|(?P<cmp>{_COMPARATOR}))\s+(?:about\s+|around\s+|roughly\s+)?"
     rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?(?![\w])(?P<tail>\s+or\s+(?:more|less|above|below))?",
     re.IGNORECASE,
 )
@@ -250,10 +303,12 @@ def words_to_number(text: str) -> float | None:
     return total + current
 
 
-def normalise_unit(unit: str | None) -> str | None:
+def normalise_unit(unit: str | None, context: str = "") -> str | None:
+    """The pint name of a unit as said; a bare "degrees" is an angle near angle words, else degC."""
     if not unit:
         return None
-    return UNITS.get(unit.strip().lower())
+    found = UNITS.get(" ".join(unit.strip().lower().split()))
+    return degrees_unit(context) if found == "degrees" else found
 
 
 @dataclass(frozen=True)
@@ -268,13 +323,68 @@ class Measure:
     end: int
 
 
+_DURATION_UNITS = {"s", "min", "h", "day", "week"}
+# "after two days" (at least), "within six hours" (at most), "the first three hours" (so far,
+# at most), "within 5 degrees of the setpoint" and "plus or minus 2 mm" (a tolerance, at most).
+_ELAPSED = re.compile(
+    rf"(?P<word>\b(?:after|within|inside of|in the first|the first|for the first|first|plus or minus)\b|±|\+/-)\s*"
+    rf"(?:about\s+|around\s+|roughly\s+|a\s+few\s+)?(?P<num>{NUMBER})?\s*(?P<unit>{_UNIT})(?![\w])",
+    re.IGNORECASE,
+)
+_FREEZING = re.compile(r"\b(?P<cmp>below|under|above|over)\s+(?P<what>zero|freezing)\b", re.IGNORECASE)
+_EITHER = re.compile(rf"\b(?P<lo>{NUMBER})\s+or\s+(?P<hi>{NUMBER})\s+(?:of\b|(?P<unit>{_UNIT})(?![\w]))", re.IGNORECASE)
+
+
 def find_measure(text: str) -> Measure | None:
     """The first comparison or range in the text, if any."""
+    m = _FREEZING.search(text)
+    if m and (m.group("what").lower() == "freezing" or not _COMPARE.search(text[m.end() :])):
+        op = "<" if m.group("cmp").lower() in ("below", "under") else ">"
+        return Measure(op, 0.0, "degC", "temperature", m.start(), m.end())
+    found = _comparison(text)
+    if found is not None:
+        return found
+    return _elapsed(text) or _either(text)
+
+
+def _elapsed(text: str) -> Measure | None:
+    m = _ELAPSED.search(text)
+    if m is None:
+        return None
+    word = m.group("word").lower()
+    unit = normalise_unit(m.group("unit"), text)
+    raw = m.group("num")
+    number = words_to_number(raw) if raw else (1.0 if "first" in word else None)
+    if number is None or unit is None:
+        return None
+    tolerance = word in ("plus or minus", "±", "+/-") or (
+        word in ("within", "inside of") and unit not in _DURATION_UNITS
+    )
+    if unit not in _DURATION_UNITS and not tolerance:
+        return None
+    op = ">=" if word == "after" else "<="
+    dimension = "deviation" if tolerance else "time"
+    return Measure(op, number, unit, dimension, m.start(), m.end())
+
+
+def _either(text: str) -> Measure | None:
+    """ "seven or eight of the ten frames": a count from the smaller on."""
+    m = _EITHER.search(text)
+    if m is None:
+        return None
+    lo, hi = words_to_number(m.group("lo")), words_to_number(m.group("hi"))
+    if lo is None or hi is None or not lo < hi:
+        return None
+    unit = normalise_unit(m.group("unit"), text)
+    return Measure(">=", lo, unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
+
+
+def _comparison(text: str) -> Measure | None:
     m = _COMPARE.search(text)
     if m:
         number = words_to_number(m.group("num"))
         if number is not None:
-            unit = normalise_unit(m.group("unit"))
+            unit = normalise_unit(m.group("unit"), text)
             if m.group("adj"):
                 op, dim = COMPARATIVES[m.group("adj").lower()]
             else:
@@ -289,14 +399,14 @@ def find_measure(text: str) -> Measure | None:
     m = _RANGE.search(text)
     if m:
         lo, hi = words_to_number(m.group("lo")), words_to_number(m.group("hi"))
-        unit = normalise_unit(m.group("u2") or m.group("u1"))
+        unit = normalise_unit(m.group("u2") or m.group("u1"), text)
         if lo is not None and hi is not None and lo <= hi and (unit or "between" in m.group(0).lower()):
             return Measure("between", [lo, hi], unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
     m = _TRAILING.search(text)
     if m:
         number = words_to_number(m.group("num"))
         if number is not None:
-            unit = normalise_unit(m.group("unit"))
+            unit = normalise_unit(m.group("unit"), text)
             op = ">=" if any(w in m.group("cmp").lower() for w in ("more", "above", "up")) else "<="
             return Measure(op, number, unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
     return None

@@ -197,7 +197,7 @@ def confirm_cue(
         raise InvalidEdit("a cue is a number, a flag or a category, not {kind!r}", kind=kind)
     if name is not None:
         try:
-            check_name(name.strip())
+            name = check_name(name.strip())  # "two words" is two_words, as a fact name is
         except FactSyntaxError:
             raise InvalidEdit(
                 "invalid cue name {name!r}: start with a letter, then letters, digits and _ only", name=name

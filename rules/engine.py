@@ -16,9 +16,11 @@ fixpoint: the situation is asserted again with them until nothing new follows.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import json
+import re
 import weakref
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -27,8 +29,8 @@ from typing import Any
 
 from rules.durable_core import CoreCrashed, CoreError, CoreProcess, shared_core
 from rules.facts import clause_holds
-from rules.messages import Explained
-from rules.model import Clause, Group, Operator, Rule, Scalar, clause_alternatives, iter_clauses
+from rules.messages import Explained, Message
+from rules.model import Action, Clause, Group, Operator, Rule, Scalar, clause_alternatives, iter_clauses
 from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, normalize_fact, reference_units, show
 
 _SITUATION = "myeongjang_situation"
@@ -116,6 +118,7 @@ class Answer:
     questions: list[Question] = field(default_factory=list)
     derived: dict[str, Derivation] = field(default_factory=dict)
     blocked: list[tuple[KnownRule, Clause]] = field(default_factory=list)
+    unknown: list[Message] = field(default_factory=list)  # facts no rule tests, and what was meant
 
 
 class CompileError(ValueError):
@@ -248,6 +251,7 @@ class Engine:
         self.skipped: dict[str, str] = {}
         clauses = [c for k in self.rules for c in itertools.chain(k.rule.clauses(), k.rule.exceptions)]
         self.units = reference_units(clauses)
+        self._kinds = _kinds(clauses, [a for k in self.rules for a in k.rule.actions])
         self._compiled: dict[str, _Compiled] = {}
         self._rules_by_variable: dict[str, list[str]] = {}
         terms: list[tuple[str, list[dict[str, Any]]]] = []
@@ -329,11 +333,48 @@ class Engine:
     # --- asking ----------------------------------------------------------------------------
 
     def normalize(self, facts: Mapping[str, Fact]) -> dict[str, Scalar]:
-        """The facts in each variable's reference unit; raises FactError naming a unit that cannot fit."""
+        """The facts in each variable's reference unit; raises FactError naming a fact the rules
+        cannot use: text for a number, an answer other than yes/no for an observation, a unit
+        that cannot measure its variable, or (when no fact at all is one the rules test) a name
+        no rule tests, with the closest ones that are."""
+        unknown = self.unknown(facts)
+        if unknown and len(unknown) == len(facts) and self._kinds:
+            raise FactError(unknown[0].template, **unknown[0].params)
+        for name, value in facts.items():
+            self._check_fact(name, value)
         try:
             return {name: normalize_fact(name, value, self.units) for name, value in facts.items()}
         except UnitError as exc:
             raise FactError(str(exc)) from None
+
+    def unknown(self, facts: Mapping[str, Fact]) -> list[Message]:
+        """A message for each fact no rule tests, naming the closest names that rules do test."""
+        out = []
+        for name in facts:
+            if name in self._kinds:
+                continue
+            close = difflib.get_close_matches(name, list(self._kinds), n=3, cutoff=0.5)
+            if close:
+                out.append(Message("no rule tests {name!r}; did you mean {close}?", name=name, close=", ".join(close)))
+            else:
+                out.append(Message("no rule tests {name!r}", name=name))
+        return out
+
+    def _check_fact(self, name: str, value: Fact) -> None:
+        kinds = self._kinds
+        if name not in kinds:
+            return
+        kind = kinds[name]
+        if kind == "number" and (isinstance(value, (str, bool))):
+            unit = self.units.get(name)
+            raise FactError(
+                "fact {name!r} is a number{unit}, not {value!r}",
+                name=name,
+                unit=f" (in {unit})" if unit else "",
+                value=show(value),
+            )
+        if kind == "flag" and not isinstance(value, bool):
+            raise FactError("fact {name!r} is answered yes or no, not {value!r}", name=name, value=show(value))
 
     def _matching(self, facts: dict[str, Scalar]) -> list[str]:
         names = list(self._always)
@@ -398,6 +439,7 @@ class Engine:
             questions=questions,
             derived=derived,
             blocked=[(self._compiled[k].known, c) for k, c in blocked.items()],
+            unknown=self.unknown(given),
         )
 
     def _firing(
@@ -456,6 +498,22 @@ class Engine:
         return ranked[:MAX_QUESTIONS]
 
 
+def _kinds(clauses: Sequence[Clause], actions: Sequence[Action]) -> dict[str, str]:
+    """What each variable takes: "number" (every test compares a number), "flag" (yes or no),
+    or "category" (anything else, and every fact a rule derives)."""
+    seen: dict[str, set[str]] = {}
+    for clause in clauses:
+        if clause.variable is not None:
+            kind = clause.cue_kind
+            if kind == "observation":
+                kind = "flag" if clause.operator in (Operator.IS_TRUE, Operator.IS_FALSE) else "category"
+            seen.setdefault(clause.variable, set()).add(kind)
+    for action in actions:
+        if action.variable is not None:
+            seen.setdefault(action.variable, set()).add("category")
+    return {name: kinds.pop() if len(kinds) == 1 else "category" for name, kinds in seen.items()}
+
+
 def _collect(found: dict[str, Question], clause: Clause, key: str) -> None:
     text = question_for(clause)
     q = found.get(text)
@@ -478,6 +536,14 @@ _PHRASES = {
 }
 
 
+_LEAD = re.compile(r"^\s*(?:if|when|whenever|once|as soon as|in case|the moment)\s+", re.IGNORECASE)
+
+
+def cue_text(text: str) -> str:
+    """A condition's words as a cue to check: "the arc pops and hisses", without "if"/"when"."""
+    return _LEAD.sub("", text.strip().rstrip(".?!,")) or text
+
+
 def question_for(clause: Clause) -> str:
     """A yes/no question an SME can answer: "Is steel temperature below 5 degC?"."""
     said = f" (the master said: {clause.text!r})"
@@ -486,6 +552,8 @@ def question_for(clause: Clause) -> str:
     name = clause.variable.replace("_", " ")
     unit = f" {clause.unit}" if clause.unit else ""
     op, value = clause.operator, clause.value
+    if clause.observed and op in (Operator.IS_TRUE, Operator.IS_FALSE):
+        return f"Do you see, hear or feel this now: {cue_text(clause.text)}? (yes or no; observation {clause.variable})"
     if op is Operator.IS_TRUE:
         return f"Is it so: {name}?{said}"
     if op is Operator.IS_FALSE:

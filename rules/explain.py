@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rules.engine import Answer, Firing
+from rules.model import Rule
 from rules.units import Quantity, show
 
 
@@ -21,7 +22,7 @@ def firing_lines(firing: Firing) -> list[str]:
     lines = [
         f"Rule #{k.key} v{k.version} [{k.status}, {k.rule.certainty.value}]"
         + (f" from {k.master}" if k.master else ""),
-        f"  THEN {'; '.join(a.text for a in k.rule.actions)}",
+        f"  DO: {'; '.join(instructions(k.rule))}",
     ]
     for d in firing.chain:
         unit = f" {d.unit}" if d.unit else ""
@@ -29,6 +30,9 @@ def firing_lines(firing: Firing) -> list[str]:
     for m in firing.matched:
         given = show(m.fact_value) if m.fact_value is not None else "?"
         how = f" (derived by rule #{m.derived_by})" if m.derived_by else ""
+        if m.clause.observed:
+            lines.append(f"  because you observed “{m.clause.text}”: {_yes_no(m.fact_value)}")
+            continue
         lines.append(f"  because {m.clause.variable} = {given}{how} satisfies “{m.clause.text}”")
     if not firing.matched:
         lines.append("  applies in every situation")
@@ -37,10 +41,28 @@ def firing_lines(firing: Firing) -> list[str]:
     return lines
 
 
+def _yes_no(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return show(value) if value is not None else "?"
+
+
+def instructions(rule: Rule) -> list[str]:
+    """What the worker is told to do: each action's instruction, or the master's words where the
+    action is a consequence or a finding rather than something to do."""
+    return [a.instruction or a.text for a in rule.actions]
+
+
 def answer_lines(answer: Answer) -> list[str]:
     lines: list[str] = []
+    for message in answer.unknown:
+        lines.append(f"Not understood: {message}")
     if not answer.fired:
-        lines.append("No rule applies to this situation.")
+        lines.append(
+            "No rule applies to the facts that were understood."
+            if answer.unknown
+            else "No rule applies to this situation."
+        )
     for firing in answer.fired:
         lines.extend(firing_lines(firing))
     for known, clause in answer.blocked:
@@ -66,6 +88,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "master": f.known.master,
                 "quote": f.known.quote,
                 "actions": [a.text for a in f.known.rule.actions],
+                "instructions": instructions(f.known.rule),
                 "matched": [
                     {
                         "clause": m.clause.text,
@@ -83,6 +106,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             for f in answer.fired
         ],
         "blocked": [{"rule_id": k.key, "exception": c.text} for k, c in answer.blocked],
+        "not_understood": [str(m) for m in answer.unknown],
         "questions": [
             {"text": q.text, "variable": q.variable, "unit": q.unit, "rules": list(q.rules)} for q in answer.questions
         ],

@@ -2,45 +2,92 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from rules.model import Clause, Operator, Scalar
-from rules.units import Fact, Quantity, parse_quantity
+from rules.numerals import korean_number, korean_unit, numbers_in
+from rules.units import DEGREES, Fact, Quantity, parse_quantity
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 class FactSyntaxError(ValueError):
     """A fact that is not `name=value` with an identifier name and a non-empty value."""
 
 
+# The largest magnitude a fact may have: beyond it a number is a typing accident, not a reading.
+MAX_MAGNITUDE = 1e15
+_YES = {"true", "yes", "y", "예", "네", "응", "그렇다", "있다", "맞다"}
+_NO = {"false", "no", "n", "아니요", "아니오", "아니", "없다", "아니다"}
+
+
 def parse_value(raw: str) -> Fact:
-    """Read a fact value: numbers become floats, a number with a known unit a Quantity
-    (`2912 degF`), true/false/yes/no booleans, anything else lower-case text."""
-    text = raw.strip()
+    """Read a fact value: numbers become floats, a number with a unit a Quantity (`2912 degF`,
+    `영하 5도`, `85퍼센트`), yes/no (예/아니요) booleans, anything else lower-case text. A number
+    that is not finite or is beyond any measurement raises FactSyntaxError."""
+    text = unicodedata.normalize("NFKC", raw).strip()
     cleaned = text.replace(",", "") if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text) else text
     if _NUMBER.match(cleaned):
-        return float(cleaned)
+        return _finite(float(cleaned), raw)
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise FactSyntaxError(f"{raw.strip()!r} is not a number a measurement can have")
     if text[:1].isdigit() or text[:1] in "+-.":
         quantity = parse_quantity(text)
         if quantity is not None:
-            return quantity
+            return Quantity(_finite(quantity.value, raw), quantity.unit)
+    korean = _korean_value(text)
+    if korean is not None:
+        return korean
     lowered = text.lower()
-    if lowered in ("true", "yes"):
+    if lowered in _YES:
         return True
-    if lowered in ("false", "no"):
+    if lowered in _NO:
         return False
     return lowered
 
 
+def _finite(value: float, raw: str) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        shown = raw.strip() if len(raw.strip()) <= 24 else raw.strip()[:20] + "..."
+        raise FactSyntaxError(f"{shown!r} is too large for a measurement (at most {MAX_MAGNITUDE:g})")
+    return value
+
+
+def _korean_value(text: str) -> Fact | None:
+    """A Korean number and unit as a worker types it: `영하 5도`, `85퍼센트`, `팔십 퍼센트`, `두 시간`."""
+    if not any("\uac00" <= ch <= "\ud7a3" for ch in text):
+        return None
+    below = text.startswith("영하")
+    rest = text.removeprefix("영하").removeprefix("영상").strip()
+    found = numbers_in(rest)
+    words = rest.split()
+    if len(found) == 1 and found[0][0] == 0 and not rest[found[0][1] :].strip():
+        _start, _end, value, unit = found[0]
+    elif len(words) == 2 and korean_number(words[0]) is not None and korean_unit(words[1]):
+        value, unit = float(korean_number(words[0]) or 0), korean_unit(words[1])  # "두 시간", "다섯 밀리"
+    else:
+        return None
+    value = -value if below else value
+    if unit is None:
+        return value
+    return Quantity(value, DEGREES if unit == "degrees" else unit)
+
+
 def check_name(name: str) -> str:
-    """A fact name must be an identifier (letters, digits, underscores; not starting with a digit)."""
-    if not _NAME.match(name):
+    """A fact name as the rules spell it: letters of any script (`온도`, `steel_temperature`),
+    digits and underscores, not starting with a digit; spaces between words become underscores."""
+    cleaned = "_".join(unicodedata.normalize("NFC", name).split())
+    if (
+        not cleaned
+        or not (cleaned[0].isalpha() or cleaned[0] == "_")
+        or not all(ch.isalnum() or ch == "_" for ch in cleaned)
+    ):
         raise FactSyntaxError(f"fact name {name!r} must start with a letter and hold only letters, digits and _")
-    return name
+    return cleaned
 
 
 def parse_fact(item: str) -> tuple[str, Fact]:
@@ -68,16 +115,16 @@ def facts_from_json(data: Any) -> dict[str, Fact]:
     if not isinstance(data, dict):
         raise FactSyntaxError("facts must be a JSON object of name: value")
     out: dict[str, Fact] = {}
-    for name, value in data.items():
-        check_name(str(name))
+    for raw_name, value in data.items():
+        name = check_name(str(raw_name))
         if isinstance(value, bool):
-            out[str(name)] = value
+            out[name] = value
         elif isinstance(value, (int, float)):
-            out[str(name)] = float(value)
+            out[name] = _finite(float(value), str(value))
         elif isinstance(value, str):
             if not value.strip():
                 raise FactSyntaxError(f"fact {name!r} has no value")
-            out[str(name)] = parse_value(value)
+            out[name] = parse_value(value)
         elif isinstance(value, dict) and set(value) == {"value", "unit"}:
             number, unit = value["value"], value["unit"]
             if not isinstance(number, (int, float)) or isinstance(number, bool) or not isinstance(unit, str):
@@ -85,7 +132,7 @@ def facts_from_json(data: Any) -> dict[str, Fact]:
             quantity = parse_quantity(f"{number} {unit}")
             if quantity is None:
                 raise FactSyntaxError(f"fact {name!r}: unknown unit {unit!r}")
-            out[str(name)] = quantity
+            out[name] = quantity
         else:
             raise FactSyntaxError(
                 f'fact {name!r}: value must be a number, text, true/false or {{"value": ..., "unit": ...}}'

@@ -59,7 +59,12 @@ class _Strict(BaseModel):
 
 
 class Clause(_Strict):
-    """One condition in the master's words, measurable when `variable` and `operator` are set."""
+    """One condition in the master's words, measurable when `variable` and `operator` are set.
+
+    An `observed` clause is one the worker judges with his own senses rather than an instrument:
+    yes or no ("the arc pops and hisses": `is_true`), or a choice on the master's own scale
+    ("flame colour: yellow-white": `==`). Its variable names the cue the worker is asked about.
+    """
 
     kind: Literal["clause"] = "clause"
     text: str
@@ -69,6 +74,7 @@ class Clause(_Strict):
     unit: str | None = None
     start: int | None = None
     end: int | None = None
+    observed: bool = False
 
     @field_validator("variable")
     @classmethod
@@ -79,6 +85,10 @@ class Clause(_Strict):
     def _operator_fits_value(self) -> Clause:
         op = self.operator
         if self.variable is None:
+            if self.observed:
+                raise InvalidRule(
+                    "observation {text!r} needs a variable: the cue the worker is asked about", text=self.text
+                )
             if op is not None or self.value is not None:
                 raise InvalidRule("clause {text!r} has an operator or value but no variable", text=self.text)
             return self
@@ -109,6 +119,18 @@ class Clause(_Strict):
     def measurable(self) -> bool:
         return self.variable is not None
 
+    @property
+    def cue_kind(self) -> str:
+        """What a worker answers: "observation", "number", "category", "flag", or "text" (not yet)."""
+        if self.variable is None:
+            return "text"
+        if self.observed:
+            return "observation"
+        if self.operator in (Operator.IS_TRUE, Operator.IS_FALSE):
+            return "flag"
+        values = self.value if isinstance(self.value, list) else [self.value]
+        return "number" if all(_is_number(v) for v in values) else "category"
+
 
 class Group(_Strict):
     """Clauses joined by `all` or `any`; groups nest."""
@@ -135,6 +157,7 @@ class Action(_Strict):
     end: int | None = None
     variable: str | None = None
     value: Scalar | None = None
+    instruction: str | None = None  # the action as an instruction to the worker, in plain words
 
     @field_validator("variable")
     @classmethod
@@ -197,7 +220,9 @@ class Rule(_Strict):
     def to_contract(self) -> dict[str, Any]:
         """The extraction contract's JSON form (see DESIGN.md), extended with the full record."""
         data = self.model_dump(mode="json")
-        data["conditions"] = [c.model_dump(mode="json", exclude={"kind"}) for c in self.clauses()]
+        data["conditions"] = [
+            {**c.model_dump(mode="json", exclude={"kind"}), "kind": c.cue_kind} for c in self.clauses()
+        ]
         data["condition_tree"] = self.conditions.model_dump(mode="json")
         return data
 

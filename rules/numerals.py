@@ -63,10 +63,13 @@ DAYS = {
 }
 
 # Korean unit words (as Kiwi tokenises them, after a number) and the pint name they stand for.
-# A bare 도 stays "deg", a label, as the English reader leaves a bare "degrees"; 섭씨 makes it degC.
+# A bare 도 is "degrees": the reader decides the scale by the words around it (degC unless
+# they speak of an angle), as the English reader does.
 UNITS: dict[str, str] = {
     "%": "%", "퍼센트": "%", "프로": "%", "퍼": "%",
-    "도": "deg", "℃": "degC", "°c": "degC", "°": "deg",
+    "도": "degrees", "℃": "degC", "°c": "degC", "°": "degrees", "화씨": "degF", "켈빈": "K",
+    "밀리토르": "mTorr", "토르": "torr", "파스칼": "Pa", "킬로파스칼": "kPa", "메가파스칼": "MPa", "psi": "psi",
+    "마이크로": "um", "미크론": "um", "hrc": "HRC", "m/s": "m/s",
     "밀리": "mm", "밀리미터": "mm", "미리": "mm", "mm": "mm", "센티": "cm", "센티미터": "cm", "cm": "cm",
     "미터": "m", "m": "m", "키로": "kg", "킬로": "kg", "킬로그램": "kg", "kg": "kg", "그램": "g", "g": "g", "톤": "t",
     "분": "min", "초": "s", "시간": "h", "일": "day", "주": "week", "달": "month", "개월": "month",

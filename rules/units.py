@@ -43,18 +43,42 @@ Fact = Scalar | Quantity
 def _registry() -> Any:
     import pint  # loaded on first use: half a second that most answers without units never pay
 
-    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry.define("Torr = torr")  # so that mTorr, as vacuum gauges read, is a milli-Torr
+    return registry
 
 
-# "degrees" without Celsius or Fahrenheit: pint would read an angle. It stays a label that matches
-# only itself, and which scale the master meant is a question for the next interview.
-_UNSPECIFIED = {"deg", "degree", "degrees"}
+# "degrees" with no scale, as a worker types it ("4 degrees", "5도"): pint would read an angle.
+# In a fact it takes the scale of the variable's own rules (degC, degF or an angle); the
+# extractor decides by the words around it (`degrees_unit`).
+DEGREES = "degrees"
+_DEGREE_WORDS = {"degree", "degrees", "도", "°", "deg"}
+_ANGLE_WORDS = ("angle", "bevel", "tilt", "slope", "incline", "rotat", "각도", "기울", "경사", "각")
+# Units people write that pint spells otherwise.
+_ALIASES = {
+    "℃": "degC", "°c": "degC", "℉": "degF", "°f": "degF", "hrc": "HRC", "퍼센트": "%", "프로": "%",
+    "mtorr": "mTorr", "torr": "torr", "lpm": "L/min",
+}  # fmt: skip
+# Rockwell C hardness: a scale pint does not hold; a label that only matches itself.
+_LABELS = {"HRC"}
+
+
+def degrees_unit(context: str) -> str:
+    """The unit a bare "degrees" means in this text: an angle near angle words, else degC."""
+    lowered = context.lower()
+    return "deg" if any(word in lowered for word in _ANGLE_WORDS) else "degC"
+
+
+def canonical_unit(unit: str) -> str:
+    """The unit as the rules spell it: `℃` is degC, `hrc` is HRC."""
+    text = unit.strip()
+    return _ALIASES.get(text.lower(), text)
 
 
 @functools.cache
 def known_unit(unit: str) -> bool:
     """Whether pint can read this unit (and it says enough to convert)."""
-    if unit.strip().lower() in _UNSPECIFIED:
+    if unit.strip().lower() in _DEGREE_WORDS - {"deg"}:
         return False
     try:
         _registry().Unit(unit)
@@ -64,14 +88,24 @@ def known_unit(unit: str) -> bool:
 
 
 def parse_quantity(text: str) -> Quantity | None:
-    """`2912 degF`, `85%` or `3.2mm` as a Quantity; None when the text is not a number and a known unit."""
+    """`2912 degF`, `85%`, `3.2mm`, `4 degrees` as a Quantity; None when the text is not a number
+    and a unit (a known one, "degrees" whose scale the rules decide, or a label such as HRC)."""
     m = _WITH_UNIT.match(text)
     if m is None:
         return None
-    unit = m.group("unit")
-    if not known_unit(unit):
+    unit = canonical_unit(m.group("unit"))
+    if unit.lower() in _DEGREE_WORDS - {"deg"}:
+        return Quantity(float(m.group("num")), DEGREES)
+    if unit not in _LABELS and not known_unit(unit):
         return None
     return Quantity(float(m.group("num")), unit)
+
+
+def dimension_of(unit: str) -> str | None:
+    """What the unit measures ("[temperature]", "[length] / [time]"), None for a label."""
+    if not known_unit(unit):
+        return None
+    return str(_registry().Unit(unit).dimensionality)
 
 
 @functools.cache
@@ -124,6 +158,10 @@ def normalize_fact(name: str, fact: Fact, units: Mapping[str, str]) -> Scalar:
         target = units.get(name)
         if target is None:
             return fact.value  # no rule measures this variable in a unit: the number is what counts
+        if fact.unit == DEGREES:
+            if dimension_of(target) in ("[temperature]", "dimensionless") or target == "deg":
+                return fact.value  # "4 degrees" on a scale the rules already fix
+            raise UnitError(f"fact {name!r} is given in degrees, but the rules measure {name} in {target!r}")
         try:
             return convert(fact.value, fact.unit, target)
         except UnitError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules.model import Clause, Operator, Rule, Scalar
-from rules.units import Fact, Quantity, known_unit, reference_units
+from rules.units import DEGREES, Fact, Quantity, known_unit, reference_units
 
 _FLAG_OPS = {Operator.IS_TRUE, Operator.IS_FALSE}
 _NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:[.,]\d+)?")
@@ -41,9 +41,13 @@ class Variable:
     high: float | None = None
     rules: int = 0
     said: tuple[str, ...] = field(default_factory=tuple)  # clause texts, to show what it means
+    observed: bool = False  # the worker judges it with his senses ("the arc pops and hisses")
 
     @property
     def label(self) -> str:
+        """How a form names it: an observation by the master's words, anything else by its name."""
+        if self.observed and self.said:
+            return self.said[0].removeprefix("not (").removesuffix(")")
         return self.name.replace("_", " ")
 
 
@@ -77,12 +81,13 @@ def catalogue(rules: Iterable[Rule]) -> list[Variable]:
             }
         )
         said = tuple(dict.fromkeys(c.text for c in cs))[:3]
+        observed = any(c.observed for c in cs)
         if all(c.operator in _FLAG_OPS for c in cs):
-            out.append(Variable(name, "flag", rules=counts[name], said=said))
+            out.append(Variable(name, "flag", rules=counts[name], said=said, observed=observed))
         elif numbers and not words:
             out.append(Variable(name, "number", units.get(name), (), min(numbers), max(numbers), counts[name], said))
         else:
-            out.append(Variable(name, "category", None, tuple(words), rules=counts[name], said=said))
+            out.append(Variable(name, "category", None, tuple(words), rules=counts[name], said=said, observed=observed))
     out.sort(key=lambda v: (-v.rules, v.name))
     return out
 
@@ -146,7 +151,9 @@ def _korean_facts(text: str, variables: Sequence[Variable]) -> dict[str, Fact]:
                     break
         elif numbers:
             _start, _end, value, unit = min(numbers, key=lambda n: abs(n[0] - at))
-            if unit and v.unit and unit != "deg" and known_unit(unit):
+            if unit == "degrees" and v.unit:
+                facts[v.name] = Quantity(value, DEGREES)
+            elif unit and v.unit and known_unit(unit):
                 facts[v.name] = Quantity(value, unit)
             else:
                 facts[v.name] = value

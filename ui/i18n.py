@@ -170,7 +170,10 @@ def question_text(question: Any) -> str:
     unit = f" {clause.unit}" if clause.unit else ""
     op = clause.operator.value
     value = clause.value
-    if op == "is_true":
+    if clause.observed and op in ("is_true", "is_false"):
+        from rules.engine import cue_text
+
+        return t("Do you see, hear or feel this now: {words}? (yes or no)", words=cue_text(clause.text))
         return t("Is it so: {name}?", name=name) + said
     if op == "is_false":
         return t("Is it not so: {name}?", name=name) + said

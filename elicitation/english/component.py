@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from elicitation import calibration, detector
-from elicitation.citing import made, register_extensions
+from elicitation.citing import made, register_extensions, without_overlap
 from elicitation.english import patterns
 from elicitation.english.back_references import after_diagnosis, back_reference_rule
 from elicitation.english.filters import past_story, social, told
@@ -41,7 +41,7 @@ def read_sentence(sent: Span, reparse: Reparse | None = None) -> Rule | None:
     rule = sentence_rule(sent, reparse)
     if rule is None and reparse is not None:
         rule = fronted_rule(sent, reparse)
-    return rule
+    return without_overlap(rule) if rule is not None else None
 
 
 @Language.factory("myeongjang_rules", default_config={"min_confidence": 0.3, "calibrate": True})

@@ -164,3 +164,20 @@ SOUND_VERBS = {
     "bang",
     "grind",
 }
+
+# Seasons a master's context names ("in winter", "in the monsoon"): the category `season`.
+SEASONS = {
+    "winter": "winter",
+    "summer": "summer",
+    "spring": "spring",
+    "autumn": "autumn",
+    "fall": "autumn",
+    "monsoon": "monsoon",
+}
+# Verbs of perceiving: "you see sparks coming off it" observes the sparks, not the seeing.
+PERCEIVING = {"see", "hear", "feel", "notice", "smell", "taste", "spot", "watch", "find", "sense"}
+# Words that carry no meaning in the name of an observed cue.
+OBSERVATION_FILLERS = {
+    "be", "do", "have", "get", "start", "begin", "still", "already", "just", "really", "too", "very",
+    "so", "then", "any", "some", "all", "also", "even", "ever", "more", "much", "bit", "little",
+}  # fmt: skip

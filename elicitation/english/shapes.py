@@ -3,14 +3,18 @@ certainty, the reader's raw confidence, and the tests for a directive verb."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
 from spacy.tokens import Span, Token
 
+from elicitation.citing import doc_text
 from elicitation.english import patterns
 from elicitation.english.filters import is_anecdote
+from elicitation.english.instructions import instruction_of
 from elicitation.english.tokens import bounds, contiguous, text_of, trim
-from elicitation.values import find_measure, snake
+from elicitation.values import Measure, find_measure, snake
 from rules import Action, Certainty, Clause, Operator
 
 
@@ -97,12 +101,13 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
         return Clause(**base)  # coordinated subjects: which one the value belongs to is unclear
 
     measure = find_measure(text)
+    if measure is None:
+        aside = _aside(tokens)  # "the furnace temperature drops, say below 1,100 degrees, ..."
+        if aside is not None:
+            text, measure = aside
+            base.update(text=text, end=start + len(text))
     if measure is not None:
-        dimension = measure.dimension
-        name = _noun_phrase(noun) if noun is not None else ""
-        if name and dimension and dimension not in ("level", "amount") and dimension not in name:
-            name = f"{name}_{dimension}"
-        name = name or (dimension or "")
+        name = _measured_name(tokens, noun, measure.dimension, (measure.start, measure.end))
         if name:
             op = measure.operator
             if negated and op in (">", "<", ">=", "<="):
@@ -122,7 +127,7 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
         name = _noun_phrase(noun)
         if name:
             op = Operator.NE if negated else Operator.EQ
-            return Clause(**base, variable=f"{name}_sound", operator=op, value=head.lemma_.lower())
+            return Clause(**base, variable=f"{name}_sound", operator=op, value=head.lemma_.lower(), observed=True)
     predicate = next(
         (t for t in tokens if t.dep_ in ("acomp", "oprd", "attr") and t.pos_ == "ADJ" and t.head == head),
         None,
@@ -134,16 +139,85 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
     if predicate is not None:
         if noun is not None:
             name = _noun_phrase(noun)
-            if predicate.lower_ in patterns.COLOURS:
+            colour = predicate.lower_ in patterns.COLOURS
+            if colour:
                 name = f"{name}_colour"
             if name:
                 value = predicate.lower_ if predicate.tag_ == "VBN" else predicate.lemma_.lower()
-                return Clause(**base, variable=name, operator="!=" if negated else "==", value=value)  # type: ignore[arg-type]
+                op = Operator.NE if negated else Operator.EQ
+                return Clause(**base, variable=name, operator=op, value=value, observed=colour)
         elif subject is not None and subject.lower_ in ("it", "that", "this"):
             name = snake(predicate.lemma_)
             if name:
                 return Clause(**base, variable=name, operator="is_false" if negated else "is_true")  # type: ignore[arg-type]
-    return Clause(**base)
+    return observation_of(tokens, base, negated)
+
+
+def observation_of(tokens: list[Token], base: dict[str, Any], negated: bool) -> Clause:
+    """A clause no instrument measures, as a cue the worker judges himself: a season ("in
+    winter": season = winter) or an observation answered yes or no ("the magnet still sticks":
+    magnet_stick), named by its content words; plain text when it has none."""
+    content = [t for t in tokens if not (t.is_punct or t.is_stop or t.dep_ in ("det", "prep", "mark", "neg"))]
+    seasons = [patterns.SEASONS[t.lower_] for t in content if t.lower_ in patterns.SEASONS]
+    if seasons and len(content) <= 2:
+        return Clause(**base, variable="season", operator=Operator.NE if negated else Operator.EQ, value=seasons[0])
+    name = snake(" ".join(cue_words(tokens)[:6]))
+    if not name:
+        return Clause(**base)
+    operator = Operator.IS_FALSE if negated else Operator.IS_TRUE
+    return Clause(**base, variable=name, operator=operator, observed=True)
+
+
+_ASIDE = re.compile(
+    r"^\s*[,(–-]\s*(?:say|like|about|roughly|i mean|that is|so)?[,\s]*"
+    r"(?P<said>(?:[^,.;:()?!]|(?<=\d)[,.](?=\d)){3,40})[,.;:)?!]"
+)
+
+
+def _aside(tokens: list[Token]) -> tuple[str, Measure] | None:
+    """A number said as an aside just after the clause, and the clause's text through it."""
+    whole = doc_text(tokens[0].doc)
+    after = tokens[-1].idx + len(tokens[-1].text)
+    m = _ASIDE.match(whole[after:])
+    if m is None:
+        return None
+    measure = find_measure(m.group("said"))
+    if measure is None or measure.start > 12:
+        return None
+    offset = after + m.start("said")
+    text = whole[tokens[0].idx : offset + m.end("said") - m.start("said")].rstrip()
+    shift = offset - tokens[0].idx
+    return text, dataclasses.replace(measure, start=measure.start + shift, end=measure.end + shift)
+
+
+def cue_words(tokens: list[Token]) -> list[str]:
+    """The words that name what a clause is about: its nouns, verbs and modifiers, without the
+    function words, the pronouns, and a verb of perceiving ("you see sparks": the sparks)."""
+    words = []
+    for tok in tokens:
+        lemma = tok.lemma_.lower()
+        if tok.is_punct or tok.dep_ in ("det", "mark", "neg", "cc", "case", "aux", "auxpass") or tok.pos_ == "PRON":
+            continue
+        if tok.dep_ == "prep" or lemma in patterns.OBSERVATION_FILLERS or lemma in patterns.FILLERS:
+            continue
+        if lemma in patterns.PERCEIVING and tok.pos_ == "VERB" and any(c.pos_ == "PRON" for c in tok.children):
+            continue
+        words.append(lemma if tok.pos_ in ("VERB", "NOUN", "AUX") else tok.lower_)
+    return words
+
+
+def _measured_name(tokens: list[Token], noun: Token | None, dimension: str | None, at: tuple[int, int]) -> str:
+    """The variable a measure in these tokens is about: its noun with the dimension ("plate_thickness");
+    for a duration, what lasts that long ("stop_bubble_time", else "elapsed_time")."""
+    if dimension == "time":
+        first = tokens[0].idx
+        outside = [t for t in tokens if not at[0] <= t.idx - first < at[1]]
+        words = cue_words(outside)[:4]
+        return snake(" ".join([*words, "time"])) if words else "elapsed_time"
+    name = _noun_phrase(noun) if noun is not None else ""
+    if name and dimension and dimension not in ("level", "amount") and dimension not in name:
+        name = f"{name}_{dimension}"
+    return name or (dimension or "")
 
 
 def action_of(tokens: list[Token], verb: Token) -> Action:
@@ -167,6 +241,7 @@ def action_of(tokens: list[Token], verb: Token) -> Action:
         negated=negated,
         start=start,
         end=end,
+        instruction=instruction_of(tokens, verb),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from elicitation.korean.instructions import instruction_of
 from elicitation.korean.markers import (
     BACK_OPPOSITE,
     BACK_SAME,
@@ -154,7 +155,7 @@ def main_actions(tokens: Sequence[Token], kind: str) -> list[Action]:
         if has_morpheme(rest[0], "VX", ["있", "나", "싶", "보", "말"]):  # -고 있다, -고 나서, -고 싶다: one verb
             continue
         steps.append([])
-    return [a for a in (_action(stripped(s)) for s in steps if stripped(s)) if a is not None]
+    return [a for a in (_action(stripped(s), kind) for s in steps if stripped(s)) if a is not None]
 
 
 def stripped(tokens: Sequence[Token]) -> list[Token]:
@@ -166,7 +167,7 @@ def stripped(tokens: Sequence[Token]) -> list[Token]:
     return toks
 
 
-def _action(tokens: Sequence[Token]) -> Action | None:
+def _action(tokens: Sequence[Token], kind: str) -> Action | None:
     if not tokens:
         return None
     doc = tokens[0].doc
@@ -185,7 +186,15 @@ def _action(tokens: Sequence[Token]) -> Action | None:
             unit, _ = unit_after(tokens, k)
             break
     return Action(
-        text=doc.text[start:end], verb=verb, object=obj, amount=amount, unit=unit, negated=negated, start=start, end=end
+        text=doc.text[start:end],
+        verb=verb,
+        object=obj,
+        amount=amount,
+        unit=unit,
+        negated=negated,
+        start=start,
+        end=end,
+        instruction=instruction_of(tokens, kind),
     )
 
 

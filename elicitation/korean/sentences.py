@@ -18,7 +18,7 @@ from elicitation.korean.markers import (
     pairs_of,
     split_clauses,
 )
-from elicitation.korean.values import lemma_of, measure
+from elicitation.korean.values import lemma_of, measure, observed_cue
 from rules import Action, Certainty, Clause, Group, Operator, Rule
 
 _ALWAYS = {"항상", "늘", "언제나", "반드시", "꼭", "무조건", "절대", "절대로", "꼭꼭", "매번", "언제든"}
@@ -64,7 +64,13 @@ def clause_of(part: Part) -> Clause | None:
     m = measure(toks, until=bool(part.marker and part.marker.until))
     text = toks[0].doc.text[start:end]
     if m.variable is None or m.operator is None:
-        return Clause(text=text, start=start, end=end)
+        cue = observed_cue(toks)
+        if cue is None:
+            return Clause(text=text, start=start, end=end)
+        name, operator, value = cue
+        return Clause(
+            text=text, variable=name, operator=operator, value=value, start=start, end=end, observed=value is None
+        )
     return Clause(text=text, variable=m.variable, operator=m.operator, value=m.value, unit=m.unit, start=start, end=end)
 
 

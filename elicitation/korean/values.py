@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from elicitation.korean.tokens import morphs
 from rules import Operator, Scalar
 from rules.numerals import APPROXIMATE, COUNTERS, DAYS, korean_number, korean_unit
+from rules.units import degrees_unit
 
 # Comparison words after a number (as nouns: 이상, 이하, ...) or as the predicate's verb/adjective.
 _AFTER_NUMBER = {"이상": Operator.GE, "이하": Operator.LE, "초과": Operator.GT, "미만": Operator.LT}
@@ -141,8 +142,8 @@ def unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
     if unit is None:
         return None, i
     before = {t.text for t in tokens[max(0, i - 2) : i]}
-    if unit == "deg" and "섭씨" in before:
-        unit = "degC"
+    if unit == "degrees":
+        unit = "degF" if "화씨" in before else degrees_unit(" ".join(t.text for t in tokens))
     if unit == "L" and "분당" in before:
         unit = "L/min"
     return unit, i + 1
@@ -244,11 +245,17 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
     negated = _negated(tokens)
     if not numbers and "영하" in words:
         return Measure(name or "온도", Operator.LT, 0, "degC")
+    if len(numbers) >= 2 and numbers[0][3] in _DURATIONS and numbers[1][3] not in _DURATIONS | {None}:
+        # "한 시간이 지나도 진공도가 3밀리토르보다 높으면": the hour is how long, 3 mTorr the threshold
+        later, _ = subject(tokens[numbers[0][0] + 1 : numbers[1][0]])
+        name = later or name
+        numbers = numbers[1:]
     if numbers:
-        if name is None:
-            return _EMPTY
         index, value, high, unit = numbers[0]
         unit = unit or next((u for _, _, _, u in numbers[1:] if u), None)
+        name = name or _UNIT_NAMES.get(unit or "")  # "250마이크로 안 되면": a thickness
+        if name is None:
+            return _EMPTY
         following = lemmas[index + 1 :]
         if len(numbers) >= 2 and (
             "사이" in following
@@ -357,6 +364,8 @@ def _operator(after: Sequence[Token], lemmas: Sequence[str], negated: bool, unti
     if any(w.startswith(tuple(_ABOVE_WORDS)) for w in words) or any(lem in _RISE for lem in lemmas):
         return Operator.LE if negated else Operator.GT
     if "되다" in lemmas:
+        if negated:
+            return Operator.LT  # "250마이크로 안 되면": short of 250
         return Operator.LT if until else Operator.GE  # "300도 될 때까지": until it reaches 300
     if until:
         return Operator.LT
@@ -365,3 +374,59 @@ def _operator(after: Sequence[Token], lemmas: Sequence[str], negated: bool, unti
 
 def _num(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
+
+
+_DURATIONS = {"h", "min", "s", "day", "week", "month"}
+# What a number with no subject measures, by its unit.
+_UNIT_NAMES = {
+    "degC": "온도", "degF": "온도", "K": "온도", "mm": "두께", "um": "두께", "cm": "길이", "m": "길이",
+    "kg": "무게", "g": "무게", "t": "무게", "h": "시간", "min": "시간", "s": "시간", "day": "기간",
+    "bar": "압력", "psi": "압력", "Pa": "압력", "kPa": "압력", "MPa": "압력", "mTorr": "진공도",
+    "m/s": "속도", "L/min": "유량", "A": "전류", "V": "전압", "rpm": "회전수",
+}  # fmt: skip
+_SEASONS = {
+    "겨울": "겨울", "여름": "여름", "봄": "봄", "가을": "가을", "장마": "장마철", "장마철": "장마철",
+    "겨울철": "겨울", "여름철": "여름",
+}  # fmt: skip
+_DEGREE_ADVERBS = {
+    "너무",
+    "좀",
+    "조금",
+    "아주",
+    "정말",
+    "진짜",
+    "살짝",
+    "딱",
+    "그냥",
+    "또",
+    "다",
+    "막",
+    "잘",
+    "많이",
+    "더",
+    "꼭",
+}
+
+
+def observed_cue(tokens: Sequence[Token]) -> tuple[str, Operator, str | None] | None:
+    """A condition no instrument measures, as a cue the worker judges himself: a season ("겨울에는":
+    계절 = 겨울) or an observation answered yes or no ("쇠가 앵두색이 되면"), named by its nouns and
+    the dictionary forms of its verbs; None when it has no content words."""
+    tokens = [t for t in tokens if not t.is_space]
+    negated = _negated(tokens)
+    words: list[str] = []
+    for tok in tokens:
+        tag = _first_tag(tok)
+        if tag in _NOUN_TAGS and tok.text not in _MARKER_NOUNS and tok.text not in _PRONOUNS:
+            words.append(tok.text)
+        elif tag in ("VV", "VA") and lemma_of(tok) not in ("하다", "이다", "되다", "있다"):
+            words.append(lemma_of(tok))
+        elif tag == "MAG" and tok.text not in _DEGREE_ADVERBS and tok.text not in ("안", "못"):
+            words.append(tok.text)
+    seasons = [_SEASONS[w] for w in words if w in _SEASONS]
+    if seasons and len(words) <= 2:
+        return "계절", Operator.NE if negated else Operator.EQ, seasons[0]
+    name = "_".join(words[:5])
+    if not name or name[0].isdigit() or not all(ch.isalnum() or ch == "_" for ch in name):
+        return None
+    return name, Operator.IS_FALSE if negated else Operator.IS_TRUE, None

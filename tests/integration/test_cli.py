@@ -169,7 +169,7 @@ def test_search_and_vocabulary_from_the_command_line(tmp_path: Path) -> None:
     proposed = run("--as", "admin", "vocabulary", "propose", env_url=url)
     assert proposed.returncode == 0 and "proposed" in proposed.stdout, proposed.stderr
     first = int(proposed.stdout.split()[0].lstrip("#"))
-    bad = run("--as", "admin", "vocabulary", "confirm", str(first), "--name", "two words", env_url=url)
+    bad = run("--as", "admin", "vocabulary", "confirm", str(first), "--name", "two-words!", env_url=url)
     assert bad.returncode == 1 and "invalid cue name" in bad.stderr
     good = run("--as", "admin", "vocabulary", "confirm", str(first), "--name", "canonical_cue", env_url=url)
     assert good.returncode == 0 and "canonical_cue" in good.stdout and "confirmed" in good.stdout

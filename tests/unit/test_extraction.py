@@ -52,7 +52,7 @@ def test_condition_and_action_spans(text: str, condition: str, action: str) -> N
         ("When it rains, we preheat the plate.", "weather", "==", "rain", None),
         ("If the flame turns white, stop blowing.", "flame_colour", "==", "white", None),
         ("For plates thicker than 25 mm, you have to preheat.", "plate_thickness", ">", 25, "mm"),
-        ("If the steel is below 5 degrees, warm it up first.", "steel_temperature", "<", 5, "deg"),
+        ("If the steel is below 5 degrees, warm it up first.", "steel_temperature", "<", 5, "degC"),
         ("If the insert is chipped, replace it.", "insert", "==", "chipped", None),
     ],
 )

@@ -92,7 +92,7 @@ def test_korean_numbers(word: str, value: float | None) -> None:
 
 def test_numbers_in_running_text_with_units() -> None:
     found = [(v, u) for _, _, v, u in numbers_in("습도가 팔십 퍼센트, 온도는 1,600도, 두께 25밀리")]
-    assert found == [(80, "%"), (1600, "deg"), (25, "mm")]
+    assert found == [(80, "%"), (1600, "degrees"), (25, "mm")]
     assert sino_number("일이삼") is None or sino_number("일이삼") == 123
 
 
@@ -103,11 +103,11 @@ def test_numbers_in_running_text_with_units() -> None:
         ("습도가 80% 이상이면 예열하세요.", "습도", Operator.GE, 80, "%"),
         ("습도가 70% 이하면 물을 뿌리세요.", "습도", Operator.LE, 70, "%"),
         ("두께가 25밀리 이상인 경우에는 예열을 해야 돼요.", "두께", Operator.GE, 25, "mm"),
-        ("쇳물 온도가 1,600~1,700도 사이일 때는 산소를 줄여.", "쇳물_온도", Operator.BETWEEN, [1600, 1700], "deg"),
+        ("쇳물 온도가 1,600~1,700도 사이일 때는 산소를 줄여.", "쇳물_온도", Operator.BETWEEN, [1600, 1700], "degC"),
         ("쇳물 온도가 섭씨 1,400도에서 1,450도 사이일 때 부어요.", "쇳물_온도", Operator.BETWEEN, [1400, 1450], "degC"),
-        ("작업장 온도가 5도 밑이면 호스를 보세요.", "작업장_온도", Operator.LT, 5, "deg"),
-        ("화덕 온도가 800도 아래로 내려가면 풀무질을 더 해야 됩니다.", "화덕_온도", Operator.LT, 800, "deg"),
-        ("가마 온도가 300도 될 때까지는 장작을 조금씩만 넣어요.", "가마_온도", Operator.LT, 300, "deg"),
+        ("작업장 온도가 5도 밑이면 호스를 보세요.", "작업장_온도", Operator.LT, 5, "degC"),
+        ("화덕 온도가 800도 아래로 내려가면 풀무질을 더 해야 됩니다.", "화덕_온도", Operator.LT, 800, "degC"),
+        ("가마 온도가 300도 될 때까지는 장작을 조금씩만 넣어요.", "가마_온도", Operator.LT, 300, "degC"),
         ("강판 온도가 영하로 떨어지니까 습기를 날려 줘야 돼요.", "강판_온도", Operator.LT, 0, "degC"),
         ("온도가 그것보다 낮으면 불을 더 때세요.", "온도", Operator.EQ, "낮다", None),
         ("강판이 얇으면 백 도로 예열해요.", "강판", Operator.EQ, "얇다", None),

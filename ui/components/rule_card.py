@@ -7,6 +7,7 @@ import streamlit as st
 
 from knowledge_base import SearchResult
 from rules import Firing, Rule
+from rules.explain import instructions
 from rules.units import show
 from ui.i18n import rule_summary, t, word
 
@@ -77,7 +78,7 @@ def firing_card(firing: Firing) -> None:
                 certainty=word(k.rule.certainty),
             )
         )
-        st.text(t("Do: {actions}", actions="; ".join(a.text for a in k.rule.actions)))
+        st.markdown("**" + t("Do: {actions}", actions="; ".join(instructions(k.rule))) + "**")
         for d in firing.chain:
             st.text(
                 t(
@@ -90,6 +91,10 @@ def firing_card(firing: Firing) -> None:
         for m in firing.matched:
             given_value = show(m.fact_value) if m.fact_value is not None else "?"
             how_derived = t(" (derived by rule #{rule_id})", rule_id=m.derived_by) if m.derived_by else ""
+            if m.clause.observed:
+                answer = t("yes") if m.fact_value is True else t("no") if m.fact_value is False else given_value
+                st.text(t("because you observed “{words}”: {value}", words=m.clause.text, value=answer))
+                continue
             st.text(
                 t(
                     "because {variable} = {value}{derived} satisfies “{words}”",

@@ -12,7 +12,7 @@ from knowledge_base import KnowledgeBaseError
 from rules import EngineUnavailable, FactError, Quantity, Variable
 from rules.units import show
 from ui.components import firing_card, found_card, show_error
-from ui.i18n import question_text, t
+from ui.i18n import message_text, question_text, t
 from ui.state import knowledge_base, variables
 
 kb = knowledge_base()
@@ -128,6 +128,8 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
     except (FactError, EngineUnavailable) as exc:
         show_error(exc)
         st.stop()
+    for message in answer.unknown:
+        st.warning(t("Not understood: {message}", message=message_text(message)))
     st.subheader(t("{count} rules apply", count=len(answer.fired)) if len(answer.fired) != 1 else t("1 rule applies"))
     if not answer.fired:
         st.info(t("No rule applies to this situation."))

@@ -1,0 +1,313 @@
+"""Every confirmed rule can guide a worker: observations, numbers and units, Korean facts,
+instructions in plain words, and facts the rules cannot use answered with the reason."""
+
+import pytest
+from pydantic import ValidationError
+
+from elicitation import extract_text
+from elicitation.citing import without_overlap
+from elicitation.references import resolve_references
+from elicitation.transcripts import Transcript, Turn
+from elicitation.values import find_measure
+from rules import (
+    Action,
+    Clause,
+    Engine,
+    Evidence,
+    FactError,
+    FactSyntaxError,
+    Group,
+    KnownRule,
+    Operator,
+    Quantity,
+    Rule,
+    answer_lines,
+    answer_to_dict,
+    facts_from_json,
+    parse_facts,
+    parse_value,
+)
+from rules.variables import catalogue
+
+
+def clauses(text: str) -> list[Clause]:
+    [rule] = extract_text(text)
+    return rule.clauses()
+
+
+def known(key: str, *items: Clause, action: Action | None = None) -> KnownRule:
+    rule = Rule(conditions=Group(join="all", items=list(items)), actions=[action or Action(text=f"do {key}")])
+    return KnownRule(key=key, rule=rule, master="Park", quote=f"quote {key}")
+
+
+# --- observations -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,variable,operator",
+    [
+        ("If the magnet still sticks, heat it more.", "magnet_stick", Operator.IS_TRUE),
+        ("If the magnet does not stick, quench it.", "magnet_stick", Operator.IS_FALSE),
+        ("If you see sparks coming off it, pull it out.", "spark_come", Operator.IS_TRUE),
+    ],
+)
+def test_a_cue_no_instrument_measures_becomes_an_observation(text: str, variable: str, operator: Operator) -> None:
+    [clause] = clauses(text)
+    assert (clause.variable, clause.operator, clause.observed, clause.cue_kind) == (
+        variable,
+        operator,
+        True,
+        "observation",
+    )
+
+
+def test_a_season_is_a_category_and_the_contract_says_each_conditions_kind() -> None:
+    [rule] = extract_text("In winter, warm the anvil.")
+    [clause] = rule.clauses()
+    assert (clause.variable, clause.operator, clause.value, clause.observed) == ("season", Operator.EQ, "winter", False)
+    contract = extract_text("If the arc pops and hisses above 80 percent humidity, stop.")[0].to_contract()
+    assert {c["kind"] for c in contract["conditions"]} <= {"observation", "number", "category", "flag", "text"}
+
+
+@pytest.mark.parametrize(
+    "text,variable,operator,value",
+    [
+        ("겨울에는 토치로 말려요.", "계절", Operator.EQ, "겨울"),
+        ("손톱으로 살짝 눌렀을 때 자국이 안 남으면 다 마른 거예요.", None, Operator.IS_FALSE, None),
+    ],
+)
+def test_korean_cues_become_seasons_and_observations(
+    text: str, variable: str | None, operator: Operator, value: object
+) -> None:
+    found = [c for r in extract_text(text) for c in r.clauses() if c.operator is operator]
+    assert found, [c for r in extract_text(text) for c in r.clauses()]
+    clause = found[-1]
+    assert variable is None or clause.variable == variable
+    assert clause.value == value and clause.variable and all(ch.isalnum() or ch == "_" for ch in clause.variable)
+
+
+def test_an_observation_needs_a_variable() -> None:
+    with pytest.raises(ValidationError, match="needs a variable"):
+        Clause(text="the arc pops", observed=True)
+
+
+def test_an_observation_fires_on_yes_is_asked_in_words_and_explained() -> None:
+    pops = Clause(text="the arc pops and hisses", variable="arc_pop_hiss", operator="is_true", observed=True)
+    rain = Clause(text="it rains", variable="weather", operator="==", value="rain")
+    engine = Engine([known("a", rain, pops)])
+    asked = engine.ask({"weather": "rain"})
+    assert asked.fired == [] and asked.questions[0].text.startswith("Do you see, hear or feel this now:")
+    assert "the arc pops and hisses" in asked.questions[0].text
+    answer = engine.ask(parse_facts(["weather=rain", "arc_pop_hiss=yes"]))
+    assert [f.known.key for f in answer.fired] == ["a"]
+    assert "because you observed “the arc pops and hisses”: yes" in "\n".join(answer_lines(answer))
+    [variable] = [v for v in catalogue([known("a", rain, pops).rule]) if v.name == "arc_pop_hiss"]
+    assert (variable.kind, variable.observed, variable.label) == ("flag", True, "the arc pops and hisses")
+
+
+# --- numbers and units ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,op,value,unit",
+    [
+        ("the melt is above 1,600 degrees", ">", 1600, "degC"),
+        ("the bevel angle is over 30 degrees", ">", 30, "deg"),
+        ("the wind is above five meters per second", ">", 5, "m/s"),
+        ("the vacuum is above 3 mTorr", ">", 3, "mTorr"),
+        ("the pressure drops below 2 bar", "<", 2, "bar"),
+        ("the hardness is above 58 HRC", ">", 58, "HRC"),
+        ("it stops bubbling after two days", ">=", 2, "day"),
+        ("the starter doubles within six hours", "<=", 6, "h"),
+        ("for the first three hours", "<=", 3, "h"),
+        ("the temperature is within 5 degrees of the setpoint", "<=", 5, "degC"),
+        ("the gap is ±2 mm", "<=", 2, "mm"),
+        ("it is below zero outside", "<", 0, "degC"),
+        ("the bees cover seven or eight of the ten frames", ">=", 7, None),
+        ("the gauge reads 3 bar", ">=", 3, "bar"),
+    ],
+)
+def test_each_unit_family_and_number_shape(text: str, op: str, value: float, unit: str | None) -> None:
+    m = find_measure(text)
+    assert m is not None and (m.operator, m.value, m.unit) == (op, value, unit)
+
+
+def test_a_number_said_as_an_aside_belongs_to_its_clause_not_the_action() -> None:
+    [rule] = extract_text("If the furnace temperature drops, say below 1,100 degrees, I stop gathering.")
+    [clause] = rule.clauses()
+    assert (clause.variable, clause.operator, clause.value, clause.unit) == (
+        "furnace_temperature",
+        Operator.LT,
+        1100,
+        "degC",
+    )
+    assert [a.text for a in rule.actions] == ["I stop gathering"]
+
+
+def test_a_duration_is_not_read_as_the_threshold() -> None:
+    found = [
+        c for r in extract_text("한 시간이 지나도 진공도가 3밀리토르보다 높으면 펌프를 보세요.") for c in r.clauses()
+    ]
+    measured = [c for c in found if c.unit is not None]
+    assert any(c.unit == "mTorr" and c.value == 3 for c in measured), found
+
+
+def test_korean_numbers_without_a_subject_and_short_of_a_value() -> None:
+    [clause] = [c for r in extract_text("250마이크로 안 되면 한 번 더 칠하세요.") for c in r.clauses()]
+    assert (clause.variable, clause.operator, clause.value, clause.unit) == ("두께", Operator.LT, 250, "um")
+
+
+def interview(*turns: tuple[str, str]) -> Transcript:
+    return Transcript(
+        turns=[Turn(i, who, text) for i, (who, text) in enumerate(turns)], format="txt", encoding="utf-8", name="t"
+    )
+
+
+def test_than_that_takes_the_number_said_in_the_turn_before() -> None:
+    transcript = interview(
+        ("Interviewer", "What temperature do you spray at?"),
+        ("Master", "Between 18 and 24 degrees."),
+        ("Master", "If it's colder than that, warm the booth first."),
+    )
+    cond = Clause(text="it's colder than that", variable="cold", operator="is_true", start=3, end=24)
+    rule = Rule(
+        conditions=Group(items=[cond]),
+        actions=[Action(text="warm the booth first")],
+        evidence=[Evidence(turn=2, speaker="Master", start=0, end=47)],
+    )
+    [resolved] = resolve_references([rule], transcript)
+    [clause] = resolved.clauses()
+    assert (clause.variable, clause.operator, clause.value, clause.unit) == ("temperature", Operator.LT, 18, "degC")
+    bigger = Rule(
+        conditions=Group(items=[cond.model_copy(update={"text": "it gets bigger", "end": 17})]),
+        actions=[Action(text="x")],
+        evidence=rule.evidence,
+    )
+    assert resolve_references([bigger], transcript)[0] == bigger  # "bigger" alone names no kind of number
+
+
+def test_korean_back_reference_takes_the_low_end_of_the_range_before() -> None:
+    said = "회주철이면 보통 1,400도에서 1,450도 사이에서 부어요. 온도가 그것보다 낮으면 쇳물이 끝까지 안 들어가요."
+    transcript = interview(("장인", said))
+    start = said.index("온도가 그것보다 낮으면")
+    cond = Clause(
+        text="온도가 그것보다 낮으면", variable="온도", operator="==", value="낮다", start=start, end=start + 12
+    )
+    rule = Rule(
+        conditions=Group(items=[cond]),
+        actions=[Action(text="쇳물이 끝까지 안 들어가요")],
+        evidence=[Evidence(turn=0, speaker="장인", start=start, end=len(said))],
+    )
+    [clause] = resolve_references([rule], transcript)[0].clauses()
+    assert (clause.variable, clause.operator, clause.value, clause.unit) == ("온도", Operator.LT, 1400, "degC")
+
+
+# --- facts as a worker types them -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("영하 5도", Quantity(-5.0, "degrees")),
+        ("85퍼센트", Quantity(85.0, "%")),
+        ("팔십 퍼센트", Quantity(80.0, "%")),
+        ("두 시간", Quantity(2.0, "h")),
+        ("4 degrees", Quantity(4.0, "degrees")),
+        ("3 ℃", Quantity(3.0, "degC")),
+        ("3 mTorr", Quantity(3.0, "mTorr")),
+        ("60 HRC", Quantity(60.0, "HRC")),
+        ("예", True),
+        ("아니요", False),
+        ("1e3", 1000.0),
+    ],
+)
+def test_fact_values_in_both_languages(typed: str, expected: object) -> None:
+    assert parse_value(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["nan", "inf", "-infinity", "1e308", "9" * 400])
+def test_numbers_no_measurement_can_have_are_refused_in_one_line(typed: str) -> None:
+    with pytest.raises(FactSyntaxError) as caught:
+        parse_value(typed)
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 120
+
+
+def test_hangul_fact_names_reach_the_engine_from_the_command_line_form_and_json() -> None:
+    cold = Clause(text="작업장 온도가 5도 밑이면", variable="작업장_온도", operator="<", value=5, unit="degC")
+    engine = Engine([known("a", cold)])
+    assert [f.known.key for f in engine.ask(parse_facts(["작업장_온도=영하 5도"])).fired] == ["a"]
+    assert [f.known.key for f in engine.ask(facts_from_json({"작업장 온도": "4도"})).fired] == ["a"]
+    assert engine.ask(facts_from_json({"작업장_온도": 6})).fired == []
+    with pytest.raises(FactSyntaxError):
+        facts_from_json({"작업장_온도": float("nan")})
+
+
+def test_degrees_take_the_scale_of_the_rules_and_a_wrong_dimension_is_named() -> None:
+    hot = Clause(text="above 1,600 degrees", variable="melt_temperature", operator=">", value=1600, unit="degC")
+    gap = Clause(text="the gap is over 4 mm", variable="gap", operator=">", value=4, unit="mm")
+    engine = Engine([known("hot", hot), known("gap", gap)])
+    assert [f.known.key for f in engine.ask(parse_facts(["melt_temperature=1650 degrees"])).fired] == ["hot"]
+    assert [f.known.key for f in engine.ask(parse_facts(["melt_temperature=3000 degF"])).fired] == ["hot"]
+    with pytest.raises(FactError, match="degrees"):
+        engine.ask(parse_facts(["gap=5 degrees"]))
+    with pytest.raises(FactError, match="'gap' is a number"):
+        engine.ask(parse_facts(["gap=wide"]))
+
+
+def test_a_fact_no_rule_tests_names_the_closest_ones_and_is_never_silent() -> None:
+    hot = Clause(text="it is hot", variable="steel_temperature", operator=">", value=5, unit="degC")
+    pops = Clause(text="the arc pops", variable="arc_pops", operator="is_true", observed=True)
+    engine = Engine([known("a", hot), known("b", pops)])
+    with pytest.raises(FactError, match="did you mean steel_temperature"):
+        engine.ask(parse_facts(["steel_temprature=10"]))
+    answer = engine.ask(parse_facts(["steel_temperature=10", "weathr=rain"]))
+    assert [f.known.key for f in answer.fired] == ["a"] and answer.unknown
+    assert answer_to_dict(answer)["not_understood"] == ["no rule tests 'weathr'"]
+    partial = engine.ask(parse_facts(["steel_temperature=1", "weathr=rain"]))
+    assert answer_lines(partial)[:2] == [
+        "Not understood: no rule tests 'weathr'",
+        "No rule applies to the facts that were understood.",
+    ]
+    with pytest.raises(FactError, match="yes or no"):
+        engine.ask(parse_facts(["arc_pops=3"]))
+
+
+# --- instructions -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,instruction",
+    [
+        ("If the humidity is above eighty percent, I usually add a little more filler.", "Add a little more filler"),
+        ("If the pipe is wet, you must preheat to around a hundred degrees.", "Preheat to around a hundred degrees"),
+        ("If it rains, don't weld outside.", "Do not weld outside"),
+        ("If it rains, we never weld outside.", "Never weld outside"),
+        ("습도가 높으면 예열을 해야 돼요.", "예열을 하세요"),
+        ("비가 오면 저는 보통 용접봉을 건조로에 두 시간 넣어 둬요.", "용접봉을 건조로에 두 시간 넣어 두세요"),
+        ("비가 오면 칠하면 안 돼요.", "칠하지 마세요"),
+        ("소리가 이상하면 소리를 잘 들으세요.", "소리를 잘 들으세요"),
+    ],
+)
+def test_actions_carry_an_instruction_in_plain_words(text: str, instruction: str) -> None:
+    [rule] = extract_text(text)
+    assert [a.instruction for a in rule.actions] == [instruction]
+
+
+def test_a_consequence_has_no_instruction_and_the_answer_shows_the_instruction() -> None:
+    [rule] = extract_text("If you wash it in hot water, the colour bleeds.")
+    assert [a.instruction for a in rule.actions] == [None]
+    told = Action(text="I usually add a little more filler", instruction="Add a little more filler")
+    rain = Clause(text="it rains", variable="weather", operator="==", value="rain")
+    answer = Engine([known("a", rain, action=told)]).ask({"weather": "rain"})
+    assert "  DO: Add a little more filler" in answer_lines(answer)
+    assert answer_to_dict(answer)["fired"][0]["instructions"] == ["Add a little more filler"]
+
+
+def test_an_action_starts_after_the_clause_it_overlaps() -> None:
+    cond = Clause(text="it drops, say below 5 degrees", start=0, end=29)
+    rule = Rule(
+        conditions=Group(items=[cond]),
+        actions=[Action(text="say below 5 degrees, I stop", start=10, end=37, instruction="Say below 5 degrees, stop")],
+    )
+    [action] = without_overlap(rule).actions
+    assert (action.text, action.start, action.instruction) == ("I stop", 31, "Stop")
