@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from elicitation.english import load_pipeline, read_english_interview
 from elicitation.korean import load_korean_pipeline, read_korean_interview
+from elicitation.merging import merge_same_variable
 from elicitation.references import resolve_references
 from elicitation.transcripts import Transcript
 from rules import Evidence, Rule
@@ -25,7 +26,7 @@ def pipeline_for(text: str) -> Language:
 
 def extract_text(text: str) -> list[Rule]:
     """Rules in a plain text (English or Korean), offsets into that text."""
-    return list(pipeline_for(text)(text)._.rules)
+    return merge_same_variable(pipeline_for(text)(text)._.rules)
 
 
 def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Rule]]:
@@ -48,7 +49,7 @@ def _extract_batch(batch: list[str], batch_size: int) -> Iterator[list[Rule]]:
     out: list[list[Rule]] = [[] for _ in batch]
     for nlp, indexes in by_pipe.values():
         for i, doc in zip(indexes, nlp.pipe((batch[i] for i in indexes), batch_size=batch_size), strict=True):
-            out[i] = list(doc._.rules)
+            out[i] = merge_same_variable(doc._.rules)
     yield from out
 
 
@@ -97,11 +98,12 @@ def read_interview(
     if language_of_texts(t.text for t in transcript.turns) == KOREAN:
         korean = pipelines.korean if pipelines is not None else load_korean_pipeline()
         rules = read_korean_interview(transcript, asking, korean, progress)
-        return Reading(resolve_references(rules, transcript), [])
+        return Reading(merge_same_variable(resolve_references(rules, transcript)), [])
     english = pipelines.english if pipelines is not None else load_pipeline()
     rules, possible = read_english_interview(transcript, asking, english, progress)
     return Reading(
-        resolve_references(rules, transcript), [PossibleRule(where, text, score) for where, text, score in possible]
+        merge_same_variable(resolve_references(rules, transcript)),
+        [PossibleRule(where, text, score) for where, text, score in possible],
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from elicitation.transcripts import Transcript
-from elicitation.values import COMPARATIVES, NUMBER, UNITS, normalise_unit, words_to_number
+from elicitation.values import COMPARATIVES, NUMBER, UNITS, find_measure, normalise_unit, words_to_number
 from rules import Clause, Group, Operator, Rule
 from rules.numerals import numbers_in
 from rules.units import dimension_of
@@ -41,6 +41,20 @@ _KO_DIRECTIONS = {
     "적": (Operator.LT, None), "크": (Operator.GT, None), "작": (Operator.LT, None),
     "뜨겁": (Operator.GT, "[temperature]"), "차갑": (Operator.LT, "[temperature]"), "차가": (Operator.LT, "[temperature]"),
     "두껍": (Operator.GT, "[length]"), "두꺼": (Operator.GT, "[length]"), "얇": (Operator.LT, "[length]"),
+}  # fmt: skip
+_EN_QUALITIES = {
+    "hot": (Operator.GT, "[temperature]"), "warm": (Operator.GT, "[temperature]"),
+    "cold": (Operator.LT, "[temperature]"), "cool": (Operator.LT, "[temperature]"),
+    "thick": (Operator.GT, "[length]"), "thin": (Operator.LT, "[length]"), "wide": (Operator.GT, "[length]"),
+    "heavy": (Operator.GT, "[mass]"), "fast": (Operator.GT, "[length] / [time]"),
+    "slow": (Operator.LT, "[length] / [time]"), "humid": (Operator.GT, None), "high": (Operator.GT, None),
+    "low": (Operator.LT, None),
+}  # fmt: skip
+_KO_QUALITIES = {
+    "뜨겁": (Operator.GT, "[temperature]"), "뜨거": (Operator.GT, "[temperature]"), "덥": (Operator.GT, "[temperature]"),
+    "차갑": (Operator.LT, "[temperature]"), "차가": (Operator.LT, "[temperature]"), "춥": (Operator.LT, "[temperature]"),
+    "두껍": (Operator.GT, "[length]"), "두꺼": (Operator.GT, "[length]"), "얇": (Operator.LT, "[length]"),
+    "높": (Operator.GT, None), "낮": (Operator.LT, None), "빠르": (Operator.GT, None), "느리": (Operator.LT, None),
 }  # fmt: skip
 _KO_NAMES = {"[temperature]": "온도", "[length]": "두께", "[mass]": "무게", "[length] / [time]": "속도"}
 
@@ -84,13 +98,16 @@ def _resolve(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
         clause.value, list
     ):
         return clause
-    direction = _direction(clause.text)
+    direction = _direction(clause.text) or _quality(clause.text)
     if direction is None:
         return clause
     operator, dimension, korean = direction
     said = _said_before(clause, rule, transcript, dimension, korean)
     if said is None:
-        return clause
+        asked = _said_after(clause, rule, transcript, _quality(clause.text))
+        if asked is None:
+            return clause
+        said, operator = asked
     value = said.low if operator is Operator.LT else said.high
     name = _name(clause, said.unit, korean)
     number = int(value) if float(value).is_integer() else value
@@ -123,19 +140,11 @@ def _said_before(
 ) -> Said | None:
     """The last number of the right kind said before the clause: earlier in its turn, then in the
     turns before it."""
+    if _direction(clause.text) is None:
+        return None  # a plain "hot" compares with nothing said before; only a threshold asked for
     turns = transcript.turns
-    where = next(
-        (
-            (e.turn, clause.start)
-            for e in rule.evidence
-            if 0 <= e.turn < len(turns)
-            and clause.start is not None
-            and clause.end is not None
-            and turns[e.turn].text[clause.start : clause.end] == clause.text
-        ),
-        None,
-    )
-    if where is None or where[1] is None:
+    where = _where(clause, rule, transcript)
+    if where is None:
         return None
     index, at = where
     for back in range(LOOK_BACK_TURNS + 1):
@@ -146,6 +155,69 @@ def _said_before(
         if found:
             return found[-1]
     return None
+
+
+def _where(clause: Clause, rule: Rule, transcript: Transcript) -> tuple[int, int] | None:
+    """The turn the clause was said in and where in it: by its offsets, else by its words."""
+    turns = transcript.turns
+    cited = [e.turn for e in rule.evidence if 0 <= e.turn < len(turns)]
+    for index in cited:
+        start, end = clause.start, clause.end
+        if start is not None and end is not None and turns[index].text[start:end] == clause.text:
+            return index, start
+    for index in cited:
+        at = turns[index].text.find(clause.text)
+        if at >= 0:
+            return index, at
+    return None
+
+
+def _quality(text: str) -> tuple[Operator, str | None, bool] | None:
+    """A plain quality with a direction ("too hot", "뜨겁다고"): what a threshold asked for next refines."""
+    lowered = text.lower()
+    for stem, (op, dimension) in _KO_QUALITIES.items():
+        if stem in text:
+            return op, dimension, True
+    for word, (op, dimension) in _EN_QUALITIES.items():
+        if re.search(rf"\b{word}\b", lowered):
+            return op, dimension, False
+    return None
+
+
+def _said_after(
+    clause: Clause, rule: Rule, transcript: Transcript, quality: tuple[Operator, str | None, bool] | None
+) -> tuple[Said, Operator] | None:
+    """A threshold asked for and given just after the clause: the clause in the question ("몇 도부터
+    뜨겁다고 보세요?" / "200도를 넘으면요"), or its rule followed by a question and the answer."""
+    where = _where(clause, rule, transcript)
+    if where is None or quality is None:
+        return None
+    direction, dimension, korean = quality
+    turns = transcript.turns
+    index = where[0]
+    asking = turns[index].text.rstrip().endswith("?")
+    if not asking:
+        if index + 1 >= len(turns) or not turns[index + 1].text.rstrip().endswith("?"):
+            return None
+        index += 1
+    if index + 1 >= len(turns):
+        return None
+    answer = turns[index + 1].text
+    found = [s for s in _numbers(answer, korean) if _fits(s.unit, dimension)]
+    if not found or len(answer.split()) > 14:
+        return None
+    return found[0], _compared(answer, korean) or direction
+
+
+def _compared(text: str, korean: bool) -> Operator | None:
+    if korean:
+        for word, op in (("이상", Operator.GE), ("이하", Operator.LE), ("초과", Operator.GT), ("미만", Operator.LT),
+                         ("넘", Operator.GT), ("아래", Operator.LT), ("밑", Operator.LT)):  # fmt: skip
+            if word in text:
+                return op
+        return None
+    measure = find_measure(text)
+    return Operator(measure.operator) if measure is not None and measure.operator != "between" else None
 
 
 def _numbers(text: str, korean: bool) -> list[Said]:
@@ -178,10 +250,19 @@ def _fits(unit: str, dimension: str | None) -> bool:
 
 
 def _name(clause: Clause, unit: str, korean: bool) -> str:
+    """The variable: the clause's own subject with what the number measures ("plate_temperature",
+    "쇠_온도"), or that alone when the clause named no subject."""
     dimension = dimension_of(unit) or ""
-    if korean:
-        return clause.variable if clause.variable and not clause.observed else _KO_NAMES.get(dimension, "값")
-    word = next((w for w, d in _DIMENSIONS.items() if d == dimension), "value")
-    if clause.variable and word in clause.variable:
-        return clause.variable
-    return word
+    word = (
+        _KO_NAMES.get(dimension, "값")
+        if korean
+        else next((w for w, d in _DIMENSIONS.items() if d == dimension), "value")
+    )
+    own = (
+        clause.variable if clause.variable and not clause.observed and clause.operator is not Operator.IS_TRUE else None
+    )
+    if own is None:
+        return word
+    if dimension not in _DIMENSIONS.values():
+        return own  # "the humidity is high" and "above 80 %": the humidity itself
+    return own if word in own or any(w in own for w in _KO_NAMES.values()) else f"{own}_{word}"

@@ -14,7 +14,7 @@ from elicitation.disfluency import Cleaned, clean
 from elicitation.korean.component import KoreanRuleReader
 from elicitation.korean.main_clause import final_predicate
 from elicitation.korean.markers import PAST, pairs_of, split_clauses
-from elicitation.korean.sentences import certainty_of, clause_of, read_sentence
+from elicitation.korean.sentences import certainty_of, clauses_of, read_sentence
 from elicitation.transcripts import Transcript, Turn
 from rules import Action, Clause, Evidence, Group, Rule
 
@@ -29,7 +29,7 @@ def read_question_conditions(doc: Doc) -> tuple[list[Clause], Any, bool]:
         return [], None, False
     parts = split_clauses(asked)
     conditions = [p for p in parts[:-1] if p.marker and p.marker.role == "condition"]
-    clauses = [c for c in (clause_of(p) for p in conditions) if c is not None]
+    clauses = [c for p in conditions for c in clauses_of(p)]
     rest = [t for t in parts[-1].tokens if not (t.is_punct or t.is_space or t.text in ("요",))]
     if rest and any(f in PAST and tag == "EP" for t in final_predicate(rest) for f, tag in pairs_of(t)):
         return [], None, False  # "처음 배우실 때 힘드셨죠?" asks for a story, not a rule

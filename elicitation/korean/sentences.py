@@ -54,6 +54,35 @@ def courtesy(tokens: Sequence[Token]) -> bool:
     )
 
 
+_BUT = {"는데", "ᆫ데", "은데", "인데", "데"}
+
+
+def clauses_of(part: Part) -> list[Clause]:
+    """A part's conditions: two where -는데 joins them ("습도가 높은데 비는 안 올 때는": humidity
+    is high, and it does not rain)."""
+    tokens = list(part.tokens)
+    pieces: list[list[Token]] = [[]]
+    for k, tok in enumerate(tokens):
+        pieces[-1].append(tok)
+        ending = last_ending(tok)
+        joined = ending is not None and ending[1] == "EC" and ending[0] in _BUT
+        # Kiwi often reads 높은데 as 높 + 은 (ETM) + 데 (NNB)
+        bound = tok.text == "데" and pairs_of(tok)[:1] == [("데", "NNB")] and k > 0 and _adnominal(tokens[k - 1])
+        if (joined or bound) and k + 1 < len(tokens):
+            pieces.append([])
+    if len(pieces) == 1:
+        clause = clause_of(part)
+        return [clause] if clause is not None else []
+    out = [clause_of(Part(piece, None)) for piece in pieces[:-1]]
+    out.append(clause_of(Part(pieces[-1], part.marker)))
+    return [c for c in out if c is not None]
+
+
+def _adnominal(tok: Token) -> bool:
+    pairs = pairs_of(tok)
+    return bool(pairs) and pairs[-1][1] == "ETM"
+
+
 def clause_of(part: Part) -> Clause | None:
     toks = stripped([t for t in part.tokens if not t.is_space])
     while toks and toks[-1].text == "요":
@@ -120,8 +149,8 @@ def read_sentence(sent: Span) -> SentenceReading:
         return SentenceReading(kind=kind, back=back, actions=actions)
     if not conditions and not exceptions:
         return SentenceReading(kind=kind, back=back, actions=actions)
-    clauses = [c for c in (clause_of(p) for p in conditions) if c is not None]
-    unless = [c for c in (clause_of(p) for p in exceptions) if c is not None]
+    clauses = [c for p in conditions for c in clauses_of(p)]
+    unless = [c for p in exceptions for c in clauses_of(p)]
     if not clauses and not unless:
         return SentenceReading(kind=kind, back=back, actions=actions)  # only courtesy ("시간 되시면")
     markers = [p.marker for p in conditions + exceptions if p.marker]

@@ -4,8 +4,9 @@ instructions in plain words, and facts the rules cannot use answered with the re
 import pytest
 from pydantic import ValidationError
 
-from elicitation import extract_text
+from elicitation import extract_text, extract_transcript
 from elicitation.citing import without_overlap
+from elicitation.merging import merge_same_variable
 from elicitation.references import resolve_references
 from elicitation.transcripts import Transcript, Turn
 from elicitation.values import find_measure
@@ -311,3 +312,55 @@ def test_an_action_starts_after_the_clause_it_overlaps() -> None:
     )
     [action] = without_overlap(rule).actions
     assert (action.text, action.start, action.instruction) == ("I stop", 31, "Stop")
+
+
+# --- clauses on one variable ------------------------------------------------------------------------
+
+
+def test_a_number_on_the_same_variable_says_what_high_means() -> None:
+    high = Clause(text="the humidity is high", variable="humidity", operator="==", value="high")
+    above = Clause(text="above 80 percent", variable="humidity", operator=">", value=80, unit="%")
+    looser = Clause(text="above 70 percent", variable="humidity", operator=">", value=70, unit="%")
+    rain = Clause(text="it is not raining", variable="weather", operator="!=", value="rain")
+    rule = Rule(conditions=Group(items=[high, rain, above, looser]), actions=[Action(text="treat it like rain")])
+    [merged] = merge_same_variable([rule])
+    assert merged.clauses() == [rain, above]
+    impossible = Rule(
+        conditions=Group(items=[above, above.model_copy(update={"operator": "<", "value": 50})]),
+        actions=[Action(text="x")],
+    )
+    assert merge_same_variable([impossible]) == [impossible]  # left for the review to show
+
+
+def test_the_programmes_headline_rule_fires_in_both_languages() -> None:
+    english = interview(
+        ("Interviewer", "What if the humidity is high but it is not raining?"),
+        ("Master", "If the humidity is above eighty percent I treat it like rain."),
+    )
+    korean = interview(
+        ("면접자", "습도가 높은데 비는 안 올 때는요?"),
+        ("장인", "습도가 팔십 퍼센트를 넘으면 비 오는 날이랑 똑같이 해요."),
+    )
+    for transcript, facts in (
+        (english, ["humidity=85", "weather=dry"]),
+        (korean, ["습도=85퍼센트", "비=아니요"]),
+    ):
+        [rule] = extract_transcript(transcript)
+        engine = Engine([KnownRule("a", rule)])
+        assert [f.known.key for f in engine.ask(parse_facts(facts)).fired] == ["a"], rule.summary()
+
+
+def test_a_threshold_asked_for_in_the_next_turn_refines_the_quality() -> None:
+    english = interview(
+        ("Master", "When the plate gets too hot, I stop welding."),
+        ("Interviewer", "How hot is too hot?"),
+        ("Master", "Above 200 degrees."),
+    )
+    korean = interview(
+        ("장인", "쇠가 너무 뜨거우면 망치질을 멈춰요."),
+        ("면접자", "몇 도부터 뜨겁다고 보세요?"),
+        ("장인", "200도를 넘으면요."),
+    )
+    for transcript, name in ((english, "plate_temperature"), (korean, "쇠_온도")):
+        [clause] = extract_transcript(transcript)[0].clauses()
+        assert (clause.variable, clause.operator, clause.value, clause.unit) == (name, Operator.GT, 200, "degC")
