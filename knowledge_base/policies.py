@@ -47,8 +47,8 @@ GRANTS: dict[str, frozenset[str]] = {
 TRANSITIONS: dict[str, set[str]] = {
     "proposed": {"confirmed", "rejected", "needs_discussion"},
     "needs_discussion": {"confirmed", "rejected", "proposed"},
-    "rejected": {"proposed"},
-    "confirmed": {"retired", "needs_discussion"},
+    "rejected": {"proposed", "needs_discussion"},  # reopened, or a decision undone
+    "confirmed": {"retired", "needs_discussion", "proposed"},
     "retired": set(),
     "merged": set(),  # reached only through merge_rules
 }

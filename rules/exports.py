@@ -277,41 +277,108 @@ def feel_cell(conditions: list[Clause], exceptions: list[Clause]) -> str:
     return " and ".join(parts)
 
 
+def _feel_type(clauses: Sequence[Clause]) -> str:
+    """The FEEL type of a variable: boolean for yes/no answers, number, else string."""
+    kinds = {c.cue_kind for c in clauses}
+    flags = {Operator.IS_TRUE, Operator.IS_FALSE}
+    if all(c.operator in flags for c in clauses):
+        return "boolean"
+    if kinds == {"number"}:
+        return "number"
+    if kinds <= {"category", "observation"}:
+        return "string"
+    return "Any"  # tested both as a number and as a word
+
+
 def to_dmn(rules: Sequence[KnownRule], *, name: str = "myeongjang") -> bytes:
-    """DMN 1.3 XML: one decision per domain / step, each a COLLECT decision table."""
+    """DMN 1.3 XML: one decision per domain / step, each a COLLECT decision table, its inputs
+    typed (an itemDefinition and an inputData per variable: boolean for observations answered yes
+    or no, number with its unit, string with the values heard), ids in ASCII whatever the
+    variables are named, text compared in lower case as our engine does, and the rules no
+    engine can run yet listed with the reason."""
     ET.register_namespace("", DMN_NS)
     q = f"{{{DMN_NS}}}"
     root = ET.Element(
         q + "definitions", {"id": "myeongjang", "name": name, "namespace": "https://myeongjang.example/dmn"}
     )
-    outputs = ["rule_id", "version", "action", "sets", "master", "status", "certainty"]
-    for i, table in enumerate(decision_tables(rules)):
-        decision = ET.SubElement(root, q + "decision", {"id": f"decision_{i}", "name": table.name})
-        dt = ET.SubElement(decision, q + "decisionTable", {"id": f"table_{i}", "hitPolicy": "COLLECT"})
-        for j, var in enumerate(table.variables):
-            inp = ET.SubElement(dt, q + "input", {"id": f"t{i}_in_{j}", "label": _header(var, table.units)})
-            expr = ET.SubElement(inp, q + "inputExpression", {"id": f"t{i}_ie_{j}", "typeRef": "Any"})
-            ET.SubElement(expr, q + "text").text = var
-        for o in outputs:
-            ET.SubElement(dt, q + "output", {"id": f"t{i}_out_{o}", "name": o, "typeRef": "string"})
-        ET.SubElement(dt, q + "annotation", {"name": "quote"})
-        for n, row in enumerate(table.rows):
-            rule_el = ET.SubElement(dt, q + "rule", {"id": f"t{i}_rule_{n}"})
-            ET.SubElement(rule_el, q + "description").text = f"rule #{row.known.key} v{row.known.version}"
-            for var in table.variables:
-                entry = ET.SubElement(rule_el, q + "inputEntry", {"id": f"t{i}_r{n}_{var}"})
-                cell = feel_cell(row.conditions.get(var, []), row.exceptions.get(var, []))
-                ET.SubElement(entry, q + "text").text = cell
-            k = row.known
-            values = [k.key, str(k.version), row.action, row.sets, k.master or "", k.status, k.rule.certainty.value]
-            for o, value in zip(outputs, values, strict=True):
-                entry = ET.SubElement(rule_el, q + "outputEntry", {"id": f"t{i}_r{n}_{o}"})
-                ET.SubElement(entry, q + "text").text = json.dumps(value, ensure_ascii=False)
-            note = ET.SubElement(rule_el, q + "annotationEntry")
-            ET.SubElement(note, q + "text").text = k.quote or ""
+    tables = decision_tables(rules)
+    by_variable = _by_variable(
+        c for t in tables for r in t.rows for cs in (*r.conditions.values(), *r.exceptions.values()) for c in cs
+    )
+    variables = sorted(by_variable)
+    ids = {v: f"v{j}" for j, v in enumerate(variables)}
+    types = {v: _feel_type(by_variable[v]) for v in variables}
+    units = {v: u for t in tables for v, u in t.units.items()}
+    for var in variables:
+        item = ET.SubElement(root, q + "itemDefinition", {"id": f"type_{ids[var]}", "name": f"{var}_type"})
+        ET.SubElement(item, q + "typeRef").text = types[var]
+        heard = sorted({str(v).lower() for c in by_variable[var] for v in _values(c) if isinstance(v, str)})
+        if types[var] == "string" and heard:
+            allowed = ET.SubElement(item, q + "allowedValues", {"id": f"allowed_{ids[var]}"})
+            ET.SubElement(allowed, q + "text").text = (
+                ", ".join(json.dumps(h, ensure_ascii=False) for h in heard) + ", -"
+            )
+    for table_index, table in enumerate(tables):
+        _dmn_decision(root, q, table_index, table, ids, types)
+    for var in variables:
+        data = ET.SubElement(root, q + "inputData", {"id": f"input_{ids[var]}", "name": var})
+        if var in units:
+            ET.SubElement(data, q + "description").text = f"in {units[var]}"
+        ET.SubElement(data, q + "variable", {"id": f"var_{ids[var]}", "name": var, "typeRef": f"{var}_type"})
+    for n, line in enumerate(_not_run(rules, tables)):
+        note = ET.SubElement(root, q + "textAnnotation", {"id": f"not_run_{n}"})
+        ET.SubElement(note, q + "text").text = line
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data
+
+
+def _values(clause: Clause) -> list[Scalar]:
+    return clause.value if isinstance(clause.value, list) else [] if clause.value is None else [clause.value]
+
+
+def _dmn_decision(root: ET.Element, q: str, i: int, table: Table, ids: dict[str, str], types: dict[str, str]) -> None:
+    outputs = ["rule_id", "version", "action", "sets", "master", "status", "certainty"]
+    decision = ET.SubElement(root, q + "decision", {"id": f"decision_{i}", "name": table.name})
+    for var in table.variables:
+        need = ET.SubElement(decision, q + "informationRequirement", {"id": f"d{i}_needs_{ids[var]}"})
+        ET.SubElement(need, q + "requiredInput", {"href": f"#input_{ids[var]}"})
+    dt = ET.SubElement(decision, q + "decisionTable", {"id": f"table_{i}", "hitPolicy": "COLLECT"})
+    for j, var in enumerate(table.variables):
+        inp = ET.SubElement(dt, q + "input", {"id": f"t{i}_in_{j}", "label": _header(var, table.units)})
+        expr = ET.SubElement(inp, q + "inputExpression", {"id": f"t{i}_ie_{j}", "typeRef": types[var]})
+        # text is compared in lower case, as our engine compares it ("Rain" is rain)
+        ET.SubElement(expr, q + "text").text = f"lower case({var})" if types[var] == "string" else var
+    for o in outputs:
+        ET.SubElement(dt, q + "output", {"id": f"t{i}_out_{o}", "name": o, "typeRef": "string"})
+    ET.SubElement(dt, q + "annotation", {"name": "quote"})
+    for n, row in enumerate(table.rows):
+        rule_el = ET.SubElement(dt, q + "rule", {"id": f"t{i}_rule_{n}"})
+        ET.SubElement(rule_el, q + "description").text = f"rule #{row.known.key} v{row.known.version}"
+        for j, var in enumerate(table.variables):
+            entry = ET.SubElement(rule_el, q + "inputEntry", {"id": f"t{i}_r{n}_in{j}"})
+            ET.SubElement(entry, q + "text").text = feel_cell(row.conditions.get(var, []), row.exceptions.get(var, []))
+        k = row.known
+        values = [k.key, str(k.version), row.action, row.sets, k.master or "", k.status, k.rule.certainty.value]
+        for o, value in zip(outputs, values, strict=True):
+            entry = ET.SubElement(rule_el, q + "outputEntry", {"id": f"t{i}_r{n}_{o}"})
+            ET.SubElement(entry, q + "text").text = json.dumps(value, ensure_ascii=False)
+        note = ET.SubElement(rule_el, q + "annotationEntry")
+        ET.SubElement(note, q + "text").text = k.quote or ""
+
+
+def _not_run(rules: Sequence[KnownRule], tables: Sequence[Table]) -> list[str]:
+    """A line for each rule no engine can run yet, and each exception that cannot be tested."""
+    lines = [
+        f"rule #{k.key} v{k.version} is not in the tables: a condition is not measurable yet ({k.rule.summary()})"
+        for t in tables
+        for k in t.not_measurable
+    ]
+    for k in rules:
+        for e in k.rule.exceptions:
+            if not e.measurable:
+                lines.append(f"rule #{k.key}: the exception “{e.text}” is not measurable yet and is not tested")
+    return lines
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

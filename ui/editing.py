@@ -3,6 +3,7 @@ version differences in words. Every edit is validated by the rule model, never e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,8 +15,9 @@ from rules import parse_value as _parse
 from rules.messages import Cause
 from ui.i18n import t, word
 
-CLAUSE_COLUMNS = ["text", "variable", "operator", "value", "unit"]
-ACTION_COLUMNS = ["text", "verb", "object", "amount", "unit", "negated", "sets", "to"]
+_TICKS = {"observed", "negated"}  # checkbox columns
+CLAUSE_COLUMNS = ["text", "variable", "operator", "value", "unit", "observed"]
+ACTION_COLUMNS = ["text", "instruction", "verb", "object", "amount", "unit", "negated", "sets", "to"]
 
 
 def parse_value(raw: str) -> Any:
@@ -44,11 +46,11 @@ def _show(value: Any) -> str:
 def columns(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
     """Rows as a table of columns for an editor; no rows gives one empty row (skipped when read
     back), so the columns keep their text type."""
-    rows = rows or [{name: "" for name in names}]
+    rows = rows or [{name: False if name in _TICKS else "" for name in names}]
     return {name: [r.get(name, "") for r in rows] for name in names}
 
 
-def clause_rows(clauses: list[Clause]) -> list[dict[str, str]]:
+def clause_rows(clauses: list[Clause]) -> list[dict[str, Any]]:
     return [
         {
             "text": c.text,
@@ -56,6 +58,7 @@ def clause_rows(clauses: list[Clause]) -> list[dict[str, str]]:
             "operator": c.operator.value if c.operator else "",
             "value": _show(c.value),
             "unit": c.unit or "",
+            "observed": c.observed,
         }
         for c in clauses
     ]
@@ -65,6 +68,7 @@ def action_rows(actions: list[Action]) -> list[dict[str, Any]]:
     return [
         {
             "text": a.text,
+            "instruction": a.instruction or "",
             "verb": a.verb or "",
             "object": a.object or "",
             "amount": "" if a.amount is None else str(a.amount),
@@ -90,22 +94,43 @@ def _text(row: dict[str, Any], key: str) -> str:
     return str(row.get(key) or "").strip()
 
 
-def clauses_from_rows(rows: Any, what: str = "condition") -> list[Clause]:
-    """Clauses from editor rows; an empty row is skipped, a bad one named by its number."""
+def _ticked(row: dict[str, Any], key: str) -> bool:
+    return bool(row.get(key)) and str(row.get(key)).lower() not in ("false", "0")
+
+
+def _span(text: str, n: int, previous: Sequence[Clause | Action], used: set[int]) -> dict[str, int | None]:
+    """Where the master said a row's words: the span of the earlier clause or action with the
+    same words, else of the one in the same row. An edit never loses the evidence."""
+    k = next((i for i, p in enumerate(previous) if i not in used and p.text == text), None)
+    if k is None and n - 1 < len(previous) and n - 1 not in used:
+        k = n - 1
+    if k is None:
+        return {"start": None, "end": None}
+    used.add(k)
+    return {"start": previous[k].start, "end": previous[k].end}
+
+
+def clauses_from_rows(rows: Any, what: str = "condition", previous: Sequence[Clause] = ()) -> list[Clause]:
+    """Clauses from editor rows; an empty row is skipped, a bad one named by its number. Each keeps
+    the evidence span of the clause it was (see `_span`)."""
     out = []
+    used: set[int] = set()
     for n, row in enumerate(_records(rows), start=1):
         text = _text(row, "text")
-        if not any(_text(row, k) for k in CLAUSE_COLUMNS):
+        if not any(_text(row, k) for k in CLAUSE_COLUMNS if k != "observed"):
             continue
         operator = _text(row, "operator")
+        said = text or " ".join(_text(row, k) for k in ("variable", "operator", "value", "unit")).strip()
         try:
             out.append(
                 Clause(
-                    text=text or " ".join(_text(row, k) for k in ("variable", "operator", "value", "unit")).strip(),
+                    text=said,
                     variable=_text(row, "variable") or None,
                     operator=operator or None,  # type: ignore[arg-type]
                     value=_value(_text(row, "value"), operator),
                     unit=_text(row, "unit") or None,
+                    observed=_ticked(row, "observed"),
+                    **_span(said, n, previous, used),  # type: ignore[arg-type]
                 )
             )
         except (ValidationError, ValueError) as exc:
@@ -115,8 +140,9 @@ def clauses_from_rows(rows: Any, what: str = "condition") -> list[Clause]:
     return out
 
 
-def actions_from_rows(rows: Any) -> list[Action]:
+def actions_from_rows(rows: Any, previous: Sequence[Action] = ()) -> list[Action]:
     out = []
+    used: set[int] = set()
     for n, row in enumerate(_records(rows), start=1):
         if not _text(row, "text"):
             if any(_text(row, k) for k in ACTION_COLUMNS if k != "negated"):
@@ -131,9 +157,11 @@ def actions_from_rows(rows: Any) -> list[Action]:
                     object=_text(row, "object") or None,
                     amount=float(amount) if amount else None,
                     unit=_text(row, "unit") or None,
-                    negated=bool(row.get("negated")) and str(row.get("negated")).lower() not in ("false", "0"),
+                    negated=_ticked(row, "negated"),
                     variable=_text(row, "sets") or None,
                     value=parse_value(_text(row, "to")) if _text(row, "to") else None,
+                    instruction=_text(row, "instruction") or None,
+                    **_span(_text(row, "text"), n, previous, used),
                 )
             )
         except (ValidationError, ValueError) as exc:
@@ -167,9 +195,9 @@ def rule_from_editor(
     The extractor's confidence and the evidence stay as they were."""
     data = old.model_dump()
     data.update(
-        conditions=Group(join=join, items=clauses_from_rows(conditions)).model_dump(),  # type: ignore[arg-type]
-        actions=[a.model_dump() for a in actions_from_rows(actions)],
-        exceptions=[c.model_dump() for c in clauses_from_rows(exceptions, "exception")],
+        conditions=Group(join=join, items=clauses_from_rows(conditions, previous=old.clauses())).model_dump(),  # type: ignore[arg-type]
+        actions=[a.model_dump() for a in actions_from_rows(actions, old.actions)],
+        exceptions=[c.model_dump() for c in clauses_from_rows(exceptions, "exception", old.exceptions)],
         certainty=certainty,
         rationale=rationale.strip() or None,
         domain=domain.strip() or None,

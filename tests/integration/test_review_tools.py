@@ -11,7 +11,16 @@ from knowledge_base import InvalidEdit, InvalidTransition, KnowledgeBase, Permis
 from knowledge_base.versions import FieldChange
 from rules import Action, Clause, Group, KnownRule, Quantity, Rule, catalogue, facts_from_text
 from rules.chaining import chaining_links, to_dot
-from ui.editing import clause_rows, columns, readable, rule_from_editor, split
+from ui.editing import (
+    ACTION_COLUMNS,
+    CLAUSE_COLUMNS,
+    action_rows,
+    clause_rows,
+    columns,
+    readable,
+    rule_from_editor,
+    split,
+)
 from ui.workflows import load_samples
 
 
@@ -152,6 +161,28 @@ def test_the_editor_round_trips_a_rule() -> None:
     actions = [{"text": a.text, "negated": False} for a in RULE.actions]
     again = rule_from_editor(RULE, join="all", conditions=rows, actions=actions, exceptions=[], certainty="usually")
     assert again.model_dump() == RULE.model_dump()
+
+
+def test_an_edit_keeps_every_evidence_span_observation_and_instruction() -> None:
+    said = Rule(
+        conditions=Group(
+            items=[
+                Clause(text="the arc pops", variable="arc_pops", operator="is_true", observed=True, start=3, end=15),
+                Clause(text="above 80 %", variable="humidity", operator=">", value=80, unit="%", start=20, end=30),
+            ]
+        ),
+        actions=[Action(text="I add filler", instruction="Add filler", start=32, end=44)],
+    )
+    rows = columns(clause_rows(said.clauses()), CLAUSE_COLUMNS)
+    actions = columns(action_rows(said.actions), ACTION_COLUMNS)
+    only_rationale = rule_from_editor(
+        said, join="all", conditions=rows, actions=actions, exceptions=[], certainty="always", rationale="it spatters"
+    )
+    assert only_rationale.model_dump(exclude={"rationale"}) == said.model_dump(exclude={"rationale"})
+    reworded = dict(rows, text=["the arc pops and hisses", "above 80 %"])
+    edited = rule_from_editor(said, join="all", conditions=reworded, actions=actions, exceptions=[], certainty="always")
+    assert [(c.start, c.end) for c in edited.clauses()] == [(3, 15), (20, 30)]
+    assert edited.clauses()[0].observed and edited.actions[0].instruction == "Add filler"
 
 
 @pytest.mark.parametrize(

@@ -156,10 +156,17 @@ def test_master_confirms_and_edits_then_the_sme_gets_the_edited_rule_explained(
         assert (edited.certainty.value, edited.rationale) == ("always", "wet air makes the weld porous")
         page.get_by_role("button", name="Confirm").click()
         expect(page.get_by_text(f"Rule #{humidity.id} confirmed.")).to_be_visible(timeout=30_000)
-        # Another rule, confirmed with the keyboard shortcut.
+        # Another rule. Letters typed into the editor's grid decide nothing; Alt+Y confirms.
         expect(page.get_by_text(f"Rule #{other.id}, version 1")).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="Edit").click()
+        page.locator('[data-testid="stDataFrame"], [data-testid="stDataEditor"]').first.click()
+        for key in ("n", "y", "x", "Escape"):
+            page.keyboard.press(key)
+        page.wait_for_timeout(1500)
+        expect(page.get_by_text(f"Rule #{other.id}, version 1")).to_be_visible()
+        assert kb.get_rule(other.id).status == "proposed"
         page.get_by_role("heading", name="Master review").click()
-        page.keyboard.press("y")
+        page.keyboard.press("Alt+y")
         expect(page.get_by_text(f"Rule #{other.id} confirmed.")).to_be_visible(timeout=30_000)
         assert kb.get_rule(other.id).status == "confirmed"
         page.get_by_role("tab", name="History").click()

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from knowledge_base import KnowledgeBase
+from rules import Clause, Group
 
 from ..conftest import run_app, samples_with_accounts
 
@@ -147,6 +148,37 @@ def test_next_and_previous_walk_the_queue(loaded: KnowledgeBase) -> None:
     assert any(f"Rule #{queue[1].id}, version 1" in c.value for c in at.caption)
     at.button(key="previous").click().run()
     assert any(f"Rule #{queue[0].id}, version 1" in c.value for c in at.caption)
+
+
+def test_a_decision_can_be_undone_and_a_decided_rule_reopened(loaded: KnowledgeBase) -> None:
+    top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
+    at = app("park", "review")
+    at.button(key="confirm").click().run()
+    assert loaded.get_rule(top.id).status == "confirmed"
+    at.button(key="undo_last").click().run()
+    assert not at.exception and loaded.get_rule(top.id).status == "proposed"
+    assert any(f"Rule #{top.id} is proposed again." in s.value for s in at.success)
+    at.button(key="reject").click().run()
+    at.radio(key="review_queue").set_value("decided").run()
+    assert any(f"#{top.id}" in m.value for m in at.markdown)
+    at.button(key=f"reopen_{top.id}").click().run()
+    assert not at.exception and loaded.get_rule(top.id).status == "proposed"
+    assert [v.status for v in loaded.history(top.id)][-3:] == ["proposed", "rejected", "proposed"]
+
+
+def test_confirming_a_rule_that_can_never_fire_shows_why_and_fixes_it_in_place(loaded: KnowledgeBase) -> None:
+    top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
+    dead = top.rule.model_copy(update={"conditions": Group(items=[Clause(text="the arc sounds wrong")])})
+    loaded.edit_rule(top.id, dead, reason="as he said it", expected_version=top.version)
+    at = app("park", "review")
+    at.button(key="confirm").click().run()
+    assert loaded.get_rule(top.id).status == "proposed"  # not confirmed yet: he sees why first
+    assert any("can never fire" in w.value for w in at.warning)
+    at.button(key=f"observe_{top.id}_0").click().run()
+    assert not at.exception
+    fixed = loaded.get_rule(top.id)
+    [clause] = fixed.rule.clauses()
+    assert fixed.status == "confirmed" and clause.observed and clause.variable == "arc_sounds_wrong"
 
 
 def test_an_sme_cannot_review_even_by_reaching_the_page(loaded: KnowledgeBase) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -148,3 +149,26 @@ def test_derived_facts_are_an_output_column() -> None:
     assert table.rows[0].sets == "weather=rain"
     result = zen.ZenEngine().create_decision(json.dumps(to_jdm([rule]))).evaluate({"humidity": 85.0})["result"]
     assert [row["sets"] for rows in result.values() for row in rows] == ["weather=rain"]
+
+
+def test_dmn_inputs_are_typed_ids_are_ascii_text_is_lower_case_and_unrun_rules_are_listed() -> None:
+    cold = Clause(text="작업장 온도가 5도 밑이면", variable="작업장_온도", operator="<", value=5, unit="degC")
+    pops = Clause(text="the arc pops", variable="arc_pops", operator="is_true", observed=True)
+    vague = Clause(text="the arc sounds wrong")
+    unless = Clause(text="unless something feels off")
+    rules = [known("1", cold, RAIN, exceptions=[unless]), known("2", pops), known("3", vague)]
+    data = to_dmn(rules)
+    root = ET.fromstring(data)
+    ns = {"d": DMN_NS}
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", el.get("id", "a")) for el in root.iter())
+    types = {i.get("name"): i.findtext("d:typeRef", namespaces=ns) for i in root.findall("d:itemDefinition", ns)}
+    assert types == {"arc_pops_type": "boolean", "weather_type": "string", "작업장_온도_type": "number"}
+    inputs = {i.get("name"): i for i in root.findall("d:inputData", ns)}
+    assert inputs["작업장_온도"].findtext("d:description", namespaces=ns) == "in degC"
+    texts = [e.findtext("d:text", namespaces=ns) for e in root.iter(f"{{{DMN_NS}}}inputExpression")]
+    assert "lower case(weather)" in texts and "작업장_온도" in texts
+    required = {r.get("href") for r in root.iter(f"{{{DMN_NS}}}requiredInput")}
+    assert required == {f"#{i.get('id')}" for i in inputs.values()}
+    notes = [n.findtext("d:text", namespaces=ns) or "" for n in root.findall("d:textAnnotation", ns)]
+    assert any("rule #3" in n and "not measurable" in n for n in notes)
+    assert any("rule #1" in n and "something feels off" in n for n in notes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import SearchResult
-from rules import Firing, Rule
+from rules import Firing, Operator, Rule
 from rules.explain import instructions
 from rules.units import show
 from ui.i18n import rule_summary, t, word
@@ -18,7 +18,10 @@ def rule_card(rule: Rule) -> None:
     with st.container(border=True):
         st.markdown(t("**IF** (all of)") if rule.conditions.join == "all" else t("**IF** (any of)"))
         for clause in rule.clauses():
-            if clause.measurable:
+            if clause.observed and clause.operator in (Operator.IS_TRUE, Operator.IS_FALSE):
+                answer = t("yes") if clause.operator is Operator.IS_TRUE else t("no")
+                measured = t("  →  observed: {variable} = {answer}", variable=clause.variable, answer=answer)
+            elif clause.measurable:
                 op = clause.operator.value if clause.operator else ""
                 value = "" if clause.value is None else clause.value
                 measured = f"  →  {clause.variable} {op} {value} {clause.unit or ''}".rstrip()
@@ -32,7 +35,8 @@ def rule_card(rule: Rule) -> None:
                 if action.variable
                 else ""
             )
-            st.text(f"• {action.text}{sets}")
+            told = t("  (tell the worker: {instruction})", instruction=action.instruction) if action.instruction else ""
+            st.text(f"• {action.text}{sets}{told}")
         if rule.exceptions:
             st.text(t("UNLESS {exceptions}", exceptions="; ".join(e.text for e in rule.exceptions)))
         if rule.rationale:

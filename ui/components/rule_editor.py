@@ -40,6 +40,7 @@ def rule_editor(rule: Rule, rule_id: int) -> Edit | None:
             "variable": st.column_config.TextColumn(t("variable")),
             "value": st.column_config.TextColumn(t("value")),
             "unit": st.column_config.TextColumn(t("unit")),
+            "observed": st.column_config.CheckboxColumn(t("observed"), help=t("judged by eye, ear or hand")),
         }
         st.caption(t("Conditions: what the master said, and the variable, operator, value and unit it tests"))
         conditions = st.data_editor(
@@ -55,6 +56,7 @@ def rule_editor(rule: Rule, rule_id: int) -> Edit | None:
             key=f"actions_{rule_id}",
             column_config={
                 "text": st.column_config.TextColumn(t("action"), width="large"),
+                "instruction": st.column_config.TextColumn(t("instruction to the worker"), width="large"),
                 "verb": st.column_config.TextColumn(t("verb")),
                 "object": st.column_config.TextColumn(t("object")),
                 "amount": st.column_config.TextColumn(t("amount")),

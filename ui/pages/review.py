@@ -7,8 +7,10 @@ import streamlit as st
 
 from knowledge_base import KnowledgeBaseError, RuleView
 from ui.components import flash, highlighted_turn, legend, rule_card, rule_editor, show_error, show_flash
+from ui.components.review_panels import cannot_fire_panel, decided_view, undo_button
+from ui.components.review_panels import decide as decide_rule
 from ui.editing import readable, split
-from ui.i18n import choose, error_text, rule_summary, t, word
+from ui.i18n import choose, rule_summary, t, word
 from ui.state import knowledge_base
 
 kb = knowledge_base()
@@ -22,13 +24,19 @@ if not masters:
     st.stop()
 top = st.columns([2, 2, 3])
 master = top[0].selectbox(t("Master"), masters, key="review_master", disabled=len(masters) == 1)
-queue_status = choose(top[1].radio, t("Queue"), ["proposed", "needs_discussion"], horizontal=True, key="review_queue")
+queue_status = choose(
+    top[1].radio, t("Queue"), ["proposed", "needs_discussion", "decided"], horizontal=True, key="review_queue"
+)
 counts = kb.count_rules(master=master)
 total = sum(n for s, n in counts.items() if s != "merged")
 reviewed = total - counts.get("proposed", 0)
 top[2].progress(
     reviewed / total if total else 1.0, text=t("{reviewed} of {total} reviewed", reviewed=reviewed, total=total)
 )
+undo_button(kb)
+if queue_status == "decided":
+    decided_view(kb, master)
+    st.stop()
 waiting = counts.get(queue_status, 0)
 if not waiting:
     st.success(t("Nothing left in this queue for this master."))
@@ -48,11 +56,7 @@ def decide(decision: str, target: RuleView) -> None:
     if decision == "needs_discussion" and not comment:
         flash(t("Say what needs discussing in the comment box first."), "error")
         return
-    try:
-        kb.review(target.id, decision, expected_version=target.version, comment=comment or None)
-        flash(t("Rule #{rule_id} {decision}.", rule_id=target.id, decision=word(decision)))
-    except KnowledgeBaseError as exc:
-        flash(error_text(exc), "error")
+    decide_rule(kb, decision, target, comment or None)
 
 
 def skip(step: int) -> None:
@@ -82,14 +86,20 @@ with left:
 with right:
     rule_card(rule)
 
-st.text_input(t("Comment (needed for “needs discussion”)"), key=f"comment_{view.id}")
+comment_text = st.text_input(t("Comment (needed for “needs discussion”)"), key=f"comment_{view.id}")
+cannot_fire_panel(kb, view, comment_text.strip() or None)
+# Shortcuts take Alt, so that no letter typed into a field or the editor's grid decides a rule.
 buttons = st.columns(5)
-buttons[0].button(t("Confirm"), on_click=decide, args=("confirmed", view), type="primary", key="confirm", shortcut="Y")
-buttons[1].button(t("Reject"), on_click=decide, args=("rejected", view), key="reject", shortcut="X")
-buttons[2].button(t("Needs discussion"), on_click=decide, args=("needs_discussion", view), key="discuss", shortcut="D")
-buttons[3].button(t("Previous"), on_click=skip, args=(-1,), key="previous", shortcut="P")
-buttons[4].button(t("Next"), on_click=skip, args=(1,), key="skip", shortcut="N")
-st.caption(t("Keys: Y confirm · X reject · D needs discussion · N next · P previous"))
+buttons[0].button(
+    t("Confirm"), on_click=decide, args=("confirmed", view), type="primary", key="confirm", shortcut="Alt+Y"
+)
+buttons[1].button(t("Reject"), on_click=decide, args=("rejected", view), key="reject", shortcut="Alt+X")
+buttons[2].button(
+    t("Needs discussion"), on_click=decide, args=("needs_discussion", view), key="discuss", shortcut="Alt+D"
+)
+buttons[3].button(t("Previous"), on_click=skip, args=(-1,), key="previous", shortcut="Alt+P")
+buttons[4].button(t("Next"), on_click=skip, args=(1,), key="skip", shortcut="Alt+N")
+st.caption(t("Keys: Alt+Y confirm · Alt+X reject · Alt+D needs discussion · Alt+N next · Alt+P previous"))
 
 tab_edit, tab_split, tab_merge, tab_history = st.tabs([t("Edit"), t("Split"), t("Merge"), t("History")])
 
