@@ -321,10 +321,10 @@ def to_dmn(rules: Sequence[KnownRule], *, name: str = "myeongjang") -> bytes:
     for table_index, table in enumerate(tables):
         _dmn_decision(root, q, table_index, table, ids, types)
     for var in variables:
-        data = ET.SubElement(root, q + "inputData", {"id": f"input_{ids[var]}", "name": var})
+        given = ET.SubElement(root, q + "inputData", {"id": f"input_{ids[var]}", "name": var})
         if var in units:
-            ET.SubElement(data, q + "description").text = f"in {units[var]}"
-        ET.SubElement(data, q + "variable", {"id": f"var_{ids[var]}", "name": var, "typeRef": f"{var}_type"})
+            ET.SubElement(given, q + "description").text = f"in {units[var]}"
+        ET.SubElement(given, q + "variable", {"id": f"var_{ids[var]}", "name": var, "typeRef": f"{var}_type"})
     for n, line in enumerate(_not_run(rules, tables)):
         note = ET.SubElement(root, q + "textAnnotation", {"id": f"not_run_{n}"})
         ET.SubElement(note, q + "text").text = line
