@@ -94,6 +94,8 @@ def _map_group(group: Group, fix: object) -> Group:
 
 
 def _resolve(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
+    if clause.variable in _GENERIC and clause.unit is None:
+        return _bare(clause, rule, transcript)
     if (isinstance(clause.value, (int, float)) and not isinstance(clause.value, bool)) or isinstance(
         clause.value, list
     ):
@@ -155,6 +157,34 @@ def _said_before(
         if found:
             return found[-1]
     return None
+
+
+_GENERIC = {"value", "값"}
+
+
+def _bare(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
+    """A bare number ("if it's under 1,620") in the unit of the number of like size said just
+    before ("the bath should be at 1,650 degrees"); left as it is when there is none."""
+    numbers = clause.value if isinstance(clause.value, list) else [clause.value]
+    if not numbers or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+        return clause
+    size = abs(float(numbers[0]))  # type: ignore[arg-type]
+    where = _where(clause, rule, transcript)
+    if where is None:
+        return clause
+    korean = clause.variable == "값"
+    index, at = where
+    for back in range(LOOK_BACK_TURNS + 1):  # its own turn, then the turns before, to the first number
+        if index - back < 0:
+            break
+        text = transcript.turns[index - back].text
+        found = _numbers(text if back else text[:at], korean)
+        if found:
+            said = found[-1]  # the last number said with a unit, and only if it is of like size
+            if said.low > 0 and 0.7 * said.low <= size <= 1.3 * said.high:
+                return clause.model_copy(update={"unit": said.unit, "variable": _name(clause, said.unit, korean)})
+            return clause
+    return clause
 
 
 def _where(clause: Clause, rule: Rule, transcript: Transcript) -> tuple[int, int] | None:
@@ -220,7 +250,19 @@ def _compared(text: str, korean: bool) -> Operator | None:
     return Operator(measure.operator) if measure is not None and measure.operator != "between" else None
 
 
+_UNIT_FIRST = re.compile(r"\b(?P<unit>HRC)\s*(?P<lo>\d+(?:\.\d+)?)(?:\s*(?:에서|~|-|to)\s*(?P<hi>\d+(?:\.\d+)?))?")
+
+
 def _numbers(text: str, korean: bool) -> list[Said]:
+    """The numbers said with a unit, in order; a scale named first ("HRC 58에서 60") too."""
+    said = _numbers_after(text, korean)
+    for m in _UNIT_FIRST.finditer(text):
+        low = float(m.group("lo"))
+        said.append(Said(m.end(), low, float(m.group("hi") or low), "HRC"))
+    return sorted(said, key=lambda s: s.end)
+
+
+def _numbers_after(text: str, korean: bool) -> list[Said]:
     if korean:
         out: list[Said] = []
         for start, end, value, unit in numbers_in(text):
@@ -258,9 +300,10 @@ def _name(clause: Clause, unit: str, korean: bool) -> str:
         if korean
         else next((w for w, d in _DIMENSIONS.items() if d == dimension), "value")
     )
-    own = (
-        clause.variable if clause.variable and not clause.observed and clause.operator is not Operator.IS_TRUE else None
-    )
+    if unit == "HRC":
+        word = "경도" if korean else "hardness"  # a scale pint does not hold, named by itself
+    usable = clause.variable and clause.variable not in _GENERIC and not clause.observed
+    own = clause.variable if usable and clause.operator is not Operator.IS_TRUE else None
     if own is None:
         return word
     if dimension not in _DIMENSIONS.values():

@@ -68,6 +68,14 @@ UNITS: dict[str, str] = {
     "degrees": "degrees",
     "degree": "degrees",
     "kelvin": "K",
+    "micron": "um",
+    "microns": "um",
+    "µm": "um",
+    "um": "um",
+    "micrometre": "um",
+    "micrometres": "um",
+    "micrometer": "um",
+    "micrometers": "um",
     "mm": "mm",
     "millimetre": "mm",
     "millimetres": "mm",
@@ -224,6 +232,7 @@ UNIT_DIMENSIONS = {
     "degC": "temperature",
     "degF": "temperature",
     "K": "temperature",
+    "um": "thickness",
     "deg": "angle",
     "Pa": "pressure",
     "kPa": "pressure",
@@ -324,6 +333,9 @@ class Measure:
 
 
 _DURATION_UNITS = {"s", "min", "h", "day", "week"}
+# The variable of a bare number whose subject is "it": what it measures is resolved from the
+# number with a unit said just before (elicitation.references).
+GENERIC = "value"
 # "after two days" (at least), "within six hours" (at most), "the first three hours" (so far,
 # at most), "within 5 degrees of the setpoint" and "plus or minus 2 mm" (a tolerance, at most).
 _ELAPSED = re.compile(

@@ -262,3 +262,22 @@ Index("ix_rule_evidence_rule", RuleEvidence.rule_id)
 Index("ix_reviews_rule", Review.rule_id)
 Index("ix_audit_entity", AuditEvent.entity, AuditEvent.entity_id)
 Index("ix_cue_phrases_cue", CuePhrase.cue_id)
+
+
+class ReferenceMedia(Base):
+    """A photo, sound or video clip that shows a novice what an observation means ("yellow-white",
+    "a steady crackle"): attached to a cue variable, and to one of its values when it names one."""
+
+    __tablename__ = "reference_media"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variable: Mapped[str] = mapped_column(String(120), index=True)
+    value: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))  # "image", "audio" or "video"
+    mime: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    caption: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when shown
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

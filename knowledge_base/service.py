@@ -2,7 +2,7 @@
 
 `KnowledgeBase` holds what every call needs (the database, the user it acts as, the sentence
 encoders, the shared caches) and hands each call to the bounded context that owns it: accounts,
-consent, imports, reading, reviews, releases, archive, search, vocabulary, guidance, audit. Each
+consent, imports, reading, reviews, releases, archive, search, vocabulary, media, guidance, audit. Each
 context function takes the knowledge base first; assigning it in the class body makes it a method
 with the context's own signature and docstring, so this class stays one line per operation.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from contextlib import AbstractContextManager
 
-from knowledge_base import accounts, archive, consent, database, guidance, imports, reading, reviews
+from knowledge_base import accounts, archive, consent, database, guidance, imports, media, reading, reviews
 
 # Four contexts are named like one of their operations; imported under other names, the class body's
 # `audit = ...` cannot shadow the module the next line reads from.
@@ -120,6 +120,13 @@ class KnowledgeBase:
     confirm_cue = cue_vocabulary.confirm_cue
     drop_cue = cue_vocabulary.drop_cue
     apply_vocabulary = cue_vocabulary.apply_vocabulary
+
+    # reference media of observations
+    attach_media = media.attach_media
+    replace_media = media.replace_media
+    remove_media = media.remove_media
+    media_for = media.media_for
+    media_data = media.media_data
 
     # guidance
     guidance_rules = guidance.guidance_rules

@@ -9,10 +9,13 @@ consent was withdrawn, confidential rules of other organisations, and password h
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import KnowledgeBaseError, NotEmpty
@@ -30,6 +33,8 @@ def _tables() -> list[Table]:
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")  # reference media
     return value
 
 
@@ -43,6 +48,21 @@ def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             out[column.name] = datetime.fromisoformat(value)
         elif isinstance(column.type, Date):
             out[column.name] = date.fromisoformat(value)
+        elif isinstance(column.type, LargeBinary):
+            try:
+                out[column.name] = base64.b64decode(value, validate=True)
+            except (binascii.Error, TypeError, ValueError):
+                raise KnowledgeBaseError(
+                    "table {name}: column {column} is not base64 data", name=table.name, column=column.name
+                ) from None
+    if (
+        "sha256" in out
+        and isinstance(out.get("data"), bytes)
+        and hashlib.sha256(out["data"]).hexdigest() != out["sha256"]
+    ):
+        raise KnowledgeBaseError(
+            "table {name}: row {id} was changed after it was written", name=table.name, id=out.get("id")
+        )
     return out
 
 

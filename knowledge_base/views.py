@@ -194,3 +194,19 @@ def rule_views(s: Session, rows: Sequence[RuleRow], numbers: Mapping[int, int] |
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """A reference file as a page lists it; its bytes come from `media_data`."""
+
+    id: int
+    variable: str
+    value: str | None
+    kind: str
+    mime: str
+    filename: str
+    caption: str | None
+    size: int
+    added_by: str
+    added_at: datetime

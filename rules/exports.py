@@ -230,10 +230,14 @@ def _feel_holds(clause: Clause) -> str:
     if op is Operator.IN:
         assert isinstance(value, list)
         return f"list contains([{', '.join(_literal(v) for v in value)}], ?)"
+    # Each test is false, never null, on a missing fact: FEEL would compare a null cell with the
+    # input ("? = null") and call a missing fact a match.
     if op is Operator.BETWEEN:
         assert isinstance(value, list)
-        return f"? in [{_literal(value[0])}..{_literal(value[1])}]"
+        return f"? != null and ? in [{_literal(value[0])}..{_literal(value[1])}]"
     assert value is not None and not isinstance(value, list)
+    if op is Operator.NE:
+        return f"? != null and ? != {_literal(value)}"
     symbol = {
         Operator.EQ: "=",
         Operator.NE: "!=",
@@ -242,7 +246,7 @@ def _feel_holds(clause: Clause) -> str:
         Operator.GT: ">",
         Operator.GE: ">=",
     }[op]  # type: ignore[index]
-    return f"? {symbol} {_literal(value)}"
+    return f"? != null and ? {symbol} {_literal(value)}"
 
 
 def _feel_unary(clause: Clause) -> str:
@@ -262,7 +266,7 @@ def _feel_unary(clause: Clause) -> str:
     if op is Operator.EQ:
         return _literal(value)
     if op is Operator.NE:
-        return f"not({_literal(value)})"
+        return f"not(null, {_literal(value)})"  # a missing fact is not "other than": nothing holds
     return f"{op.value} {_literal(value)}"  # type: ignore[union-attr]
 
 

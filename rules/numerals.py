@@ -159,7 +159,8 @@ def korean_unit(word: str) -> str | None:
 # Sino-Korean numeral syllables, optionally followed by a unit word.
 _NUMBER_TEXT = re.compile(
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[만천백십]+)?|(?<![가-힣])[영공일이삼사오육칠팔구십백천만]{2,}(?![가-힣]))"
-    r"\s*(?P<unit>%|퍼센트|프로|도|℃|밀리미터|밀리|미리|mm|센티미터|센티|cm|미터|킬로그램|킬로|kg|그램|톤|분|초|시간|리터|암페어|볼트|기압|rpm)?"
+    r"\s*(?P<unit>" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + r")?(?![a-zA-Z])",
+    re.IGNORECASE,
 )
 
 

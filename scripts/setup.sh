@@ -35,6 +35,13 @@ step "upgrading pip" .venv/bin/python -m pip install -qq --upgrade pip
 step "installing CPU PyTorch 2.13.0" .venv/bin/python -m pip install -qq "torch==2.13.0"
 step "installing myeongjang and its pinned dependencies (spaCy, the sentence models, Streamlit, ...)" \
     .venv/bin/python -m pip install -qq -e ".[dev]"
+# The tests run the DMN export in bpmn.io's FEEL interpreter, as a third party would (Node.js).
+if command -v npm >/dev/null 2>&1; then
+    step "installing the FEEL interpreter the DMN tests use (npm: feelin, dmn-moddle)" \
+        npm ci --prefix tests/feel --no-audit --no-fund --loglevel=error
+else
+    echo "setup: npm not found; the DMN test with a third-party FEEL engine will be skipped"
+fi
 # Create or migrate the knowledge base (SQLite by default, MYEONGJANG_DATABASE_URL otherwise).
 .venv/bin/python -c "from knowledge_base import KnowledgeBase; print('setup: knowledge base ready:', KnowledgeBase().url)"
 # Export the sentence model's graph for ONNX Runtime now (seconds, once per machine), so that the

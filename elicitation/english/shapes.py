@@ -14,7 +14,7 @@ from elicitation.english import patterns
 from elicitation.english.filters import is_anecdote
 from elicitation.english.instructions import instruction_of
 from elicitation.english.tokens import bounds, contiguous, text_of, trim
-from elicitation.values import Measure, find_measure, snake
+from elicitation.values import GENERIC, Measure, find_measure, snake
 from rules import Action, Certainty, Clause, Operator
 
 
@@ -217,7 +217,7 @@ def _measured_name(tokens: list[Token], noun: Token | None, dimension: str | Non
     name = _noun_phrase(noun) if noun is not None else ""
     if name and dimension and dimension not in ("level", "amount") and dimension not in name:
         name = f"{name}_{dimension}"
-    return name or (dimension or "")
+    return name or dimension or GENERIC  # "if it's under 1,620": the number said before tells what
 
 
 def action_of(tokens: list[Token], verb: Token) -> Action:

@@ -26,6 +26,9 @@ def instruction_of(tokens: Sequence[Token], kind: str) -> str | None:
     if kind not in ("instruction", "prohibition", "habit") or not tokens:
         return None
     words = [t for t in tokens if not t.is_space]
+    tags = {tag for t in words for _, tag in pairs_of(t)}
+    if kind == "habit" and not tags & {"JKO", "JKB", "XSV"}:
+        return None  # "휘어요", "금이 가요": something happens; nobody is told to do it
     final = next((f for t in reversed(words) for f, tag in reversed(pairs_of(t)) if tag == "EF"), None)
     if final is not None and final.endswith(_ALREADY):
         return _text(words, len(words), "")

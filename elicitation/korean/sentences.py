@@ -63,6 +63,9 @@ def clauses_of(part: Part) -> list[Clause]:
     tokens = list(part.tokens)
     pieces: list[list[Token]] = [[]]
     for k, tok in enumerate(tokens):
+        if not pieces[-1] and len(pieces) > 1 and pairs_of(tok)[:1] in ([("도", "JX")], [("요", "JX")]):
+            pieces[-2].append(tok)  # "돌렸는데도": the 도 stays with the clause it ends
+            continue
         pieces[-1].append(tok)
         ending = last_ending(tok)
         joined = ending is not None and ending[1] == "EC" and ending[0] in _BUT

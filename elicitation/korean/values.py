@@ -231,7 +231,8 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
     i = 0
     while i < len(tokens):
         found = number_of(tokens[i])
-        if found is None:
+        glued = i > 0 and _first_tag(tokens[i - 1]) == "SL" and not tokens[i - 1].whitespace_
+        if found is None or glued:  # "SKD11": a name, not a number
             i += 1
             continue
         unit, last = unit_after(tokens, i)
@@ -253,7 +254,8 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
     if numbers:
         index, value, high, unit = numbers[0]
         unit = unit or next((u for _, _, _, u in numbers[1:] if u), None)
-        name = name or _UNIT_NAMES.get(unit or "")  # "250마이크로 안 되면": a thickness
+        # "250마이크로 안 되면": a thickness; "58 미만이면": what the number said before measures
+        name = name or _UNIT_NAMES.get(unit or "") or (GENERIC if unit is None else None)
         if name is None:
             return _EMPTY
         following = lemmas[index + 1 :]
@@ -266,6 +268,8 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
         if high is not None and high > value and not any(w in following for w in _AFTER_NUMBER):
             return Measure(name, Operator.BETWEEN, [_num(value), _num(high)], unit)
         op = _operator(tokens[index + 1 :], following, negated, until)
+        if unit in _DURATIONS and op is Operator.EQ:
+            op = Operator.GE  # "한 시간 지났는데도": once an hour has gone by
         return Measure(name, op, _num(value), unit)
     if name is None:
         return _noun_flag(tokens, negated)
@@ -377,6 +381,7 @@ def _num(value: float) -> float | int:
 
 
 _DURATIONS = {"h", "min", "s", "day", "week", "month"}
+GENERIC = "값"  # a bare number: the references pass gives it the unit and name of the one said before
 # What a number with no subject measures, by its unit.
 _UNIT_NAMES = {
     "degC": "온도", "degF": "온도", "K": "온도", "mm": "두께", "um": "두께", "cm": "길이", "m": "길이",

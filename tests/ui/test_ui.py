@@ -1,7 +1,10 @@
 """The Streamlit pages with AppTest: sign-in, pages by role, and each page doing its job through
 the service layer (which refuses what the role may not do)."""
 
+import io
+
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from knowledge_base import KnowledgeBase
@@ -179,6 +182,24 @@ def test_confirming_a_rule_that_can_never_fire_shows_why_and_fixes_it_in_place(l
     fixed = loaded.get_rule(top.id)
     [clause] = fixed.rule.clauses()
     assert fixed.status == "confirmed" and clause.observed and clause.variable == "arc_sounds_wrong"
+
+
+def test_an_observations_reference_media_shows_in_review_and_guidance(loaded: KnowledgeBase) -> None:
+    top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
+    pops = Clause(text="the arc pops and hisses", variable="arc_pop_hiss", operator="is_true", observed=True)
+    loaded.edit_rule(
+        top.id, top.rule.model_copy(update={"conditions": Group(items=[pops])}), reason="x", expected_version=1
+    )
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(picture, format="PNG")
+    loaded.attach_media("arc_pop_hiss", picture.getvalue(), "arc.png", caption="a popping arc")
+    at = app("park", "review")
+    assert any("arc_pop_hiss" in e.label for e in at.expander)
+    assert not at.exception
+    loaded.review(top.id, "confirmed", expected_version=2)
+    guide = app("sme", "guidance")
+    assert not guide.exception
+    assert "the arc pops and hisses" in [s.label for s in guide.selectbox]
 
 
 def test_an_sme_cannot_review_even_by_reaching_the_page(loaded: KnowledgeBase) -> None:

@@ -71,7 +71,7 @@ def test_tables_are_split_by_domain_and_step_and_unmeasurable_rules_are_listed()
         (Clause(text="t", variable="t", operator=">=", value=5), ">= 5.0"),
         (Clause(text="t", variable="t", operator="between", value=[1600, 1700]), "[1600.0..1700.0]"),
         (Clause(text="g", variable="g", operator="==", value="Argon"), '"argon"'),
-        (Clause(text="g", variable="g", operator="!=", value="argon"), 'not("argon")'),
+        (Clause(text="g", variable="g", operator="!=", value="argon"), 'not(null, "argon")'),
         (Clause(text="g", variable="g", operator="in", value=["argon", "co2"]), '"argon", "co2"'),
         (Clause(text="w", variable="w", operator="is_true"), "true"),
     ],

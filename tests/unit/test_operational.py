@@ -364,3 +364,27 @@ def test_a_threshold_asked_for_in_the_next_turn_refines_the_quality() -> None:
     for transcript, name in ((english, "plate_temperature"), (korean, "쇠_온도")):
         [clause] = extract_transcript(transcript)[0].clauses()
         assert (clause.variable, clause.operator, clause.value, clause.unit) == (name, Operator.GT, 200, "degC")
+
+
+def test_a_bare_number_takes_the_unit_of_the_number_said_before() -> None:
+    english = interview(
+        ("Master", "The bath should be at 1,650 degrees."),
+        ("Interviewer", "And if it is colder?"),
+        ("Master", "If it is under 1,620, give it more power."),
+    )
+    korean = interview(("장인", "경도는 58에서 60 HRC 사이가 좋아요. 58 미만이면 다시 담금질하세요."))
+    for transcript, expected in ((english, ("temperature", 1620, "degC")), (korean, ("경도", 58, "HRC"))):
+        clauses = [c for r in extract_transcript(transcript) for c in r.clauses() if c.operator is Operator.LT]
+        assert [(c.variable, c.value, c.unit) for c in clauses][-1:] == [expected]
+
+
+def test_microns_a_korean_duration_and_a_consequence_without_an_instruction() -> None:
+    [clause] = clauses("If the bore is within 5 microns of nominal, keep going.")
+    assert (clause.operator, clause.value, clause.unit) == (Operator.LE, 5, "um")
+    [rule] = extract_text("한 시간 돌렸는데도 온도가 삼십 도 밑이면 히터를 보세요.")
+    assert [(c.operator, c.value, c.unit) for c in rule.clauses()] == [
+        (Operator.GE, 1, "h"),
+        (Operator.LT, 30, "degC"),
+    ]
+    [bends] = extract_text("빨리 식히면 휘어요.")
+    assert [a.instruction for a in bends.actions] == [None]

@@ -12,6 +12,7 @@ from knowledge_base import KnowledgeBaseError
 from rules import EngineUnavailable, FactError, Quantity, Variable
 from rules.units import show
 from ui.components import firing_card, found_card, show_error
+from ui.components.media import show_media
 from ui.i18n import message_text, question_text, t
 from ui.state import knowledge_base, variables
 
@@ -69,6 +70,9 @@ if question.strip():
         st.caption(t("No known fact found in the question; use the form below."))
 
 UNKNOWN = t("(unknown)")
+references: dict[str, list[Any]] = {}
+for item in kb.media_for():
+    references.setdefault(item.variable, []).append(item)
 
 
 def field(v: Variable) -> Any:
@@ -80,6 +84,8 @@ def field(v: Variable) -> Any:
         options = [UNKNOWN, t("yes"), t("no")]
         index = 0 if given is None else (1 if given else 2)
         picked = st.selectbox(v.label, options, index=index, key=key, help=helptext)
+        if v.observed:
+            show_media(kb, references.get(v.name, []))  # what the master's cue looks or sounds like
         return None if picked == UNKNOWN else picked == options[1]
     if v.kind == "category":
         options = [UNKNOWN, *[str(x) for x in v.values]]
@@ -147,3 +153,6 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
         st.subheader(t("To decide more, find out"))
         for q in answer.questions:
             st.warning(question_text(q))
+            observed = q.clause is not None and q.clause.observed and q.variable
+            if observed:
+                show_media(kb, kb.media_for(q.variable))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from knowledge_base import KnowledgeBaseError, RuleView
 from ui.components import flash, highlighted_turn, legend, rule_card, rule_editor, show_error, show_flash
+from ui.components.media import media_panel
 from ui.components.review_panels import cannot_fire_panel, decided_view, undo_button
 from ui.components.review_panels import decide as decide_rule
 from ui.editing import readable, split
@@ -85,6 +86,9 @@ with left:
     st.markdown(highlighted_turn(view), unsafe_allow_html=True)  # every text escaped in highlighted_turn
 with right:
     rule_card(rule)
+    for cue in dict.fromkeys(c.variable for c in rule.clauses() if c.observed and c.variable):
+        with st.expander(t("What “{cue}” looks or sounds like", cue=cue)):
+            media_panel(kb, cue, editable=me.may("curate"), key=f"{view.id}_{cue}")
 
 comment_text = st.text_input(t("Comment (needed for “needs discussion”)"), key=f"comment_{view.id}")
 cannot_fire_panel(kb, view, comment_text.strip() or None)
