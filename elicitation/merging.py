@@ -15,6 +15,31 @@ from rules import Clause, Group, Operator, Rule
 
 _ABOVE = (Operator.GT, Operator.GE)
 _BELOW = (Operator.LT, Operator.LE)
+_HIGH = {"high", "hot", "thick", "big", "large", "strong", "fast", "heavy", "much"} | {
+    "높다", "많다", "뜨겁다", "두껍다", "크다", "세다", "빠르다",
+}  # fmt: skip
+_LOW = {"low", "cold", "thin", "small", "weak", "slow", "light", "little"} | {
+    "낮다", "적다", "차갑다", "얇다", "작다", "약하다", "느리다",
+}  # fmt: skip
+
+
+def _agrees(word: Clause, number: Clause) -> bool:
+    """Whether a word and a bound can mean the same ("high" and "above 80 %"); a word that names
+    no direction is taken to be what the number makes exact."""
+    said = str(word.value if word.value is not None else word.variable).lower()
+    if said in _HIGH:
+        return number.operator in _ABOVE
+    if said in _LOW:
+        return number.operator in _BELOW
+    return True
+
+
+def _tightness(bound: Clause, side: tuple[Operator, Operator]) -> tuple[float, bool]:
+    """How tight a bound is: the higher lower bound (the lower upper one), strict before not."""
+    value = float(bound.value)  # type: ignore[arg-type]
+    if side is _ABOVE:
+        return value, bound.operator is Operator.GT
+    return -value, bound.operator is Operator.LT
 
 
 def merge_same_variable(rules: Sequence[Rule]) -> list[Rule]:
@@ -48,12 +73,13 @@ def _superseded(clauses: list[Clause]) -> list[Clause]:
         numeric = [c for c in same if c.cue_kind == "number" and c.operator in (*_ABOVE, *_BELOW)]
         if not numeric or len(same) < 2:
             continue
-        out.extend(
+        words = [
             c for c in same if c.cue_kind in ("category", "flag") and c.operator in (Operator.EQ, Operator.IS_TRUE)
-        )
+        ]
+        out.extend(c for c in words if all(_agrees(c, n) for n in numeric))
         for side in (_ABOVE, _BELOW):
             bounds = [c for c in numeric if c.operator in side and c.unit == numeric[0].unit]
             if len(bounds) > 1:
-                tightest = (max if side is _ABOVE else min)(bounds, key=lambda c: float(c.value))  # type: ignore[arg-type]
+                tightest = max(bounds, key=lambda c: _tightness(c, side))
                 out.extend(c for c in bounds if c is not tightest)
     return out

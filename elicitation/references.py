@@ -101,8 +101,8 @@ def _resolve(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
     ):
         return clause
     direction = _direction(clause.text) or _quality(clause.text)
-    if direction is None:
-        return clause
+    if direction is None or _NEGATED.search(clause.text):
+        return clause  # "if it is not colder than that": left for the master to say plainly
     operator, dimension, korean = direction
     said = _said_before(clause, rule, transcript, dimension, korean)
     if said is None:
@@ -153,13 +153,14 @@ def _said_before(
         if index - back < 0:
             break
         text = turns[index - back].text
-        found = [s for s in _numbers(text if back else text[:at], korean) if _fits(s.unit, dimension)]
+        found = [s for s in _numbers(text if back else text[:at], korean) if _fits(s.unit, dimension, clause)]
         if found:
             return found[-1]
     return None
 
 
 _GENERIC = {"value", "값"}
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't|(?:^|\s)(?:안|못)\s|않")
 
 
 def _bare(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
@@ -233,7 +234,7 @@ def _said_after(
     if index + 1 >= len(turns):
         return None
     answer = turns[index + 1].text
-    found = [s for s in _numbers(answer, korean) if _fits(s.unit, dimension)]
+    found = [s for s in _numbers(answer, korean) if _fits(s.unit, dimension, clause)]
     if not found or len(answer.split()) > 14:
         return None
     return found[0], _compared(answer, korean) or direction
@@ -285,10 +286,29 @@ def _numbers_after(text: str, korean: bool) -> list[Said]:
     return said
 
 
-def _fits(unit: str, dimension: str | None) -> bool:
-    if dimension is None:
+# What a variable's name says it measures, for words that name no kind of number ("higher").
+_NAMED = {
+    "[temperature]": ("temperature", "temp", "heat", "온도", "기온", "열"),
+    "[length]": ("thick", "length", "width", "gap", "depth", "두께", "길이", "폭", "간격", "깊이"),
+    "dimensionless": ("humidity", "moisture", "concentration", "percent", "습도", "수분", "농도", "함량"),
+    "[mass]": ("weight", "mass", "무게", "중량"),
+    "[length] / [time]": ("speed", "velocity", "wind", "속도", "풍속"),
+}
+
+
+def _fits(unit: str, dimension: str | None, clause: Clause) -> bool:
+    """Whether a number in `unit` can be what the words compare. Words that name no kind of
+    number ("higher", "more than that") take it only when the clause names no subject ("it is
+    higher than that") or a subject of that kind ("온도가 그것보다 낮으면"), never a duration."""
+    found = dimension_of(unit)
+    if dimension is not None:
+        return found == dimension
+    if found == "[time]":
+        return False
+    name = clause.variable or ""
+    if not name or name in _GENERIC or clause.observed or clause.operator is Operator.IS_TRUE:
         return True
-    return dimension_of(unit) == dimension
+    return any(word in name for word in _NAMED.get(found or "", ()))
 
 
 def _name(clause: Clause, unit: str, korean: bool) -> str:

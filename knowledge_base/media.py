@@ -24,6 +24,7 @@ from rules.facts import FactSyntaxError, check_name
 
 MB = 1024 * 1024
 LIMITS = {"image": 5 * MB, "audio": 10 * MB, "video": 25 * MB}
+MAX_PIXELS = 40_000_000  # a photo of a flame needs no more; a bigger one is a decompression bomb
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -61,6 +62,10 @@ def _opens(kind: str, mime: str, data: bytes) -> bool:
 
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
+            with Image.open(io.BytesIO(data)) as image:  # verify() checks chunks; load() the pixels
+                if image.width * image.height > MAX_PIXELS:
+                    return False
+                image.load()
             return True
         if mime == "audio/wav":
             with wave.open(io.BytesIO(data)) as sound:
@@ -108,6 +113,8 @@ def _view(row: ReferenceMedia) -> MediaView:
 
 
 def _cue_name(variable: str) -> str:
+    if len(variable) > 120:
+        raise InvalidEdit("invalid cue name: at most 120 characters, not {length}", length=len(variable))
     try:
         return check_name(variable)
     except FactSyntaxError as exc:
@@ -131,7 +138,7 @@ def attach_media(
         who = uow.require("curate", entity="media")
         row = ReferenceMedia(
             variable=name,
-            value=(value or "").strip().lower() or None,
+            value=(value or "").strip().lower()[:200] or None,
             kind=kind,
             mime=mime,
             filename=filename[-200:],

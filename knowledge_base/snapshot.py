@@ -55,15 +55,30 @@ def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
                 raise KnowledgeBaseError(
                     "table {name}: column {column} is not base64 data", name=table.name, column=column.name
                 ) from None
-    if (
-        "sha256" in out
-        and isinstance(out.get("data"), bytes)
-        and hashlib.sha256(out["data"]).hexdigest() != out["sha256"]
-    ):
-        raise KnowledgeBaseError(
-            "table {name}: row {id} was changed after it was written", name=table.name, id=out.get("id")
-        )
+    if table.name == "reference_media":
+        _check_media(out)
     return out
+
+
+def _check_media(row: dict[str, Any]) -> None:
+    """A reference file from a document: whole, unchanged since written, and what it says it is."""
+    from knowledge_base.media import checked
+
+    data, digest = row.get("data"), row.get("sha256")
+    if not isinstance(data, bytes) or not isinstance(digest, str):
+        raise KnowledgeBaseError("table reference_media: row {id} has no file or no checksum", id=row.get("id"))
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise KnowledgeBaseError(
+            "table {name}: row {id} was changed after it was written", name="reference_media", id=row.get("id")
+        )
+    kind, mime = checked(data, str(row.get("filename") or "file"))
+    if (kind, mime) != (row.get("kind"), row.get("mime")):
+        raise KnowledgeBaseError(
+            "table reference_media: row {id} says it is {said} but holds {held}",
+            id=row.get("id"),
+            said=row.get("mime"),
+            held=mime,
+        )
 
 
 def dump(

@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from rules.engine import KnownRule
@@ -118,7 +119,7 @@ def _literal(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return repr(float(value))
+        return format(Decimal(repr(float(value))), "f")  # 0.00005, not 5e-05: FEEL has no exponents
     return json.dumps(value.lower())
 
 
@@ -317,11 +318,10 @@ def to_dmn(rules: Sequence[KnownRule], *, name: str = "myeongjang") -> bytes:
         item = ET.SubElement(root, q + "itemDefinition", {"id": f"type_{ids[var]}", "name": f"{var}_type"})
         ET.SubElement(item, q + "typeRef").text = types[var]
         heard = sorted({str(v).lower() for c in by_variable[var] for v in _values(c) if isinstance(v, str)})
-        if types[var] == "string" and heard:
+        if types[var] == "string" and heard and all(c.observed for c in by_variable[var]):
+            # an observation on the master's own scale (flame colour: dull red, orange, ...)
             allowed = ET.SubElement(item, q + "allowedValues", {"id": f"allowed_{ids[var]}"})
-            ET.SubElement(allowed, q + "text").text = (
-                ", ".join(json.dumps(h, ensure_ascii=False) for h in heard) + ", -"
-            )
+            ET.SubElement(allowed, q + "text").text = ", ".join(json.dumps(h, ensure_ascii=False) for h in heard)
     for table_index, table in enumerate(tables):
         _dmn_decision(root, q, table_index, table, ids, types)
     for var in variables:

@@ -21,8 +21,8 @@ class FactSyntaxError(ValueError):
 
 # The largest magnitude a fact may have: beyond it a number is a typing accident, not a reading.
 MAX_MAGNITUDE = 1e15
-_YES = {"true", "yes", "y", "예", "네", "응", "그렇다", "있다", "맞다"}
-_NO = {"false", "no", "n", "아니요", "아니오", "아니", "없다", "아니다"}
+_YES = {"true", "yes", "예", "네", "응", "그렇다", "있다", "맞다"}
+_NO = {"false", "no", "아니요", "아니오", "아니", "없다", "아니다"}
 
 
 def parse_value(raw: str) -> Fact:
@@ -50,6 +50,13 @@ def parse_value(raw: str) -> Fact:
     return lowered
 
 
+def _float(value: float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        raise FactSyntaxError(f"a number of {len(str(value))} digits is too large for a measurement") from None
+
+
 def _finite(value: float, raw: str) -> float:
     if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
         shown = raw.strip() if len(raw.strip()) <= 24 else raw.strip()[:20] + "..."
@@ -71,7 +78,9 @@ def _korean_value(text: str) -> Fact | None:
         value, unit = float(korean_number(words[0]) or 0), korean_unit(words[1])  # "두 시간", "다섯 밀리"
     else:
         return None
-    value = -value if below else value
+    if below and unit not in ("degrees", "degC", "degF", None):
+        return None  # 영하 (below zero) is said of temperatures only
+    value = _finite(-value if below else value, text)
     if unit is None:
         return value
     return Quantity(value, DEGREES if unit == "degrees" else unit)
@@ -120,7 +129,7 @@ def facts_from_json(data: Any) -> dict[str, Fact]:
         if isinstance(value, bool):
             out[name] = value
         elif isinstance(value, (int, float)):
-            out[name] = _finite(float(value), str(value))
+            out[name] = _finite(_float(value), str(value)[:24])
         elif isinstance(value, str):
             if not value.strip():
                 raise FactSyntaxError(f"fact {name!r} has no value")
@@ -129,7 +138,8 @@ def facts_from_json(data: Any) -> dict[str, Fact]:
             number, unit = value["value"], value["unit"]
             if not isinstance(number, (int, float)) or isinstance(number, bool) or not isinstance(unit, str):
                 raise FactSyntaxError(f"fact {name!r}: value must be a number and unit a text")
-            quantity = parse_quantity(f"{number} {unit}")
+            measured = _finite(_float(number), str(number)[:24])
+            quantity = parse_quantity(f"{measured!r} {unit}")
             if quantity is None:
                 raise FactSyntaxError(f"fact {name!r}: unknown unit {unit!r}")
             out[name] = quantity

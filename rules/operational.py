@@ -23,14 +23,13 @@ class Blocker:
 
 def blockers(rule: Rule) -> list[Blocker]:
     """What keeps the rule from ever firing; empty for a rule some situation fires."""
-    found = [
-        Blocker(Message("“{words}” has no variable yet, so no worker can answer it", words=c.text), c)
-        for c in iter_clauses(rule.conditions)
-        if not c.measurable
-    ]
-    if found:
-        return found
     alternatives = clause_alternatives(rule.conditions)
+    if not alternatives:  # an `any` group fires through any measurable alternative
+        return [
+            Blocker(Message("“{words}” has no variable yet, so no worker can answer it", words=c.text), c)
+            for c in iter_clauses(rule.conditions)
+            if not c.measurable
+        ]
     conflicts = [_conflict(alt) for alt in alternatives]
     if alternatives and all(conflicts):
         return [Blocker(conflicts[0])]  # type: ignore[arg-type]
@@ -51,6 +50,8 @@ def _disjoint(a: Clause, b: Clause) -> bool:
     if first is not None and second is not None:
         return max(first[0], second[0]) > min(first[1], second[1])
     if a.operator is Operator.EQ and b.operator is Operator.EQ:
+        if _number(a.value) and _number(b.value):
+            return float(a.value) != float(b.value)  # type: ignore[arg-type]
         return str(a.value).lower() != str(b.value).lower()
     pair = {a.operator, b.operator}
     return pair == {Operator.IS_TRUE, Operator.IS_FALSE}
@@ -75,10 +76,23 @@ def _bounds(c: Clause) -> tuple[float, float] | None:
 
 def as_observation(clause: Clause, name: str | None = None) -> Clause:
     """The clause as an observation the worker answers yes or no, named `name` or by its words."""
-    words = re.findall(r"\w+", _LEAD.sub("", clause.text).lower())
+    said = clause.text.strip()
+    negated = said.startswith("not (") and said.endswith(")")  # the contrary of a cue ("otherwise")
+    words = re.findall(r"\w+", _LEAD.sub("", said[5:-1] if negated else said).lower())
     variable = name or "_".join(words[:6]) or "observation"
     if variable[0].isdigit():
         variable = f"cue_{variable}"
+    operator = Operator.IS_FALSE if negated else Operator.IS_TRUE
     return clause.model_copy(
-        update={"variable": variable, "operator": Operator.IS_TRUE, "value": None, "unit": None, "observed": True}
+        update={"variable": variable, "operator": operator, "value": None, "unit": None, "observed": True}
     )
+
+
+def _number(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True

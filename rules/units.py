@@ -159,7 +159,7 @@ def normalize_fact(name: str, fact: Fact, units: Mapping[str, str]) -> Scalar:
         if target is None:
             return fact.value  # no rule measures this variable in a unit: the number is what counts
         if fact.unit == DEGREES:
-            if dimension_of(target) in ("[temperature]", "dimensionless") or target == "deg":
+            if dimension_of(target) == "[temperature]" or target == "deg":
                 return fact.value  # "4 degrees" on a scale the rules already fix
             raise UnitError(f"fact {name!r} is given in degrees, but the rules measure {name} in {target!r}")
         try:

@@ -98,39 +98,54 @@ def _ticked(row: dict[str, Any], key: str) -> bool:
     return bool(row.get(key)) and str(row.get(key)).lower() not in ("false", "0")
 
 
-def _span(text: str, n: int, previous: Sequence[Clause | Action], used: set[int]) -> dict[str, int | None]:
-    """Where the master said a row's words: the span of the earlier clause or action with the
-    same words, else of the one in the same row. An edit never loses the evidence."""
-    k = next((i for i, p in enumerate(previous) if i not in used and p.text == text), None)
-    if k is None and n - 1 < len(previous) and n - 1 not in used:
-        k = n - 1
-    if k is None:
-        return {"start": None, "end": None}
-    used.add(k)
-    return {"start": previous[k].start, "end": previous[k].end}
+def _spans(rows: Sequence[tuple[str, str | None]], previous: Sequence[Clause | Action]) -> list[dict[str, int | None]]:
+    """Where the master said each row's words (a row: its text and variable): the span of the
+    earlier clause or action with the same words, else of the one in the same row when it tests
+    the same variable (a reworded condition). A row with new words and a new variable has none."""
+    found: list[int | None] = [None] * len(rows)
+    used: set[int] = set()
+    for n, (text, _variable) in enumerate(rows):  # the same words first, wherever they moved
+        k = next((i for i, p in enumerate(previous) if i not in used and p.text == text), None)
+        if k is not None:
+            found[n] = k
+            used.add(k)
+    for n, (_text, variable) in enumerate(rows):
+        same = n < len(previous) and n not in used and getattr(previous[n], "variable", None) == variable
+        if found[n] is None and same:
+            found[n] = n
+            used.add(n)
+    return [
+        {"start": None, "end": None} if k is None else {"start": previous[k].start, "end": previous[k].end}
+        for k in found
+    ]
+
+
+def _said(row: dict[str, Any]) -> str:
+    return _text(row, "text") or " ".join(_text(row, k) for k in ("variable", "operator", "value", "unit")).strip()
 
 
 def clauses_from_rows(rows: Any, what: str = "condition", previous: Sequence[Clause] = ()) -> list[Clause]:
     """Clauses from editor rows; an empty row is skipped, a bad one named by its number. Each keeps
-    the evidence span of the clause it was (see `_span`)."""
+    the evidence span of the clause it was (see `_spans`)."""
+    kept = [
+        (n, row)
+        for n, row in enumerate(_records(rows), start=1)
+        if any(_text(row, k) for k in CLAUSE_COLUMNS if k != "observed")
+    ]
+    spans = _spans([(_said(row), _text(row, "variable") or None) for _, row in kept], previous)
     out = []
-    used: set[int] = set()
-    for n, row in enumerate(_records(rows), start=1):
-        text = _text(row, "text")
-        if not any(_text(row, k) for k in CLAUSE_COLUMNS if k != "observed"):
-            continue
+    for (n, row), span in zip(kept, spans, strict=True):
         operator = _text(row, "operator")
-        said = text or " ".join(_text(row, k) for k in ("variable", "operator", "value", "unit")).strip()
         try:
             out.append(
                 Clause(
-                    text=said,
+                    text=_said(row),
                     variable=_text(row, "variable") or None,
                     operator=operator or None,  # type: ignore[arg-type]
                     value=_value(_text(row, "value"), operator),
                     unit=_text(row, "unit") or None,
                     observed=_ticked(row, "observed"),
-                    **_span(said, n, previous, used),  # type: ignore[arg-type]
+                    **span,  # type: ignore[arg-type]
                 )
             )
         except (ValidationError, ValueError) as exc:
@@ -141,13 +156,16 @@ def clauses_from_rows(rows: Any, what: str = "condition", previous: Sequence[Cla
 
 
 def actions_from_rows(rows: Any, previous: Sequence[Action] = ()) -> list[Action]:
-    out = []
-    used: set[int] = set()
+    kept = []
     for n, row in enumerate(_records(rows), start=1):
         if not _text(row, "text"):
             if any(_text(row, k) for k in ACTION_COLUMNS if k != "negated"):
                 raise InvalidEdit("invalid rule edit: action {number} needs its words (the text column)", number=n)
             continue
+        kept.append((n, row))
+    spans = _spans([(_text(row, "text"), _text(row, "sets") or None) for _, row in kept], previous)
+    out = []
+    for (n, row), span in zip(kept, spans, strict=True):
         amount = _text(row, "amount")
         try:
             out.append(
@@ -161,7 +179,7 @@ def actions_from_rows(rows: Any, previous: Sequence[Action] = ()) -> list[Action
                     variable=_text(row, "sets") or None,
                     value=parse_value(_text(row, "to")) if _text(row, "to") else None,
                     instruction=_text(row, "instruction") or None,
-                    **_span(_text(row, "text"), n, previous, used),
+                    **span,
                 )
             )
         except (ValidationError, ValueError) as exc:

@@ -5,6 +5,7 @@ import io
 import json
 import struct
 import wave
+import zlib
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,18 @@ def wav(seconds: float = 0.2) -> bytes:
         frames = int(8000 * seconds)
         sound.writeframes(b"".join(struct.pack("<h", (i * 997) % 3000 - 1500) for i in range(frames)))
     return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims a size its pixel data does not hold (CRCs right, so verify() passes)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b"")
+    )
 
 
 MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 200
@@ -62,6 +75,8 @@ def test_media_attach_replace_and_remove_with_who_and_what(kb: KnowledgeBase) ->
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "broken.png", "damaged"),
         (b"RIFF\x00\x00\x00\x00WAVEfmt " + b"\x00" * 60, "broken.wav", "damaged"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * (6 * 1024 * 1024), "huge.png", "too large"),
+        (png_claiming(1000, 1000), "truncated.png", "damaged"),
+        (png_claiming(20000, 20000), "bomb.png", "damaged"),
     ],
 )
 def test_a_bad_file_is_refused_in_one_line_and_nothing_is_stored(
@@ -87,11 +102,18 @@ def test_media_travel_in_backups_and_a_tampered_one_is_refused(kb: KnowledgeBase
     tampered = json.loads(json.dumps(backup))
     row = tampered["tables"]["reference_media"][0]
     row["data"] = row["data"][:-8] + "AAAAAAA="  # a changed pixel: still base64, no longer the file
-    broken = fresh("t.db")
-    with pytest.raises(KnowledgeBaseError, match="reference_media"):
-        broken.restore(tampered)
-    assert not broken.has_users()  # all or nothing: not one row of the file was kept
-    broken.engine.dispose()
+    relabelled = json.loads(json.dumps(backup))
+    relabelled["tables"]["reference_media"][0]["mime"] = "text/html"
+    unsigned = json.loads(json.dumps(backup))
+    del unsigned["tables"]["reference_media"][0]["sha256"]
+    for n, (document, problem) in enumerate(
+        ((tampered, "changed after it was written"), (relabelled, "says it is text/html"), (unsigned, "no checksum"))
+    ):
+        broken = fresh(f"t{n}.db")
+        with pytest.raises(KnowledgeBaseError, match=problem):
+            broken.restore(document)
+        assert not broken.has_users()  # all or nothing: not one row of the file was kept
+        broken.engine.dispose()
     copy = fresh("c.db")
     copy.restore(backup)
     [media] = copy.as_user("admin").media_for("flame_colour")

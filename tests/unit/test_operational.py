@@ -388,3 +388,60 @@ def test_microns_a_korean_duration_and_a_consequence_without_an_instruction() ->
     ]
     [bends] = extract_text("빨리 식히면 휘어요.")
     assert [a.instruction for a in bends.actions] == [None]
+
+
+# --- what an adversarial read found --------------------------------------------------------------
+
+
+def test_facts_beyond_any_measurement_are_refused_on_every_path() -> None:
+    for data in ({"x": 10**400}, {"x": {"value": 1e300, "unit": "m"}}):
+        with pytest.raises(FactSyntaxError, match="too large"):
+            facts_from_json(data)
+    with pytest.raises(FactSyntaxError, match="too large"):
+        parse_value("영하 " + "9" * 400 + "도")
+    assert parse_value("영하 두 시간") == "영하 두 시간"  # 영하 is said of temperatures only
+    assert parse_value("n") == "n"
+
+
+def test_degrees_are_not_a_percentage_and_a_negated_cue_stays_negated() -> None:
+    humid = Clause(text="above 80 %", variable="humidity", operator=">", value=80, unit="%")
+    with pytest.raises(FactError, match="degrees"):
+        Engine([known("a", humid)]).ask(parse_facts(["humidity=85 degrees"]))
+    from rules.operational import as_observation, blockers
+
+    observed = as_observation(Clause(text="not (the steel is wet)"))
+    assert (observed.variable, observed.operator) == ("steel_is_wet", Operator.IS_FALSE)
+    cold = Clause(text="below 5 degC", variable="t", operator="<", value=5, unit="degC")
+    either = Rule(conditions=Group(join="any", items=[cold, Clause(text="it looks wet")]), actions=[Action(text="x")])
+    assert blockers(either) == []  # the measurable alternative fires
+
+
+def test_merging_keeps_the_strict_bound_and_a_word_that_contradicts_the_number() -> None:
+    at_least = Clause(text="at least 80 %", variable="h", operator=">=", value=80, unit="%")
+    above = Clause(text="above 80 %", variable="h", operator=">", value=80, unit="%")
+    high = Clause(text="it is high", variable="h", operator="==", value="high")
+    low = Clause(text="below 20 %", variable="h", operator="<", value=20, unit="%")
+    [merged] = merge_same_variable([Rule(conditions=Group(items=[at_least, above]), actions=[Action(text="x")])])
+    assert merged.clauses() == [above]
+    [kept] = merge_same_variable([Rule(conditions=Group(items=[high, low]), actions=[Action(text="x")])])
+    assert kept.clauses() == [high, low]
+
+
+def test_a_negated_or_unrelated_reference_is_left_for_the_master() -> None:
+    transcript = interview(
+        ("Master", "We let it dry for 30 minutes at 20 degrees."),
+        ("Master", "If it is not colder than that, weld. If the humidity is higher than that, wait."),
+    )
+    text = transcript.turns[1].text
+    rules = []
+    for words in ("it is not colder than that", "the humidity is higher than that"):
+        start = text.index(words)
+        cond = Clause(text=words, variable="humidity", operator="==", value="high", start=start, end=start + len(words))
+        rules.append(
+            Rule(
+                conditions=Group(items=[cond]),
+                actions=[Action(text="y")],
+                evidence=[Evidence(turn=1, speaker="Master", start=0, end=len(text))],
+            )
+        )
+    assert resolve_references(rules, transcript) == rules

@@ -17,18 +17,21 @@ _TYPES = ["png", "jpg", "jpeg", "gif", "webp", "wav", "mp3", "ogg", "flac", "m4a
 def show_media(kb: Any, items: list[MediaView]) -> None:
     """Each reference file as it is meant to be met: seen, heard or watched, with its caption."""
     for item in items:
-        data = kb.media_data(item.id)
         caption = item.caption or item.filename
         if item.value:
             caption = f"{item.value}: {caption}"
-        if item.kind == "image":
-            st.image(data, caption=caption, width=240)
-        elif item.kind == "audio":
-            st.audio(data, format=item.mime)
-            st.caption(caption)
-        else:
-            st.video(data, format=item.mime)
-            st.caption(caption)
+        try:
+            data = kb.media_data(item.id)
+            if item.kind == "image":
+                st.image(data, caption=caption, width=240)
+            elif item.kind == "audio":
+                st.audio(data, format=item.mime)
+                st.caption(caption)
+            else:
+                st.video(data, format=item.mime)
+                st.caption(caption)
+        except Exception:  # a file a browser cannot show must not take the page down with it
+            st.caption(t("{filename} cannot be shown.", filename=item.filename))
 
 
 def media_panel(kb: Any, variable: str, *, editable: bool, key: str) -> None:

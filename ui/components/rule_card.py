@@ -82,7 +82,7 @@ def firing_card(firing: Firing) -> None:
                 certainty=word(k.rule.certainty),
             )
         )
-        st.markdown("**" + t("Do: {actions}", actions="; ".join(instructions(k.rule))) + "**")
+        st.text(t("Do: {actions}", actions="; ".join(instructions(k.rule))))  # the master's words: never markup
         for d in firing.chain:
             st.text(
                 t(
