@@ -94,6 +94,8 @@ def parse_quantity(text: str) -> Quantity | None:
     if m is None:
         return None
     unit = canonical_unit(m.group("unit"))
+    if unit.lower() == "e":
+        return None  # "5e" is an exponent cut short, not 5 elementary charges
     if unit.lower() in _DEGREE_WORDS - {"deg"}:
         return Quantity(float(m.group("num")), DEGREES)
     if unit not in _LABELS and not known_unit(unit):

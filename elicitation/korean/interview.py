@@ -29,7 +29,7 @@ def read_question_conditions(doc: Doc) -> tuple[list[Clause], Any, bool]:
         return [], None, False
     parts = split_clauses(asked)
     conditions = [p for p in parts[:-1] if p.marker and p.marker.role == "condition"]
-    clauses = [c for p in conditions for c in clauses_of(p)]
+    clauses = [c for p in conditions for c in clauses_of(p) if isinstance(c, Clause)]
     rest = [t for t in parts[-1].tokens if not (t.is_punct or t.is_space or t.text in ("요",))]
     if rest and any(f in PAST and tag == "EP" for t in final_predicate(rest) for f, tag in pairs_of(t)):
         return [], None, False  # "처음 배우실 때 힘드셨죠?" asks for a story, not a rule

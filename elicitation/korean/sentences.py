@@ -57,11 +57,13 @@ def courtesy(tokens: Sequence[Token]) -> bool:
 _BUT = {"는데", "ᆫ데", "은데", "인데", "데"}
 
 
-def clauses_of(part: Part) -> list[Clause]:
+def clauses_of(part: Part, *, alternatives: bool = False) -> list[Clause | Group]:
     """A part's conditions: two where -는데 joins them ("습도가 높은데 비는 안 올 때는": humidity
-    is high, and it does not rain)."""
+    is high, and it does not rain); with `alternatives`, one `any` group where -거나 does ("타는
+    냄새가 나거나 색이 변하면": either one)."""
     tokens = list(part.tokens)
     pieces: list[list[Token]] = [[]]
+    joins: list[str] = []
     for k, tok in enumerate(tokens):
         if not pieces[-1] and len(pieces) > 1 and pairs_of(tok)[:1] in ([("도", "JX")], [("요", "JX")]):
             pieces[-2].append(tok)  # "돌렸는데도": the 도 stays with the clause it ends
@@ -71,14 +73,22 @@ def clauses_of(part: Part) -> list[Clause]:
         joined = ending is not None and ending[1] == "EC" and ending[0] in _BUT
         # Kiwi often reads 높은데 as 높 + 은 (ETM) + 데 (NNB)
         bound = tok.text == "데" and pairs_of(tok)[:1] == [("데", "NNB")] and k > 0 and _adnominal(tokens[k - 1])
-        if (joined or bound) and k + 1 < len(tokens):
+        either = alternatives and ending == ("거나", "EC")
+        if (joined or bound or either) and k + 1 < len(tokens):
             pieces.append([])
+            joins.append("any" if either else "all")
     if len(pieces) == 1:
         clause = clause_of(part)
         return [clause] if clause is not None else []
     out = [clause_of(Part(piece, None)) for piece in pieces[:-1]]
     out.append(clause_of(Part(pieces[-1], part.marker)))
-    return [c for c in out if c is not None]
+    found = [c for c in out if c is not None]
+    if set(joins) == {"any"} and len(found) > 1:
+        alternative: list[Clause | Group] = list(found)
+        return [Group(join="any", items=alternative)]
+    if "any" in joins:  # -거나 beside -는데: read as before, one condition each
+        return [c for c in (clause_of(p) for p in [part]) if c is not None]
+    return list(found)
 
 
 def _adnominal(tok: Token) -> bool:
@@ -152,15 +162,15 @@ def read_sentence(sent: Span) -> SentenceReading:
         return SentenceReading(kind=kind, back=back, actions=actions)
     if not conditions and not exceptions:
         return SentenceReading(kind=kind, back=back, actions=actions)
-    clauses = [c for p in conditions for c in clauses_of(p)]
-    unless = [c for p in exceptions for c in clauses_of(p)]
+    clauses = [c for p in conditions for c in clauses_of(p, alternatives=True)]
+    unless = [c for p in exceptions for c in clauses_of(p) if isinstance(c, Clause)]
     if not clauses and not unless:
         return SentenceReading(kind=kind, back=back, actions=actions)  # only courtesy ("시간 되시면")
     markers = [p.marker for p in conditions + exceptions if p.marker]
     score = max(m.score for m in markers)
     if kind in ("instruction", "prohibition"):
         score += 0.1
-    if any(c.variable for c in clauses + unless):
+    if any(c.measurable for c in [*clauses, *unless] if isinstance(c, Clause)):
         score += 0.05
     if kind == "diagnosis":
         score -= 0.05

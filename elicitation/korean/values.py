@@ -268,6 +268,8 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
         if high is not None and high > value and not any(w in following for w in _AFTER_NUMBER):
             return Measure(name, Operator.BETWEEN, [_num(value), _num(high)], unit)
         op = _operator(tokens[index + 1 :], following, negated, until)
+        if "덜" in words[index + 1 :]:
+            op = _LESS.get(op, op)  # "영하 70도보다 덜 내려가면": not as far down as -70
         if unit in _DURATIONS and op is Operator.EQ:
             op = Operator.GE  # "한 시간 지났는데도": once an hour has gone by
         return Measure(name, op, _num(value), unit)
@@ -381,6 +383,7 @@ def _num(value: float) -> float | int:
 
 
 _DURATIONS = {"h", "min", "s", "day", "week", "month"}
+_LESS = {Operator.LT: Operator.GT, Operator.GT: Operator.LT, Operator.LE: Operator.GE, Operator.GE: Operator.LE}
 GENERIC = "값"  # a bare number: the references pass gives it the unit and name of the one said before
 # What a number with no subject measures, by its unit.
 _UNIT_NAMES = {

@@ -445,3 +445,15 @@ def test_a_negated_or_unrelated_reference_is_left_for_the_master() -> None:
             )
         )
     assert resolve_references(rules, transcript) == rules
+
+
+def test_korean_either_or_is_one_group_of_alternatives_and_less_reverses_the_direction() -> None:
+    [rule] = extract_text("타는 냄새가 나거나 색이 시커멓게 변하면 멈추세요.")
+    [group] = rule.conditions.items
+    assert isinstance(group, Group) and group.join == "any" and len(group.items) == 2
+    engine = Engine([KnownRule("a", rule)])
+    assert [f.known.key for f in engine.ask(parse_facts(["냄새=예"])).fired] == ["a"]
+    [less] = extract_text("영하 70도보다 덜 내려가면 다시 하세요.")
+    [clause] = less.clauses()
+    assert (clause.operator, clause.value, clause.unit) == (Operator.GT, -70, "degC")
+    assert parse_value("5e") == "5e"  # an exponent cut short, not 5 elementary charges
