@@ -33,9 +33,38 @@ def context_rule(clause: Clause, actions: list[Action], sent: Span, root: Token,
     )
 
 
+def _threshold_phrase(tokens: list[Token]) -> list[Token]:
+    """A threshold that opens a sentence with no comma after it ("Over 20 mm you preheat",
+    "More than 60 bar and the walls spring"): the tokens of its comparison, when a subject or
+    "and" follows them at once."""
+    if not tokens:
+        return []
+    start = tokens[0].idx
+    measure = find_measure(text_of(tokens[: min(len(tokens), 10)]))
+    if measure is None or measure.start != 0:
+        return []
+    end = next((n for n, t in enumerate(tokens) if t.idx - start >= measure.end), None)
+    if end is None or end < 2:
+        return []
+    after = tokens[end]
+    starts_clause = after.lower_ in ("and", ",") or after.lower_ in patterns.FIRST_PERSON or after.lower_ in (
+        "the", "it", "that", "this",
+    )  # fmt: skip
+    return tokens[:end] if starts_clause else []
+
+
 def fronted_tokens(tokens: list[Token]) -> list[Token]:
     """A context phrase that opens a sentence: "For plates thicker than 25 mm", "In winter",
-    "Anything under five degrees"."""
+    "Anything under five degrees", "Over 20 mm you preheat"."""
+    lead_words = [t.lower_ for t in tokens[:2]]
+    if lead_words[:1] and (
+        lead_words[0] in _THRESHOLDS or lead_words == ["more", "than"] or lead_words == ["less", "than"]
+    ):
+        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+        if comma is None or comma > 10:
+            phrase = _threshold_phrase(tokens)
+            if phrase:
+                return phrase
     if len(tokens) > 3 and tokens[0].lower_ in ("anything", "everything") and tokens[1].lower_ in _COMPARING:
         comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
         if comma is not None and comma <= 8 and find_measure(text_of(tokens[:comma])):
@@ -117,6 +146,10 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
             update={"conditions": Group(join="all", items=items), "certainty": certainty_of(sent)}  # type: ignore[arg-type]
         )
     actions = [moved(a, offset) for a in sentence_actions(inner)]
+    if not actions and clause.cue_kind == "number" and tokens[context[-1].i - tokens[0].i + 1].lower_ == "and":
+        # "More than 60 bar and the walls spring": what follows the threshold, as the master said it
+        said = text_of(rest)
+        actions = [Action(text=said, start=rest[0].idx, end=rest[0].idx + len(said))]
     if not actions:
         return None
     return context_rule(clause, actions, sent, inner.root)

@@ -14,7 +14,7 @@ from elicitation.english import patterns
 from elicitation.english.filters import is_anecdote
 from elicitation.english.instructions import instruction_of
 from elicitation.english.tokens import bounds, contiguous, text_of, trim
-from elicitation.values import GENERIC, Measure, find_measure, snake
+from elicitation.values import GENERIC, UNITS, Measure, find_measure, snake
 from rules import Action, Certainty, Clause, Operator
 
 
@@ -96,7 +96,10 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
     subject = _subject(head)
     noun = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
     if noun is None:
-        noun = next((t for t in tokens if t.dep_ in ("pobj", "nsubj", "dobj") and t.pos_ == "NOUN"), None)
+        noun = next(
+            (t for t in tokens if t.dep_ in ("pobj", "nsubj", "dobj") and t.pos_ == "NOUN" and t.lower_ not in UNITS),
+            None,
+        )  # not "percent" or "degrees": the unit says what is measured, not of what
     if noun is not None and any(c.dep_ == "conj" for c in noun.children):
         return Clause(**base)  # coordinated subjects: which one the value belongs to is unclear
 

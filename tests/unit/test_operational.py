@@ -457,3 +457,23 @@ def test_korean_either_or_is_one_group_of_alternatives_and_less_reverses_the_dir
     [clause] = less.clauses()
     assert (clause.operator, clause.value, clause.unit) == (Operator.GT, -70, "degC")
     assert parse_value("5e") == "5e"  # an exponent cut short, not 5 elementary charges
+
+
+@pytest.mark.parametrize(
+    "text,op,value,unit",
+    [
+        ("So above 8 percent you add water.", Operator.GT, 8, "%"),
+        ("More than 60 bar and the walls spring.", Operator.GT, 60, "bar"),
+        ("Over 20 mm you preheat to 120 degrees.", Operator.GT, 20, "mm"),
+        ("Below zero we cover the joint.", Operator.LT, 0, "degC"),
+    ],
+)
+def test_a_threshold_that_opens_the_sentence_is_its_condition(text: str, op: Operator, value: float, unit: str) -> None:
+    [rule] = extract_text(text)
+    [clause] = rule.clauses()
+    assert (clause.operator, clause.value, clause.unit) == (op, value, unit) and clause.variable != "percent"
+
+
+def test_phrases_that_only_look_like_thresholds_stay_no_rule() -> None:
+    assert extract_text("Over the years I learned a lot.") == []
+    assert extract_text("Above all, keep it clean.") == []
