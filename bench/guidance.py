@@ -24,6 +24,7 @@ Targets (issue 22): operational >= 0.95 and values >= 0.95 on every split.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -240,12 +241,17 @@ def _in_unit(value: Any, unit: str | None, target: str | None) -> Any:
         return value
     if unit is None or target is None:
         raise ValueError("unit missing")
-    import pint
-
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry = _registry()
     if isinstance(value, list):
         return [float(registry.Quantity(float(v), unit).to(target).magnitude) for v in value]
     return float(registry.Quantity(float(value), unit).to(target).magnitude)
+
+
+@functools.cache
+def _registry() -> Any:
+    import pint
+
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 
 def _close(a: Any, b: Any) -> bool:

@@ -15,6 +15,7 @@ import io
 import wave
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from knowledge_base.context import Context
 from knowledge_base.errors import InvalidEdit, NotFound
@@ -97,6 +98,13 @@ def checked(data: bytes, filename: str) -> tuple[str, str]:
     return kind, mime
 
 
+def _row(s: Session, media_id: int) -> ReferenceMedia:
+    row = s.get(ReferenceMedia, media_id)
+    if row is None:
+        raise NotFound("no reference media with id {media_id}", media_id=media_id)
+    return row
+
+
 def _view(row: ReferenceMedia) -> MediaView:
     return MediaView(
         row.id,
@@ -161,9 +169,7 @@ def replace_media(
     kind, mime = checked(data, filename)
     with kb.unit(write=True, actor=actor) as uow:
         who = uow.require("curate", entity="media", entity_id=media_id)
-        row = uow.session.get(ReferenceMedia, media_id)
-        if row is None:
-            raise NotFound("no reference media with id {media_id}", media_id=media_id)
+        row = _row(uow.session, media_id)
         row.kind, row.mime, row.filename, row.size = kind, mime, filename[-200:], len(data)
         row.data, row.sha256 = data, hashlib.sha256(data).hexdigest()
         if caption is not None:
@@ -176,9 +182,7 @@ def replace_media(
 def remove_media(kb: Context, media_id: int, *, actor: str | None = None) -> None:
     with kb.unit(write=True, actor=actor) as uow:
         who = uow.require("curate", entity="media", entity_id=media_id)
-        row = uow.session.get(ReferenceMedia, media_id)
-        if row is None:
-            raise NotFound("no reference media with id {media_id}", media_id=media_id)
+        row = _row(uow.session, media_id)
         uow.session.delete(row)
         uow.audit(who.username, "remove_media", "media", media_id, variable=row.variable)
 
@@ -196,7 +200,5 @@ def media_for(kb: Context, variable: str | None = None, *, actor: str | None = N
 def media_data(kb: Context, media_id: int, *, actor: str | None = None) -> bytes:
     with kb.unit(actor=actor) as uow:
         uow.actor(action="read")
-        row = uow.session.get(ReferenceMedia, media_id)
-        if row is None:
-            raise NotFound("no reference media with id {media_id}", media_id=media_id)
+        row = _row(uow.session, media_id)
         return bytes(row.data)

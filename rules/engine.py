@@ -337,7 +337,9 @@ class Engine:
         cannot use: text for a number, an answer other than yes/no for an observation, a unit
         that cannot measure its variable, or (when no fact at all is one the rules test) a name
         no rule tests, with the closest ones that are."""
-        unknown = self.unknown(facts)
+        return self._normalized(facts, self.unknown(facts))
+
+    def _normalized(self, facts: Mapping[str, Fact], unknown: list[Message]) -> dict[str, Scalar]:
         if unknown and len(unknown) == len(facts) and self._kinds:
             raise FactError(unknown[0].template, **unknown[0].params)
         for name, value in facts.items():
@@ -397,7 +399,8 @@ class Engine:
     def ask(self, facts: Mapping[str, Fact]) -> Answer:
         """The rules that fire for these facts, each explained, and questions for near misses."""
         given = dict(facts)
-        state = self.normalize(given)
+        unknown = self.unknown(given)
+        state = self._normalized(given, unknown)
         derived: dict[str, Derivation] = {}
         order: list[str] = []
         blocked: dict[str, Clause] = {}
@@ -439,7 +442,7 @@ class Engine:
             questions=questions,
             derived=derived,
             blocked=[(self._compiled[k].known, c) for k, c in blocked.items()],
-            unknown=self.unknown(given),
+            unknown=unknown,
         )
 
     def _firing(

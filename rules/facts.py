@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from rules.language import is_hangul
 from rules.model import Clause, Operator, Scalar
 from rules.numerals import korean_number, korean_unit, numbers_in
 from rules.units import DEGREES, Fact, Quantity, parse_quantity
@@ -66,7 +67,7 @@ def _finite(value: float, raw: str) -> float:
 
 def _korean_value(text: str) -> Fact | None:
     """A Korean number and unit as a worker types it: `영하 5도`, `85퍼센트`, `팔십 퍼센트`, `두 시간`."""
-    if not any("\uac00" <= ch <= "\ud7a3" for ch in text):
+    if not any(is_hangul(ch) for ch in text):
         return None
     below = text.startswith("영하")
     rest = text.removeprefix("영하").removeprefix("영상").strip()

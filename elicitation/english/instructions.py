@@ -23,19 +23,18 @@ _TO_VERBS = {"have", "need", "got", "want", "try", "has", "had"}
 
 def instruction_of(tokens: list[Token], verb: Token) -> str | None:
     """The action's words as an imperative, or None when it does not tell anyone what to do."""
-    sentence = tokens  # the action's own words: Token.children and .sent scan far more of the doc
-    subject = next((c for c in _children(verb, sentence) if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in _children(verb, tokens) if c.dep_ in ("nsubj", "nsubjpass")), None)
     if verb.dep_ == "xcomp" and subject is None:
-        subject = next((c for c in _children(verb.head, sentence) if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c in _children(verb.head, tokens) if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and subject.lower_ not in _PEOPLE:
         return None  # "the colour bleeds": a consequence, not an instruction
     if subject is None and (verb.tag_ == "VBZ" or (verb.tag_ in ("VBD", "VBN", "VBG") and verb.lower_ != verb.lemma_)):
         return None  # "the colour bleeds" with the subject misparsed: an imperative is the bare verb
-    if any(c.dep_ == "auxpass" for c in _children(verb, sentence)):
+    if any(c.dep_ == "auxpass" for c in _children(verb, tokens)):
         return None
     main = verb
     if verb.lemma_ in _TO_VERBS:
-        main = next((c for c in _children(verb, sentence) if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), verb)
+        main = next((c for c in _children(verb, tokens) if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), verb)
         if main is verb:
             return None  # "you need a finer stone": what is needed, no verb to tell
     negated = any(t.dep_ == "neg" and t.head in (verb, main) for t in tokens)
@@ -58,8 +57,9 @@ def instruction_of(tokens: list[Token], verb: Token) -> str | None:
     return body[0].upper() + body[1:]
 
 
-def _children(token: Token, sentence: list[Token]) -> list[Token]:
-    return [t for t in sentence if t.head.i == token.i and t.i != token.i]
+def _children(token: Token, tokens: list[Token]) -> list[Token]:
+    """The token's dependents among the action's own words (Token.children walks far more of the doc)."""
+    return [t for t in tokens if t.head.i == token.i and t.i != token.i]
 
 
 def _dropped(tokens: list[Token], verb: Token, main: Token, subject: Token | None) -> set[int]:
