@@ -12,6 +12,7 @@ from elicitation.english import load_pipeline, read_english_interview
 from elicitation.korean import load_korean_pipeline, read_korean_interview
 from elicitation.merging import merge_same_variable
 from elicitation.references import resolve_references
+from elicitation.scales import apply_scales
 from elicitation.transcripts import Transcript
 from rules import Evidence, Rule
 from rules.language import KOREAN, language_of, language_of_texts
@@ -26,7 +27,7 @@ def pipeline_for(text: str) -> Language:
 
 def extract_text(text: str) -> list[Rule]:
     """Rules in a plain text (English or Korean), offsets into that text."""
-    return merge_same_variable(pipeline_for(text)(text)._.rules)
+    return merge_same_variable(apply_scales(pipeline_for(text)(text)._.rules, [text]))
 
 
 def extract_texts(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Rule]]:
@@ -49,7 +50,7 @@ def _extract_batch(batch: list[str], batch_size: int) -> Iterator[list[Rule]]:
     out: list[list[Rule]] = [[] for _ in batch]
     for nlp, indexes in by_pipe.values():
         for i, doc in zip(indexes, nlp.pipe((batch[i] for i in indexes), batch_size=batch_size), strict=True):
-            out[i] = merge_same_variable(doc._.rules)
+            out[i] = merge_same_variable(apply_scales(doc._.rules, [doc.text]))
     yield from out
 
 
@@ -98,13 +99,20 @@ def read_interview(
     if language_of_texts(t.text for t in transcript.turns) == KOREAN:
         korean = pipelines.korean if pipelines is not None else load_korean_pipeline()
         rules = read_korean_interview(transcript, asking, korean, progress)
-        return Reading(merge_same_variable(resolve_references(rules, transcript)), [])
+        return Reading(_finished(rules, transcript), [])
     english = pipelines.english if pipelines is not None else load_pipeline()
     rules, possible = read_english_interview(transcript, asking, english, progress)
     return Reading(
-        merge_same_variable(resolve_references(rules, transcript)),
+        _finished(rules, transcript),
         [PossibleRule(where, text, score) for where, text, score in possible],
     )
+
+
+def _finished(rules: list[Rule], transcript: Transcript) -> list[Rule]:
+    """The rules read turn by turn, completed from the whole interview: numbers pointed back to,
+    cues put on the master's scales, clauses on one variable made consistent."""
+    resolved = resolve_references(rules, transcript)
+    return merge_same_variable(apply_scales(resolved, (t.text for t in transcript.turns)))
 
 
 def interviewer_speakers(transcript: Transcript) -> set[str]:

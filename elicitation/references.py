@@ -26,7 +26,21 @@ _SAID = re.compile(
     re.IGNORECASE,
 )
 _POINTING = re.compile(r"\bthan\s+(?:that|this|it|those)\b", re.IGNORECASE)
-_KO_POINTING = ("그것보다", "그거보다", "그보다", "이것보다", "이거보다", "이보다", "그것보단", "그보단")
+_BEYOND = re.compile(r"\b(below|under|above|over|beyond|past)\s+(?:that|this|those)\b", re.IGNORECASE)
+_KO_POINTING = (
+    "그거 넘",
+    "그걸 넘",
+    "그것을 넘",
+    "그거를 넘",
+    "그것보다",
+    "그거보다",
+    "그보다",
+    "이것보다",
+    "이거보다",
+    "이보다",
+    "그것보단",
+    "그보단",
+)
 # The dimension a comparative word speaks of, as pint names it.
 _DIMENSIONS = {
     "temperature": "[temperature]",
@@ -35,6 +49,9 @@ _DIMENSIONS = {
     "width": "[length]",
     "weight": "[mass]",
     "speed": "[length] / [time]",
+    "pressure": "[mass] / [length] / [time] ** 2",
+    "current": "[current]",
+    "flow": "[length] ** 3 / [time]",
 }
 _KO_DIRECTIONS = {
     "높": (Operator.GT, None), "낮": (Operator.LT, None), "넘": (Operator.GT, None), "많": (Operator.GT, None),
@@ -56,7 +73,10 @@ _KO_QUALITIES = {
     "두껍": (Operator.GT, "[length]"), "두꺼": (Operator.GT, "[length]"), "얇": (Operator.LT, "[length]"),
     "높": (Operator.GT, None), "낮": (Operator.LT, None), "빠르": (Operator.GT, None), "느리": (Operator.LT, None),
 }  # fmt: skip
-_KO_NAMES = {"[temperature]": "온도", "[length]": "두께", "[mass]": "무게", "[length] / [time]": "속도"}
+_KO_NAMES = {
+    "[temperature]": "온도", "[length]": "두께", "[mass]": "무게", "[length] / [time]": "속도",
+    "[mass] / [length] / [time] ** 2": "압력", "[current]": "전류", "[length] ** 3 / [time]": "유량",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,6 +120,8 @@ def _resolve(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
         clause.value, list
     ):
         return clause
+    if _THAT_LONG.search(clause.text) or any(p in clause.text for p in _KO_THAT_LONG):
+        return _how_long(clause, rule, transcript)
     direction = _direction(clause.text) or _quality(clause.text)
     if direction is None or _NEGATED.search(clause.text):
         return clause  # "if it is not colder than that": left for the master to say plainly
@@ -130,6 +152,9 @@ def _direction(text: str) -> tuple[Operator, str | None, bool] | None:
     for word, (sign, dim) in COMPARATIVES.items():
         if re.search(rf"\b{word}\b", lowered) and (pointing or dim in _DIMENSIONS):
             return Operator(sign), _DIMENSIONS.get(dim), False  # "bigger" alone names no kind of number
+    beyond = _BEYOND.search(lowered)  # "below that", "over that"
+    if beyond is not None:
+        return (Operator.LT if beyond.group(1) in ("below", "under") else Operator.GT), None, False
     if pointing and re.search(r"\bmore\b", lowered):
         return Operator.GT, None, False
     if pointing and re.search(r"\b(?:less|fewer)\b", lowered):
@@ -144,6 +169,10 @@ def _said_before(
     turns before it."""
     if _direction(clause.text) is None:
         return None  # a plain "hot" compares with nothing said before; only a threshold asked for
+    return _last_said(clause, rule, transcript, dimension, korean)
+
+
+def _last_said(clause: Clause, rule: Rule, transcript: Transcript, dimension: str | None, korean: bool) -> Said | None:
     turns = transcript.turns
     where = _where(clause, rule, transcript)
     if where is None:
@@ -159,8 +188,30 @@ def _said_before(
     return None
 
 
+_THAT_LONG = re.compile(r"\b(?:that|this|so)\s+long\b", re.IGNORECASE)
+_KO_THAT_LONG = ("오래", "그렇게 길게", "그만큼 길게")  # "(그렇게) 오래 못 기다리면"
+
+
+def _how_long(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:
+    """ "when you can't wait that long" after "another two weeks": the time waited, under the
+    duration said before ("that long" but not: less; "if it takes that long": at least)."""
+    korean = any(p in clause.text for p in _KO_THAT_LONG)
+    said = _last_said(clause, rule, transcript, "[time]", korean)
+    if said is None:
+        return clause
+    negated = _NEGATED.search(clause.text) is not None
+    operator, value = (Operator.LT, said.low) if negated else (Operator.GE, said.high)
+    cue = [w for w in (clause.variable or "").split("_") if w not in _NOT_CUES]
+    name = "_".join([*cue[:3], "시간" if korean else "time"])
+    number = int(value) if float(value).is_integer() else value
+    return clause.model_copy(
+        update={"variable": name, "operator": operator, "value": number, "unit": said.unit, "observed": False}
+    )
+
+
+_NOT_CUES = {"long", "that", "so", "오래", "길게", "그렇다", "그렇게", "만약", "없다", "않다", "못하다", "수"}
 _GENERIC = {"value", "값"}
-_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't|(?:^|\s)(?:안|못)\s|않")
+_NEGATED = re.compile(r"\b(?:not|never|no|cannot)\b|n't|(?:^|\s)(?:안|못)\s|않|없으")
 
 
 def _bare(clause: Clause, rule: Rule, transcript: Transcript) -> Clause:

@@ -44,10 +44,13 @@ _SMALL = {
     "half": 0.5,
 }
 _SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-_NUMBER_WORD = "|".join(sorted(list(_SMALL) + list(_SCALE) + ["and"], key=len, reverse=True))
+_NUMBER_WORD = "|".join(sorted(list(_SMALL) + list(_SCALE) + ["point", "nought", "oh"], key=len, reverse=True))
+# "and" only inside a number that has a hundred or a thousand in it ("one hundred and fifty"), so
+# "between fifty and fifty-five" is two numbers; "one and a half" is one and a half.
+_AND = r"(?:(?<=hundred)|(?<=thousand)|(?<=million))\s+and\s+|\s+and\s+(?=a\s+half\b)"
 NUMBER = (
     r"(?:[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|"
-    rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*))"
+    rf"(?:(?:minus\s+|negative\s+)?\b(?:{_NUMBER_WORD})\b(?:(?:{_AND}|[\s-]+)(?:{_NUMBER_WORD})\b)*))"
 )
 
 UNITS: dict[str, str] = {
@@ -108,6 +111,8 @@ UNITS: dict[str, str] = {
     "a": "A",
     "amp": "A",
     "amps": "A",
+    "ohms": "ohm",
+    "ohm": "ohm",
     "ampere": "A",
     "amperes": "A",
     "v": "V",
@@ -115,6 +120,8 @@ UNITS: dict[str, str] = {
     "volts": "V",
     "kg": "kg",
     "kilos": "kg",
+    "kilo": "kg",
+    "kilogram": "kg",
     "kilograms": "kg",
     "t": "t",
     "tons": "t",
@@ -225,6 +232,14 @@ COMPARATIVES: dict[str, tuple[str, str]] = {
     "smaller": ("<", "size"),
     "higher": (">", "level"),
     "lower": ("<", "level"),
+    "harder": (">", "hardness"),
+    "softer": ("<", "hardness"),
+    "closer": ("<", "length"),
+    "nearer": ("<", "length"),
+    "farther": (">", "length"),
+    "further": (">", "length"),
+    "deeper": (">", "length"),
+    "shallower": ("<", "length"),
     "stronger": (">", ""),
     "weaker": ("<", ""),
 }
@@ -249,6 +264,7 @@ UNIT_DIMENSIONS = {
     "s": "duration",
     "h": "duration",
     "A": "current",
+    "ohm": "resistance",
     "V": "voltage",
     "kg": "weight",
     "t": "weight",
@@ -289,6 +305,28 @@ def words_to_number(text: str) -> float | None:
         return float(digits)
     except ValueError:
         pass
+    sign = 1.0
+    for prefix in ("minus ", "negative "):
+        if raw.startswith(prefix):
+            sign, raw = -1.0, raw[len(prefix) :].strip()
+    raw = re.sub(
+        r"\bhalf\s+an?\b", "half", re.sub(r"\s+and\s+a\s+half\b", " half", raw)
+    )  # "half a percent": a half, not a half and one
+    whole, _, decimals = raw.partition(" point ")
+    value = _words_value(whole)
+    if value is None:
+        return None
+    if decimals:  # "one point five", "nought point two five"
+        places = [_SMALL.get(w, 0 if w in ("oh", "nought") else -1) for w in re.split(r"[\s-]+", decimals.strip())]
+        if not places or any(not (isinstance(d, int) and 0 <= d <= 9) for d in places):
+            return None
+        value += float("0." + "".join(str(d) for d in places))
+    return sign * value
+
+
+def _words_value(raw: str) -> float | None:
+    if raw in ("nought", "oh"):
+        return 0.0
     total = 0.0
     current = 0.0
     seen = False
@@ -339,12 +377,22 @@ GENERIC = "value"
 # "after two days" (at least), "within six hours" (at most), "the first three hours" (so far,
 # at most), "within 5 degrees of the setpoint" and "plus or minus 2 mm" (a tolerance, at most).
 _ELAPSED = re.compile(
-    rf"(?P<word>\b(?:after|within|inside of|in the first|the first|for the first|first|plus or minus)\b|±|\+/-)\s*"
+    rf"(?P<word>\b(?:after|before|within|inside of|in the first|the first|for the first|first|plus or minus)\b|±|\+/-)\s*"
     rf"(?:about\s+|around\s+|roughly\s+|a\s+few\s+)?(?P<num>{NUMBER})?\s*(?P<unit>{_UNIT})(?![\w])",
     re.IGNORECASE,
 )
 _FREEZING = re.compile(r"\b(?P<cmp>below|under|above|over)\s+(?P<what>zero|freezing)\b", re.IGNORECASE)
 _EITHER = re.compile(rf"\b(?P<lo>{NUMBER})\s+or\s+(?P<hi>{NUMBER})\s+(?:of\b|(?P<unit>{_UNIT})(?![\w]))", re.IGNORECASE)
+
+
+# Nouns whose numbers count the steps of an ordered sequence ("cone 8", "pass 3", "coat 2").
+_STAGE_NOUNS = ("cone", "stage", "step", "phase", "pass", "coat", "layer", "course", "round", "gear", "grade")
+STAGE = "stage"
+_STAGE = re.compile(
+    rf"\b(?P<noun>{'|'.join(_STAGE_NOUNS)})\s+(?:no\.?\s*|number\s+)?(?P<num>\d{{1,3}})\b"
+    rf"(?![.,]\d|\s*(?:%|(?:{_UNIT})(?![\w])))",
+    re.IGNORECASE,
+)
 
 
 def find_measure(text: str) -> Measure | None:
@@ -356,7 +404,7 @@ def find_measure(text: str) -> Measure | None:
     found = _comparison(text)
     if found is not None:
         return found
-    return _elapsed(text) or _either(text)
+    return _elapsed(text) or _either(text) or _stage(text)
 
 
 def _elapsed(text: str) -> Measure | None:
@@ -366,7 +414,7 @@ def _elapsed(text: str) -> Measure | None:
     word = m.group("word").lower()
     unit = normalise_unit(m.group("unit"), text)
     raw = m.group("num")
-    number = words_to_number(raw) if raw else (1.0 if "first" in word else None)
+    number = _amount(raw, unit) if raw else (1.0 if "first" in word else None)
     if number is None or unit is None:
         return None
     tolerance = word in ("plus or minus", "±", "+/-") or (
@@ -374,9 +422,16 @@ def _elapsed(text: str) -> Measure | None:
     )
     if unit not in _DURATION_UNITS and not tolerance:
         return None
-    op = ">=" if word == "after" else "<="
+    op = ">=" if word == "after" else "<" if word == "before" else "<="
     dimension = "deviation" if tolerance else "time"
     return Measure(op, number, unit, dimension, m.start(), m.end())
+
+
+def _amount(raw: str, unit: str | None) -> float | None:
+    """A number as said before its unit: "a minute" is one minute, though "a" alone is no number."""
+    if unit is not None and raw.strip().lower() == "a":
+        return 1.0
+    return words_to_number(raw)
 
 
 def _either(text: str) -> Measure | None:
@@ -391,14 +446,24 @@ def _either(text: str) -> Measure | None:
     return Measure(">=", lo, unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
 
 
+def _stage(text: str) -> Measure | None:
+    """ "once cone 8 bends", "when stage 3 begins": a numbered step of an ordered sequence,
+    reached from that step on. The variable is the sequence's noun (dimension `stage`)."""
+    m = _STAGE.search(text)
+    if m is None:
+        return None
+    return Measure(">=", float(m.group("num")), None, STAGE, m.start(), m.end())
+
+
 def _comparison(text: str) -> Measure | None:
     m = _COMPARE.search(text)
     if m:
-        number = words_to_number(m.group("num"))
+        unit = normalise_unit(m.group("unit"), text)
+        number = _amount(m.group("num"), unit)
         if number is not None:
-            unit = normalise_unit(m.group("unit"), text)
             if m.group("adj"):
                 op, dim = COMPARATIVES[m.group("adj").lower()]
+                dim = UNIT_DIMENSIONS.get(unit or "", dim)  # "longer than a minute": a duration
             else:
                 op, dim = COMPARATORS[m.group("cmp").lower()], None
             tail = (m.group("tail") or "").lower()

@@ -563,6 +563,8 @@ def question_for(clause: Clause) -> str:
         return f"Is it not so: {name}?{said}"
     if op is Operator.BETWEEN and isinstance(value, list):
         return f"Is {name} between {show(value[0])} and {show(value[1])}{unit}?{said}"
+    if clause.scale:  # one question per cue, whatever step a rule needs: the worker names the step
+        return f"Which is {name} now: {' < '.join(clause.scale)}?"
     if op is Operator.IN and isinstance(value, list):
         return f"Is {name} one of {', '.join(show(v) for v in value)}?{said}"
     assert value is not None and not isinstance(value, list)

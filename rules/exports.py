@@ -318,6 +318,9 @@ def to_dmn(rules: Sequence[KnownRule], *, name: str = "myeongjang") -> bytes:
         item = ET.SubElement(root, q + "itemDefinition", {"id": f"type_{ids[var]}", "name": f"{var}_type"})
         ET.SubElement(item, q + "typeRef").text = types[var]
         heard = sorted({str(v).lower() for c in by_variable[var] for v in _values(c) if isinstance(v, str)})
+        scale = next((c.scale for c in by_variable[var] if c.scale), None)
+        if scale:  # in the master's order, every step (a rule may need only some)
+            heard = [*(s.lower() for s in scale), *(h for h in heard if h not in {s.lower() for s in scale})]
         if types[var] == "string" and heard and all(c.observed for c in by_variable[var]):
             # an observation on the master's own scale (flame colour: dull red, orange, ...)
             allowed = ET.SubElement(item, q + "allowedValues", {"id": f"allowed_{ids[var]}"})

@@ -6,6 +6,7 @@ share; conditions are a small typed tree with a closed set of operators.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -75,11 +76,40 @@ class Clause(_Strict):
     start: int | None = None
     end: int | None = None
     observed: bool = False
+    scale: list[str] | None = None  # the master's own order of the cue's values, lowest first
 
     @field_validator("variable")
     @classmethod
     def _variable_is_identifier(cls, v: str | None) -> str | None:
         return _identifier(v)
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_is_an_order(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return None
+        steps = [" ".join(str(s).split()) for s in v]
+        if not 2 <= len(steps) <= MAX_SCALE or any(not s or len(s) > 80 for s in steps):
+            raise InvalidRule("a scale needs 2 to {most} named steps, lowest first", most=MAX_SCALE)
+        if len({s.lower() for s in steps}) != len(steps):
+            raise InvalidRule("a scale names each step once: {steps}", steps=" < ".join(steps))
+        return steps
+
+    @model_validator(mode="after")
+    def _value_is_on_its_scale(self) -> Clause:
+        if self.scale is None:
+            return self
+        steps = {s.lower() for s in self.scale}
+        values = self.value if isinstance(self.value, list) else [self.value]
+        if self.operator not in (Operator.EQ, Operator.NE, Operator.IN) or not all(
+            isinstance(v, str) and v.lower() in steps for v in values
+        ):
+            raise InvalidRule(
+                "clause {text!r} has a scale, so its value must be one of its steps: {steps}",
+                text=self.text,
+                steps=" < ".join(self.scale),
+            )
+        return self
 
     @model_validator(mode="after")
     def _operator_fits_value(self) -> Clause:
@@ -130,6 +160,27 @@ class Clause(_Strict):
             return "flag"
         values = self.value if isinstance(self.value, list) else [self.value]
         return "number" if all(_is_number(v) for v in values) else "category"
+
+
+MAX_SCALE = 20  # steps on one scale
+
+
+def on_scale(scale: Sequence[str], step: str, direction: str) -> list[str]:
+    """The steps of a scale a comparison admits: `step` itself ("=="), it and every step above
+    (">=") or below ("<="), or only those strictly above (">") or below ("<"). Empty when `step`
+    is not on the scale."""
+    lowered = [s.lower() for s in scale]
+    if step.lower() not in lowered:
+        return []
+    at = lowered.index(step.lower())
+    picked = {
+        "==": scale[at : at + 1],
+        ">=": scale[at:],
+        ">": scale[at + 1 :],
+        "<=": scale[: at + 1],
+        "<": scale[:at],
+    }[direction]
+    return list(picked)
 
 
 class Group(_Strict):

@@ -75,7 +75,7 @@ UNITS: dict[str, str] = {
     "분": "min", "초": "s", "시간": "h", "일": "day", "주": "week", "달": "month", "개월": "month",
     "리터": "L", "l": "L", "cc": "mL", "밀리리터": "mL",
     "암페어": "A", "a": "A", "볼트": "V", "v": "V", "와트": "W", "기압": "atm", "바": "bar", "bar": "bar",
-    "rpm": "rpm", "알피엠": "rpm",
+    "rpm": "rpm", "알피엠": "rpm", "옴": "ohm",
 }  # fmt: skip
 # Counters: a number of things, with no unit of measure.
 COUNTERS = {"개", "번", "장", "회", "벌", "자루", "켜", "겹", "바퀴", "살", "명", "군데", "차례"}
@@ -164,8 +164,21 @@ _NUMBER_TEXT = re.compile(
 )
 
 
+# Native numbers are said before counted time ("두 시간", "석 달", "세 주"); day counts carry
+# their unit (이틀, 사흘). Standing alone, 한 or 세 is as often a word as a number, so only these.
+_NATIVE_TIME = re.compile(
+    r"(?<![가-힣])(?P<number>(?:"
+    + "|".join(sorted(_NATIVE_TENS, key=len, reverse=True))
+    + r")?(?:"
+    + "|".join(sorted(_NATIVE_ONES, key=len, reverse=True))
+    + r")?)\s*(?P<unit>시간|주일?|달|개월)(?:(?![가-힣])|(?=[이가은는을를에도만동간씩째까쯤정반여]))|(?<![가-힣])(?P<days>"
+    + "|".join(sorted(DAYS, key=len, reverse=True))
+    + r")"
+)
+
+
 def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
-    """Every number said in a Korean text: (start, end, value, unit or None)."""
+    """Every number said in a Korean text: (start, end, value, unit or None), in order."""
     out = []
     for m in _NUMBER_TEXT.finditer(text):
         value = sino_number(m.group("number"))
@@ -173,4 +186,20 @@ def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
             continue
         unit = korean_unit(m.group("unit")) if m.group("unit") else None
         out.append((m.start(), m.end(), value, unit))
-    return out
+    for m in _NATIVE_TIME.finditer(text):
+        if any(start < m.end() and m.start() < end for start, end, _, _ in out):
+            continue
+        if m.group("days"):
+            out.append((m.start(), m.end(), float(DAYS[m.group("days")]), "day"))
+            continue
+        native = native_number(m.group("number")) if m.group("number") else None
+        if native is not None:
+            out.append(
+                (
+                    m.start(),
+                    m.end(),
+                    native,
+                    "week" if m.group("unit").startswith("주") else korean_unit(m.group("unit")),
+                )
+            )
+    return sorted(out)

@@ -80,6 +80,9 @@ def catalogue(rules: Iterable[Rule]) -> list[Variable]:
                 if isinstance(v, str) and v.strip()
             }
         )
+        scale = next((c.scale for c in cs if c.scale), None)
+        if scale:  # a cue on the master's scale offers every step, in his order
+            words = [*scale, *(w for w in words if w.lower() not in {s.lower() for s in scale})]
         said = tuple(dict.fromkeys(c.text for c in cs))[:3]
         observed = any(c.observed for c in cs)
         if all(c.operator in _FLAG_OPS for c in cs):

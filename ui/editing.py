@@ -16,7 +16,7 @@ from rules.messages import Cause
 from ui.i18n import t, word
 
 _TICKS = {"observed", "negated"}  # checkbox columns
-CLAUSE_COLUMNS = ["text", "variable", "operator", "value", "unit", "observed"]
+CLAUSE_COLUMNS = ["text", "variable", "operator", "value", "unit", "scale", "observed"]
 ACTION_COLUMNS = ["text", "instruction", "verb", "object", "amount", "unit", "negated", "sets", "to"]
 
 
@@ -58,6 +58,7 @@ def clause_rows(clauses: list[Clause]) -> list[dict[str, Any]]:
             "operator": c.operator.value if c.operator else "",
             "value": _show(c.value),
             "unit": c.unit or "",
+            "scale": " < ".join(c.scale) if c.scale else "",
             "observed": c.observed,
         }
         for c in clauses
@@ -144,6 +145,7 @@ def clauses_from_rows(rows: Any, what: str = "condition", previous: Sequence[Cla
                     operator=operator or None,  # type: ignore[arg-type]
                     value=_value(_text(row, "value"), operator),
                     unit=_text(row, "unit") or None,
+                    scale=_scale(_text(row, "scale")),
                     observed=_ticked(row, "observed"),
                     **span,  # type: ignore[arg-type]
                 )
@@ -153,6 +155,12 @@ def clauses_from_rows(rows: Any, what: str = "condition", previous: Sequence[Cla
                 "invalid rule edit: {what} {number}: {problem}", what=what, number=n, problem=Cause(exc, _message(exc))
             ) from None
     return out
+
+
+def _scale(raw: str) -> list[str] | None:
+    """A scale as the master types it, lowest first: "dull red < orange < white" (or with commas)."""
+    steps = [s.strip() for s in raw.replace("<", ",").split(",") if s.strip()]
+    return steps or None
 
 
 def actions_from_rows(rows: Any, previous: Sequence[Action] = ()) -> list[Action]:

@@ -115,6 +115,22 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
     return phrase
 
 
+def _bare_threshold(context: list[Token], rest: list[Token]) -> bool:
+    """Whether a fronted phrase is a threshold alone, before a comma and a clause of its own
+    ("Below 58, it gets re-hardened"; not "Above 70 percent you get blushing, a milky haze")."""
+    said = text_of(context)
+    measure = find_measure(said)
+    doc = context[0].doc
+    after = context[-1].i + 1
+    return (
+        measure is not None
+        and measure.end >= len(said) - 1
+        and after < len(doc)
+        and doc[after].text == ","
+        and any(t.pos_ in ("VERB", "AUX") for t in rest)
+    )
+
+
 def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
     tokens = trim([t for t in sent if not t.is_space])
     context = fronted_tokens(tokens)
@@ -146,8 +162,10 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
             update={"conditions": Group(join="all", items=items), "certainty": certainty_of(sent)}  # type: ignore[arg-type]
         )
     actions = [moved(a, offset) for a in sentence_actions(inner)]
-    if not actions and clause.cue_kind == "number" and tokens[context[-1].i - tokens[0].i + 1].lower_ == "and":
-        # "More than 60 bar and the walls spring": what follows the threshold, as the master said it
+    follows = tokens[context[-1].i - tokens[0].i + 1]
+    if not actions and clause.cue_kind == "number" and (follows.lower_ == "and" or _bare_threshold(context, rest)):
+        # "More than 60 bar and the walls spring", "Below 58, it gets re-hardened": what follows
+        # the threshold, as the master said it
         said = text_of(rest)
         actions = [Action(text=said, start=rest[0].idx, end=rest[0].idx + len(said))]
     if not actions:

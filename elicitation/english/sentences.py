@@ -78,14 +78,34 @@ def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
 def _misparsed_opening(sent: Span, root: Token, markers: list[tuple[Marker, int, int]]) -> bool:
     """Whether the sentence opens with a condition whose clause head the parser got wrong."""
     doc = sent.doc
-    lead = next((t.i for t in sent if not (t.is_punct or t.lower_ in patterns.FILLERS or t.dep_ == "cc")), sent.start)
+    lead = next((t.i for t in sent if not _opener(t)), sent.start)
     if markers and markers[0][1] == lead and markers[0][0].role == "condition":
         head = clause_head(sent, doc[markers[0][2]])
         comma = next((t.i for t in doc[markers[0][2] + 1 : sent.end] if t.text == ","), None)
         # A sentence-opening condition ends at its first comma; a clause head past it is a misparse.
         if head is None or head == root or (comma is not None and head.i > comma):
             return True
+        if (
+            comma is not None
+            and root.i < comma
+            and root.tag_ != "VBD"
+            and any(c.dep_ == "conj" and c.i > comma and c.pos_ in ("VERB", "AUX") for c in root.children)
+        ):
+            return True  # "If it rains or the humidity is above 80 %, add filler": the main clause a conjunct
+        hung = [t for t in doc[head.right_edge.i + 1 : comma or head.right_edge.i + 1] if not t.is_punct]
+        if hung and (hung[0].dep_ == "cc" or head.pos_ in ("NOUN", "PROPN")):
+            # "whenever the pipe is wet or it's below zero, ...": a conjunct hung on the main clause;
+            # "once cone 8 bends, ...": a condition read as a bare noun, its verb given away
+            return True
     return False
+
+
+def _opener(tok: Token) -> bool:
+    """A word a spoken sentence opens with before its marker: "Also, whenever ...", "And if ..."."""
+    return tok.is_punct or tok.lower_ in patterns.FILLERS or tok.dep_ == "cc" or tok.lower_ in _OPENERS
+
+
+_OPENERS = {"also", "so", "now", "then", "but", "well", "again", "plus", "oh", "okay", "ok", "right"}
 
 
 def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, int]]) -> Taken:

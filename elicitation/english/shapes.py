@@ -14,7 +14,8 @@ from elicitation.english import patterns
 from elicitation.english.filters import is_anecdote
 from elicitation.english.instructions import instruction_of
 from elicitation.english.tokens import bounds, contiguous, text_of, trim
-from elicitation.values import GENERIC, UNITS, Measure, find_measure, snake
+from elicitation.scales import colour_value
+from elicitation.values import GENERIC, STAGE, UNITS, Measure, find_measure, snake
 from rules import Action, Certainty, Clause, Operator
 
 
@@ -126,6 +127,13 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
         ):
             return Clause(**base, variable="weather", operator="!=" if negated else "==", value=value)  # type: ignore[arg-type]
 
+    shade = colour_value(text)
+    if shade is not None:  # "the flame turns yellow-white or brighter": flame_colour, on a scale later
+        owner = noun if noun is not None and noun.lower_ not in shade[0].split() else None
+        name = _noun_phrase(owner) if owner is not None else ""
+        name = name if name.endswith(("colour", "color")) else f"{name}_colour".lstrip("_")
+        op = Operator.NE if negated else Operator.EQ
+        return Clause(**base, variable=name, operator=op, value=shade[0], observed=True)
     if noun is not None and subject is noun and head.lemma_.lower() in patterns.SOUND_VERBS:
         name = _noun_phrase(noun)
         if name:
@@ -217,6 +225,9 @@ def _measured_name(tokens: list[Token], noun: Token | None, dimension: str | Non
         outside = [t for t in tokens if not at[0] <= t.idx - first < at[1]]
         words = cue_words(outside)[:4]
         return snake(" ".join([*words, "time"])) if words else "elapsed_time"
+    if dimension == STAGE:  # "cone 8 bends": the cone
+        first = tokens[0].idx
+        return snake(" ".join(t.lemma_ for t in tokens if at[0] <= t.idx - first < at[1] and not t.like_num))
     name = _noun_phrase(noun) if noun is not None else ""
     if name and dimension and dimension not in ("level", "amount") and dimension not in name:
         name = f"{name}_{dimension}"

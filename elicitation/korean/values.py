@@ -128,6 +128,24 @@ def number_of(tok: Token) -> tuple[float, float | None] | None:
     return None
 
 
+def _decimals(tokens: Sequence[Token], i: int) -> float | None:
+    """The fraction said after 점 ("일 점 오": .5), when the number at tokens[i] has one."""
+    if i + 2 >= len(tokens) or tokens[i + 1].text != "점" or _first_tag(tokens[i]) not in ("NR", "SN"):
+        return None
+    digits = tokens[i + 2].text
+    if _first_tag(tokens[i + 2]) == "SN" and digits.isdigit():
+        return float("0." + digits)
+    said = [korean_number(ch) for ch in digits]
+    if not said or any(d is None or not 0 <= d <= 9 or not float(d).is_integer() for d in said):
+        return None
+    return float("0." + "".join(str(int(d or 0)) for d in said))
+
+
+# A rate said before its number: "분당 5리터" (L/min), "초속 2미터" (m/s), "리터당 50그램" (g/L).
+_RATES = {("분당", "L"): "L/min", ("초속", "m"): "m/s", ("분속", "m"): "m/min", ("시속", "kg"): "km/h",
+          ("시속", "km"): "km/h", ("리터당", "g"): "g/L", ("분당", "회"): "rpm"}  # fmt: skip
+
+
 def unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
     """The unit of the number at tokens[i] and the index of the last token it used."""
     if tokens[i].text in DAYS:
@@ -144,8 +162,10 @@ def unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
     before = {t.text for t in tokens[max(0, i - 2) : i]}
     if unit == "degrees":
         unit = "degF" if "화씨" in before else degrees_unit(" ".join(t.text for t in tokens))
-    if unit == "L" and "분당" in before:
-        unit = "L/min"
+    said = "".join(t.text for t in tokens[max(0, i - 3) : i])
+    for (rate, base), rated in _RATES.items():
+        if unit == base and rate in said:
+            unit = rated
     return unit, i + 1
 
 
@@ -220,13 +240,8 @@ def _predicate(tokens: Sequence[Token]) -> Token | None:
     return None
 
 
-def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
-    """The measurable reading of a condition's tokens, or an empty one. `until` marks a clause that
-    says how long ("300도 될 때까지": while below 300)."""
-    tokens = [t for t in tokens if not t.is_space]
-    if not tokens:
-        return _EMPTY
-    name, at = subject(tokens)
+def _numbers_said(tokens: Sequence[Token]) -> list[tuple[int, float, float | None, str | None]]:
+    """The numbers of a condition, in order: (index, value, upper end of a pair, unit)."""
     numbers: list[tuple[int, float, float | None, str | None]] = []  # (index, value, high, unit)
     i = 0
     while i < len(tokens):
@@ -235,12 +250,31 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
         if found is None or glued:  # "SKD11": a name, not a number
             i += 1
             continue
-        unit, last = unit_after(tokens, i)
+        if tokens[i].text == "한" and i + 1 < len(tokens) and number_of(tokens[i + 1]) is not None:
+            i += 1  # "한 이십 분": about twenty minutes
+            continue
         value, high = found
-        if i > 0 and tokens[i - 1].text == "영하":
+        at = i
+        decimals = _decimals(tokens, i)
+        if decimals is not None:  # "영 점 오", "일 점 오": 0.5, 1.5
+            value, i = value + decimals, i + 2
+        unit, last = unit_after(tokens, i)
+        if at > 0 and tokens[at - 1].text == "영하":
             value = -value
-        numbers.append((i, value, high, unit))
+        if unit is not None or _first_tag(tokens[at]) != "MM":  # "한 판에 십 킬로": one tray, ten kilos
+            numbers.append((at, value, high, unit))
         i = last + 1
+    return numbers
+
+
+def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
+    """The measurable reading of a condition's tokens, or an empty one. `until` marks a clause that
+    says how long ("300도 될 때까지": while below 300)."""
+    tokens = [t for t in tokens if not t.is_space]
+    if not tokens:
+        return _EMPTY
+    name, at = subject(tokens)
+    numbers = _numbers_said(tokens)
     lemmas = [lemma_of(t) for t in tokens]
     words = [t.text for t in tokens]
     negated = _negated(tokens)
@@ -390,7 +424,7 @@ _UNIT_NAMES = {
     "degC": "온도", "degF": "온도", "K": "온도", "mm": "두께", "um": "두께", "cm": "길이", "m": "길이",
     "kg": "무게", "g": "무게", "t": "무게", "h": "시간", "min": "시간", "s": "시간", "day": "기간",
     "bar": "압력", "psi": "압력", "Pa": "압력", "kPa": "압력", "MPa": "압력", "mTorr": "진공도",
-    "m/s": "속도", "L/min": "유량", "A": "전류", "V": "전압", "rpm": "회전수",
+    "m/s": "속도", "L/min": "유량", "A": "전류", "V": "전압", "rpm": "회전수", "ohm": "저항", "g/L": "농도",
 }  # fmt: skip
 _SEASONS = {
     "겨울": "겨울", "여름": "여름", "봄": "봄", "가을": "가을", "장마": "장마철", "장마철": "장마철",

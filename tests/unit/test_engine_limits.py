@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from typing import Any
 
 import pytest
@@ -101,12 +102,18 @@ def test_a_hang_in_the_c_core_costs_the_child_not_us(core: CoreProcess) -> None:
 def test_a_crash_of_the_c_core_is_an_error_and_the_next_question_is_answered(core: CoreProcess) -> None:
     rain = Clause(text="it rains", variable="weather", operator="==", value="rain")
     engine = Engine([rule("a", rain)], core=core)
-    join = {"r": {"all": [{"a": {"kind": "a"}}, {"b": {"kind": "b"}}]}}
-    core.raw("register", rulesets={"join": join})
-    core.raw("assert_fact", ruleset="join", fact={"sid": "0", "id": "1", "kind": "a"})
-    # durable_rules' delete_state after a partial match: a segfault, or an abort when the allocator notices
-    with pytest.raises(CoreCrashed, match=r"signal \d+ \(SIG(SEGV|ABRT)\)"):
-        core.raw("delete_state", ruleset="join", sid="0")
+    # durable_rules segfaults on delete_state after a partial match, but only for some heap layouts
+    # of the child; a segfault delivered while it works on a slow request is the same crash, always.
+    slow = {f"r{i}": {"all": [{"m": {"t": float(i)}}]} for i in range(513)}
+    pid = core.pid
+    assert pid is not None
+    crash = threading.Timer(0.5, os.kill, (pid, signal.SIGSEGV))
+    crash.start()
+    try:
+        with pytest.raises(CoreCrashed, match=r"signal 11 \(SIGSEGV\) during 'register'"):
+            core.raw("register", rulesets={"slow": slow}, timeout=30)
+    finally:
+        crash.cancel()
     assert fired(engine, {"weather": "rain"}) == {"a"}
 
 

@@ -477,3 +477,67 @@ def test_a_threshold_that_opens_the_sentence_is_its_condition(text: str, op: Ope
 def test_phrases_that_only_look_like_thresholds_stay_no_rule() -> None:
     assert extract_text("Over the years I learned a lot.") == []
     assert extract_text("Above all, keep it clean.") == []
+
+
+# --- the last gold misses, in shapes of their own ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Also whenever the pipe is wet or it's below zero outside, we preheat, even on thin wall.",
+        "If it rains or the humidity is above 80 percent, add filler.",
+    ],
+)
+def test_an_or_conjunct_the_parser_hung_on_the_main_clause_stays_a_condition(text: str) -> None:
+    [rule] = extract_text(text)
+    assert rule.conditions.join == "any"
+    first, second = rule.clauses()
+    assert first.variable in ("pipe", "weather") and second.operator in (Operator.LT, Operator.GT)
+    assert rule.actions[0].text in ("we preheat, even on thin wall", "add filler")
+
+
+def test_a_numbered_step_of_a_sequence_is_reached_from_that_step_on() -> None:
+    for text, name, value in (
+        ("Once cone 8 bends, we start the reduction.", "cone", 8),
+        ("As soon as cone 10 touches the shelf, shut off the burners.", "cone", 10),
+        ("When stage 3 begins, open the valve.", "stage", 3),
+    ):
+        [clause] = clauses(text)
+        assert (clause.variable, clause.operator, clause.value, clause.unit) == (name, Operator.GE, value, None)
+    [depth] = clauses("If the coat is over 3 mm, sand it back.")  # a unit after it: a measure, not a step
+    assert (depth.operator, depth.value, depth.unit) == (Operator.GT, 3, "mm")
+
+
+def test_that_long_points_back_to_the_duration_said_before_in_both_languages() -> None:
+    english = interview(
+        ("Master", "If the meter reads above 12 percent, let the boards sit for another two weeks."),
+        ("Interviewer", "And when you cannot wait that long?"),
+        ("Master", "Then I don't glue anything."),
+    )
+    korean = interview(("장인", "판자는 두 주 동안 말립니다. 그렇게 오래 기다릴 수 없으면 접착을 하지 마세요."))
+    lasting = interview(
+        ("Master", "We fire for ten hours."),
+        ("Interviewer", "And if it takes that long?"),
+        ("Master", "Then check the burners."),
+    )
+    for transcript, op in ((english, Operator.LT), (korean, Operator.LT)):
+        [clause] = [c for r in extract_transcript(transcript) for c in r.clauses() if c.unit == "week"]
+        assert (clause.operator, clause.value, clause.observed) == (op, 2, False) and clause.variable.endswith(
+            ("time", "시간")
+        )
+    found = [c for r in extract_transcript(lasting) for c in r.clauses() if c.unit == "h"]
+    assert [(c.operator, c.value) for c in found] == [(Operator.GE, 10)]
+
+
+def test_native_korean_numbers_before_time_and_day_words_are_read_as_durations() -> None:
+    from rules.numerals import numbers_in
+
+    assert [(v, u) for *_, v, u in numbers_in("한 시간이 지나도, 두 주 동안, 사흘 정도, 석 달")] == [
+        (1, "h"),
+        (2, "week"),
+        (3, "day"),
+        (3, "month"),
+    ]
+    assert numbers_in("두 주먹, 달걀 두 개") == []
+    assert parse_value("사흘") == Quantity(3, "day") and parse_value("두 주") == Quantity(2, "week")

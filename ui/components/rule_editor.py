@@ -40,6 +40,7 @@ def rule_editor(rule: Rule, rule_id: int) -> Edit | None:
             "variable": st.column_config.TextColumn(t("variable")),
             "value": st.column_config.TextColumn(t("value")),
             "unit": st.column_config.TextColumn(t("unit")),
+            "scale": st.column_config.TextColumn(t("scale"), help=t("steps, lowest first: red < orange < white")),
             "observed": st.column_config.CheckboxColumn(t("observed"), help=t("judged by eye, ear or hand")),
         }
         st.caption(t("Conditions: what the master said, and the variable, operator, value and unit it tests"))
