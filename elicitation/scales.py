@@ -21,7 +21,7 @@ _COLOURS = (
     "white|yellow|orange|red|blue|green|black|grey|gray|brown|purple|violet|straw|bronze|amber|gold|golden|"
     "silver|pink|crimson|scarlet|cherry|salmon|lemon|cream|tan|rust|copper|peacock"
 )
-_MODIFIERS = "dull|dark|bright|light|pale|deep|dirty|blood|faint|pure|blinding|dazzling|brilliant|full|deep"
+_MODIFIERS = "dull|dark|bright|light|pale|deep|dirty|blood|faint|pure|blinding|dazzling|brilliant|full"
 _WORD = rf"(?:{_MODIFIERS}|{_COLOURS})(?:ish)?"
 # A colour phrase: "dull red", "yellow-white", "cherry red", "white with a blue edge".
 COLOUR = rf"\b(?:{_WORD}[\s-]+)*(?:{_COLOURS})(?:ish)?\b(?:\s+with\s+an?\s+(?:{_WORD}\s+)*\w+)?"
@@ -66,13 +66,10 @@ def _step(words: str) -> str:
     return re.sub(r"\s*-\s*", "-", " ".join(words.lower().split()))
 
 
-def colour_value(text: str) -> tuple[str, int, int] | None:
-    """The last colour phrase in a clause's words, normalised ("yellow-white"), and where it is."""
-    found = list(_COLOUR.finditer(text))
-    if not found:
-        return None
-    m = found[-1]
-    return _step(m.group(0)), m.start(), m.end()
+def colour_value(text: str) -> str | None:
+    """The last colour phrase in a clause's words, normalised ("yellow-white")."""
+    found = _COLOUR.findall(text)
+    return _step(found[-1]) if found else None
 
 
 def apply_scales(rules: Sequence[Rule], texts: Iterable[str]) -> list[Rule]:
@@ -140,7 +137,7 @@ def _as_choice(clause: Clause, scales: list[list[str]]) -> Clause:
 
 def _direction(text: str, value: str) -> str:
     """Which way along the scale the words compare: "==", ">=", ">", "<=" or "<"."""
-    lowered = re.sub(r"\s*-\s*", "-", text.lower())
+    lowered = _step(text)
     at = lowered.rfind(value)
     if at < 0:
         return "=="

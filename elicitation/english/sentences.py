@@ -105,7 +105,7 @@ def _opener(tok: Token) -> bool:
     return tok.is_punct or tok.lower_ in patterns.FILLERS or tok.dep_ == "cc" or tok.lower_ in _OPENERS
 
 
-_OPENERS = {"also", "so", "now", "then", "but", "well", "again", "plus", "oh", "okay", "ok", "right"}
+_OPENERS = {"again", "plus", "right"}  # besides the fillers ("also", "so", "now", "well", ...)
 
 
 def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, int]]) -> Taken:

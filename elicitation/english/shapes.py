@@ -129,11 +129,11 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
 
     shade = colour_value(text)
     if shade is not None:  # "the flame turns yellow-white or brighter": flame_colour, on a scale later
-        owner = noun if noun is not None and noun.lower_ not in shade[0].split() else None
+        owner = noun if noun is not None and noun.lower_ not in shade.split() else None
         name = _noun_phrase(owner) if owner is not None else ""
         name = name if name.endswith(("colour", "color")) else f"{name}_colour".lstrip("_")
         op = Operator.NE if negated else Operator.EQ
-        return Clause(**base, variable=name, operator=op, value=shade[0], observed=True)
+        return Clause(**base, variable=name, operator=op, value=shade, observed=True)
     if noun is not None and subject is noun and head.lemma_.lower() in patterns.SOUND_VERBS:
         name = _noun_phrase(noun)
         if name:

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from elicitation import extract_text, extract_transcript
 from elicitation.scales import HEAT_COLOURS, scales_in
 from elicitation.transcripts import Transcript, Turn
-from elicitation.values import find_measure, words_to_number
+from elicitation.values import find_measure
 from rules import Action, Clause, Engine, Group, KnownRule, Operator, Rule, catalogue, question_for
 from rules.exports import to_dmn
 from ui.editing import clause_rows, clauses_from_rows
@@ -109,40 +109,14 @@ def test_the_master_edits_the_scale_in_the_rule_editor() -> None:
 # --- numbers in unseen shapes --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "words,value",
-    [
-        ("one hundred and fifty", 150),
-        ("one and a half", 1.5),
-        ("minus forty", -40),
-        ("one point five", 1.5),
-        ("nought point two five", 0.25),
-        ("half a", 0.5),
-    ],
-)
-def test_spelled_out_numbers(words: str, value: float) -> None:
-    assert words_to_number(words) == value
-
-
-@pytest.mark.parametrize(
-    "text,operator,value,unit",
-    [
-        ("the bath is between fifty and fifty-five degrees C", "between", [50, 55], "degC"),
-        ("the gauge shows at least twenty-five microns", ">=", 25, "um"),
-        ("the etch goes on longer than a minute", ">", 1, "min"),
-        ("anything harder than forty HRC", ">", 40, "HRC"),
-        ("the dew point is higher than minus forty degrees", ">", -40, "degC"),
-        ("the parts are closer than twenty-five millimetres", "<", 25, "mm"),
-        ("a tyre weighs more than half a kilo over", ">", 0.5, "kg"),
-        ("you open the press before eleven minutes", "<", 11, "min"),
-        ("the resistance is over 10 ohms", ">", 10, "ohm"),
-    ],
-)
-def test_thresholds_in_the_words_people_use(text: str, operator: str, value: object, unit: str) -> None:
-    found = find_measure(text)
-    assert found is not None and (found.operator, found.value, found.unit) == (operator, value, unit)
-    if "longer than a minute" in text:
-        assert found.dimension == "duration"
+def test_longer_than_a_minute_is_a_duration() -> None:
+    found = find_measure("the etch goes on longer than a minute")
+    assert found is not None and (found.operator, found.value, found.unit, found.dimension) == (
+        ">",
+        1,
+        "min",
+        "duration",
+    )
 
 
 @pytest.mark.parametrize(

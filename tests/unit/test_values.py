@@ -13,6 +13,11 @@ from elicitation.values import find_measure, snake, words_to_number
         ("2.5", 2.5),
         ("a thousand six hundred", 1600),
         ("lunch", None),
+        ("one and a half", 1.5),
+        ("minus forty", -40),
+        ("one point five", 1.5),
+        ("nought point two five", 0.25),
+        ("half a", 0.5),
     ],
 )
 def test_numbers_in_digits_and_words(text: str, number: float | None) -> None:
@@ -32,6 +37,15 @@ def test_numbers_in_digits_and_words(text: str, number: float | None) -> None:
         ("the steel is below 5 degrees", "<", 5, "degC"),
         ("once the melt reaches 1,650 degrees", ">=", 1650, "degC"),
         ("the wind is stronger than 5 m/s", ">", 5, "m/s"),
+        ("the bath is between fifty and fifty-five degrees C", "between", [50, 55], "degC"),
+        ("the gauge shows at least twenty-five microns", ">=", 25, "um"),
+        ("the etch goes on longer than a minute", ">", 1, "min"),
+        ("anything harder than forty HRC", ">", 40, "HRC"),
+        ("the dew point is higher than minus forty degrees", ">", -40, "degC"),
+        ("the parts are closer than twenty-five millimetres", "<", 25, "mm"),
+        ("a tyre weighs more than half a kilo over", ">", 0.5, "kg"),
+        ("you open the press before eleven minutes", "<", 11, "min"),
+        ("the resistance is over 10 ohms", ">", 10, "ohm"),
     ],
 )
 def test_comparisons_become_operator_value_unit(text: str, op: str, value: object, unit: str) -> None:
