@@ -252,6 +252,7 @@ class Engine:
         clauses = [c for k in self.rules for c in itertools.chain(k.rule.clauses(), k.rule.exceptions)]
         self.units = reference_units(clauses)
         self._kinds = _kinds(clauses, [a for k in self.rules for a in k.rule.actions])
+        self._steps = {c.variable: c.scale for c in clauses if c.variable and c.scale}  # the masters' scales
         self._compiled: dict[str, _Compiled] = {}
         self._rules_by_variable: dict[str, list[str]] = {}
         terms: list[tuple[str, list[dict[str, Any]]]] = []
@@ -377,6 +378,14 @@ class Engine:
             )
         if kind == "flag" and not isinstance(value, bool):
             raise FactError("fact {name!r} is answered yes or no, not {value!r}", name=name, value=show(value))
+        steps = self._steps.get(name)
+        if steps and not (isinstance(value, str) and value.lower() in {s.lower() for s in steps}):
+            raise FactError(
+                "fact {name!r} is one step of {steps}, not {value!r}",
+                name=name,
+                steps=" < ".join(steps),
+                value=show(value),
+            )
 
     def _matching(self, facts: dict[str, Scalar]) -> list[str]:
         names = list(self._always)

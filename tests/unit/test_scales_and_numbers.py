@@ -8,7 +8,7 @@ from elicitation import extract_text, extract_transcript
 from elicitation.scales import HEAT_COLOURS, scales_in
 from elicitation.transcripts import Transcript, Turn
 from elicitation.values import find_measure
-from rules import Action, Clause, Engine, Group, KnownRule, Operator, Rule, catalogue, question_for
+from rules import Action, Clause, Engine, FactError, Group, KnownRule, Operator, Rule, catalogue, question_for
 from rules.exports import to_dmn
 from ui.editing import clause_rows, clauses_from_rows
 
@@ -75,6 +75,8 @@ def test_the_engine_asks_for_the_step_and_fires_on_any_step_the_rule_admits() ->
     engine = Engine([known("hot", hot), known("cold", cold)])
     assert [f.known.key for f in engine.ask({"steel_colour": "White"}).fired] == ["hot"]
     assert [f.known.key for f in engine.ask({"steel_colour": "dull red"}).fired] == ["cold"]
+    with pytest.raises(FactError, match=r"one step of dull red < cherry red < orange < yellow < white, not 'blue'"):
+        engine.ask({"steel_colour": "blue"})  # not "No rule applies": the step is not on the scale
     assert question_for(hot) == question_for(cold)  # one question per cue
     assert "dull red < cherry red < orange < yellow < white" in question_for(hot)
     [variable] = catalogue([known("hot", hot).rule, known("cold", cold).rule])
