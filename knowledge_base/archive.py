@@ -27,15 +27,21 @@ def _schema(s: Session) -> str | None:
 def export(kb: Context, *, actor: str | None = None) -> dict[str, Any]:
     """Everything the user may share, as one JSON document: rules with all versions, reviews,
     evidence, consent and attribution. Masters whose consent is withdrawn leave their rules
-    and transcripts behind, as do confidential rules of other organisations."""
+    and transcripts behind, as do confidential rules and interviews of other organisations; no
+    accounts, delegations or audit trail leave."""
     with kb.unit(write=True, actor=actor) as uow:
         who = uow.require("export", entity="export")
-        hidden, withdrawn = policies.withheld(uow.session, who)
-        uow.audit(who.username, "export", "knowledge_base", None, withheld_rules=len(hidden))
-        uow.session.flush()
-        return snapshot.dump(
-            uow.session, kind="export", schema=_schema(uow.session), drop_rules=hidden, drop_masters=withdrawn
+        withheld = policies.withheld(uow.session, who)
+        uow.audit(
+            who.username,
+            "export",
+            "knowledge_base",
+            None,
+            withheld_rules=len(withheld.rules),
+            withheld_transcripts=len(withheld.transcripts),
         )
+        uow.session.flush()
+        return snapshot.dump(uow.session, kind="export", schema=_schema(uow.session), withheld=withheld)
 
 
 DECISION_TABLES: dict[str, Callable[[Sequence[KnownRule]], bytes]] = {
@@ -54,7 +60,7 @@ def decision_tables(kb: Context, fmt: str, *, release: str | None = None, actor:
         )
     with kb.unit(write=True, actor=actor) as uow:
         who = uow.require("export", entity="export")
-        hidden, _withdrawn = policies.withheld(uow.session, who)
+        hidden = policies.withheld(uow.session, who).rules
         uow.audit(who.username, "export", "decision_tables", None, format=fmt, release=release)
     rules = [k for k in guidance.guidance_rules(kb, release=release, actor=who.username) if int(k.key) not in hidden]
     return DECISION_TABLES[fmt](rules)

@@ -88,6 +88,8 @@ class TranscriptRow(Base):
     encoding: Mapped[str] = mapped_column(String(20))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     redactions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # a confidential interview: its turns, title and file name stay inside its organisation
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     turns: Mapped[list[TurnRow]] = relationship(order_by="TurnRow.index")
 

@@ -15,7 +15,7 @@ from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import InvalidTransition, NotFound, PermissionDenied
-from knowledge_base.models import Consent, Master, RuleRow
+from knowledge_base.models import Consent, InterviewSession, Master, RuleRow, TranscriptRow
 from rules.messages import Message
 
 ROLES = ("interviewer", "master", "sme", "admin")
@@ -71,14 +71,21 @@ class Actor:
         """A master acts for himself; a delegate for the masters an admin named."""
         return self.role == "admin" or self.master_id == master_id or master_id in self.delegated
 
-    def can_see(self, *, status: str, confidential: bool, organisation: str | None) -> bool:
-        """SMEs read confirmed rules only; confidential rules stay inside their organisation
-        (admins, who run and back up the whole knowledge base, see them too)."""
+    def can_see(
+        self, *, status: str, confidential: bool, organisation: str | None, master_id: int | None = None
+    ) -> bool:
+        """SMEs read confirmed rules only; confidential rules stay inside their organisation and
+        with the master they came from and his delegates (admins, who run and back up the whole
+        knowledge base, see them too)."""
         if self.role == "sme" and status != "confirmed":
             return False
-        if self.role == "admin":
+        if self.role == "admin" or (master_id is not None and self.speaks_for(master_id)):
             return True
         return not (confidential and (organisation is None or organisation != self.organisation))
+
+    def own_masters(self) -> list[int]:
+        """The masters this user speaks for without being an admin: himself, those delegated."""
+        return sorted({*self.delegated, *([self.master_id] if self.master_id is not None else [])})
 
 
 def require(actor: Actor, action: str, *, entity: str = "", entity_id: int | None = None) -> Actor:
@@ -105,8 +112,27 @@ def visible(actor: Actor, *, by_status: bool = True) -> list[Any]:
         where.append(RuleRow.status == "confirmed")
     if actor.role != "admin":  # admins see confidential rules; others only their organisation's
         own = Master.organisation == actor.organisation if actor.organisation else false()
-        where.append(or_(RuleRow.confidential.is_(False), own))
+        where.append(or_(RuleRow.confidential.is_(False), own, RuleRow.master_id.in_(actor.own_masters())))
     return where
+
+
+def secret_transcripts() -> Select[int]:
+    """Interviews that are confidential: imported as such, or the source of a confidential rule
+    (their turns hold the rule's words)."""
+    flagged = select(TranscriptRow.id).where(TranscriptRow.confidential.is_(True))
+    sources = select(RuleRow.transcript_id).where(RuleRow.confidential.is_(True), RuleRow.transcript_id.is_not(None))
+    return flagged.union(sources)  # type: ignore[return-value]
+
+
+def visible_transcripts(actor: Actor) -> list[Any]:
+    """SQL filters for the interviews (and so their turns, quotes and follow-up questions) an
+    actor may read: what is not confidential, what belongs to his organisation or to a master he
+    speaks for; admins read all. The query must join `InterviewSession` and `Master`."""
+    if actor.role == "admin":
+        return []
+    own = Master.organisation == actor.organisation if actor.organisation else false()
+    mine = InterviewSession.master_id.in_(actor.own_masters())
+    return [or_(TranscriptRow.id.not_in(secret_transcripts()), own, mine)]
 
 
 def consenting() -> Select[int]:
@@ -133,7 +159,10 @@ def readable(s: Session, rule_id: int, actor: Actor) -> RuleRow:
     row = s.get(RuleRow, rule_id)
     if row is None:
         raise NotFound("no rule with id {rule_id}", rule_id=rule_id)
-    if not actor.can_see(status=row.status, confidential=row.confidential, organisation=row.master.organisation):
+    seen = actor.can_see(
+        status=row.status, confidential=row.confidential, organisation=row.master.organisation, master_id=row.master_id
+    )
+    if not seen:
         hidden_status = actor.role == "sme" and row.status != "confirmed"
         why = (
             Message("is {status}, not confirmed", status=row.status)
@@ -230,18 +259,32 @@ def may_set_password(actor: Actor, username: str) -> None:
         )
 
 
-def withheld(s: Session, actor: Actor) -> tuple[set[int], set[int]]:
-    """Rules that may not leave with this user (in an export or decision tables), and the masters
-    whose consent is withdrawn."""
+@dataclass(frozen=True)
+class Withheld:
+    """What may not leave with a user in an export: rules, masters whose consent is withdrawn
+    (their interviews stay too), and interviews (turns, titles, file names) confidential to
+    another organisation."""
+
+    rules: frozenset[int]
+    masters: frozenset[int]
+    transcripts: frozenset[int]
+
+
+def withheld(s: Session, actor: Actor) -> Withheld:
+    """What may not leave with this user, in an export or decision tables. Confidential rules and
+    interviews leave only with someone of their own organisation, admins included."""
     live = set(s.scalars(consenting()))
-    withdrawn = set(s.scalars(select(Master.id))) - live
-    # Confidential rules leave only with someone of their own organisation, admins included.
+    withdrawn = frozenset(set(s.scalars(select(Master.id))) - live)
     elsewhere = Master.organisation.is_(None) | (Master.organisation != (actor.organisation or ""))
-    hidden = set(
-        s.scalars(
-            select(RuleRow.id)
-            .join(Master)
-            .where(or_(RuleRow.master_id.in_(withdrawn), RuleRow.confidential.is_(True) & elsewhere))
-        )
+    rules = s.scalars(
+        select(RuleRow.id)
+        .join(Master)
+        .where(or_(RuleRow.master_id.in_(withdrawn), RuleRow.confidential.is_(True) & elsewhere))
     )
-    return hidden, withdrawn
+    transcripts = s.scalars(
+        select(TranscriptRow.id)
+        .join(InterviewSession, InterviewSession.id == TranscriptRow.session_id)
+        .join(Master, Master.id == InterviewSession.master_id)
+        .where(or_(Master.id.in_(withdrawn), TranscriptRow.id.in_(secret_transcripts()) & elsewhere))
+    )
+    return Withheld(frozenset(rules), withdrawn, frozenset(transcripts))

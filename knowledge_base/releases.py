@@ -68,7 +68,10 @@ def release_diff(kb: Context, old: str, new: str, *, actor: str | None = None) -
                 row = s.get(RuleRow, rule_id)
                 assert row is not None
                 if not who.can_see(
-                    status="confirmed", confidential=row.confidential, organisation=row.master.organisation
+                    status="confirmed",
+                    confidential=row.confidential,
+                    organisation=row.master.organisation,
+                    master_id=row.master_id,
                 ):
                     continue
                 before, after = rule_view(s, row, a[rule_id]), rule_view(s, row, b[rule_id])

@@ -257,13 +257,18 @@ def search_turns(
         raise InvalidEdit("the question is empty")
     need_encoder(kb)
     with kb.unit(write=True, actor=actor) as uow:
-        uow.require("import", entity="transcript")
+        who = uow.require("import", entity="transcript")
         s = uow.session
         rows = s.execute(
             select(TurnRow, TranscriptRow.filename)
             .join(TranscriptRow, TranscriptRow.id == TurnRow.transcript_id)
             .join(InterviewSession, InterviewSession.id == TranscriptRow.session_id)
-            .where(TurnRow.is_interviewer.is_(False), InterviewSession.master_id.in_(policies.consenting()))
+            .join(Master, Master.id == InterviewSession.master_id)
+            .where(
+                TurnRow.is_interviewer.is_(False),
+                InterviewSession.master_id.in_(policies.consenting()),
+                *policies.visible_transcripts(who),
+            )
             .order_by(TurnRow.id)
         ).all()
         if not rows:

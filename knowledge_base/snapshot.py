@@ -2,9 +2,10 @@
 
 Every table is written row by row with its ids, so loading the document into an empty database
 gives back exactly what was dumped: versions, reviews, evidence, consent, releases and the audit
-trail. An *export* leaves out what must not leave: the rules and transcripts of masters whose
-consent was withdrawn, confidential rules of other organisations, and password hashes. A
-*backup* leaves out nothing.
+trail. An *export* leaves out what the sharing policy withholds (`policies.withheld`: the rules
+and interviews of masters whose consent was withdrawn, confidential rules and interviews of other
+organisations, and everything derived from them) and the private tables (accounts, delegations,
+the audit trail). A *backup* leaves out nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import KnowledgeBaseError, NotEmpty
-from knowledge_base.models import Base, InterviewSession
+from knowledge_base.models import Base, InterviewSession, TranscriptRow, TurnRow
+from knowledge_base.policies import Withheld
 
 FORMAT = "myeongjang-knowledge-base"
 FORMAT_VERSION = 1
@@ -81,43 +83,61 @@ def _check_media(row: dict[str, Any]) -> None:
         )
 
 
-def dump(
-    s: Session,
-    *,
-    kind: str,
-    schema: str | None,
-    drop_rules: set[int] | None = None,
-    drop_masters: set[int] | None = None,
-) -> dict[str, Any]:
-    """All rows of all tables, less the rules and the masters' transcripts named to drop."""
-    drop_rules = drop_rules or set()
-    drop_masters = drop_masters or set()
-    sessions = set(
-        s.scalars(select(InterviewSession.id).where(InterviewSession.master_id.in_(drop_masters)))
-        if drop_masters
-        else ()
-    )
+# Tables an export never carries: accounts (names, organisations, password hashes), delegations,
+# and the audit trail (whose reasons and details name other masters and their interviews).
+PRIVATE = frozenset({"users", "delegations", "audit_events"})
+NOTHING_WITHHELD = Withheld(frozenset(), frozenset(), frozenset())
+
+
+class _Shareable:
+    """Which rows of a dump may leave, given what the sharing policy withholds."""
+
+    def __init__(self, s: Session, kind: str, withheld: Withheld) -> None:
+        self.kind, self.w = kind, withheld
+        hidden = list(withheld.transcripts)
+        self.sessions = {
+            *s.scalars(select(TranscriptRow.session_id).where(TranscriptRow.id.in_(hidden))),
+            *s.scalars(select(InterviewSession.id).where(InterviewSession.master_id.in_(withheld.masters))),
+        }
+        self.turns = set(s.scalars(select(TurnRow.id).where(TurnRow.transcript_id.in_(hidden))))
+
+    def row(self, name: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        """The row as it may leave, or None where it stays behind."""
+        if self.kind == "backup":
+            return data
+        w = self.w
+        if name in PRIVATE:
+            return None
+        gone = (
+            (name == "interview_sessions" and data["id"] in self.sessions)
+            or (name == "transcripts" and data["id"] in w.transcripts)
+            or (name == "turns" and data["transcript_id"] in w.transcripts)
+            or (name == "rules" and data["id"] in w.rules)
+            or (name in _OF_A_RULE and data["rule_id"] in w.rules)
+            or (name == "rule_evidence" and data["turn_id"] in self.turns)
+            or (name == "cue_phrases" and data["master_id"] in w.masters)
+        )
+        if gone:
+            return None
+        if name == "rules" and data["transcript_id"] in w.transcripts:
+            data = {**data, "transcript_id": None}  # a shared rule of an interview that stays behind
+        return data
+
+
+_OF_A_RULE = ("rule_versions", "rule_evidence", "reviews", "release_rules", "cue_phrases")
+
+
+def dump(s: Session, *, kind: str, schema: str | None, withheld: Withheld | None = None) -> dict[str, Any]:
+    """All rows of all tables; an export leaves out what the sharing policy withholds and the
+    private tables."""
+    shareable = _Shareable(s, kind, withheld or NOTHING_WITHHELD)
     tables: dict[str, list[dict[str, Any]]] = {}
-    dropped_transcripts: set[int] = set()
     for table in _tables():
         rows = []
         for row in s.execute(select(table).order_by(*table.primary_key.columns)).mappings():
-            data = {k: _encode(v) for k, v in row.items()}
-            name = table.name
-            if name == "interview_sessions" and data["id"] in sessions:
-                continue
-            if name == "transcripts" and data["session_id"] in sessions:
-                dropped_transcripts.add(data["id"])
-                continue
-            if name == "turns" and data["transcript_id"] in dropped_transcripts:
-                continue
-            if name == "rules" and data["id"] in drop_rules:
-                continue
-            if name in ("rule_versions", "rule_evidence", "reviews", "release_rules") and data["rule_id"] in drop_rules:
-                continue
-            if name == "users" and kind == "export":
-                data["password_hash"] = None
-            rows.append(data)
+            data = shareable.row(table.name, {k: _encode(v) for k, v in row.items()})
+            if data is not None:
+                rows.append(data)
         tables[table.name] = rows
     return {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, "schema": schema, "tables": tables}
 
