@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from knowledge_base import chain
 from knowledge_base.context import Context
 from knowledge_base.models import AuditEvent
 
@@ -39,3 +40,15 @@ def audit(kb: Context, limit: int = 100, *, actor: str | None = None) -> list[di
             }
             for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
         ]
+
+
+def verify(kb: Context, *, actor: str | None = None) -> list[chain.Walk]:
+    """Walk the hash chain of versions, reviews and audit events (admins); each table's walk
+    names the first row that does not follow, if any. The check itself is audited."""
+    with kb.unit(write=True, actor=actor) as uow:
+        who = uow.require("audit", entity="audit")
+        walks = chain.verify(uow.session)
+    with kb.unit(write=True, actor=actor) as uow:  # after the walk, so that it covers what it checked
+        broken = [str(w.problem) for w in walks if w.problem]
+        uow.audit(who.username, "verify", "audit", None, rows=sum(w.rows for w in walks), broken=broken)
+    return walks

@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 from knowledge_base.semantic import EF_SEARCH
 
@@ -22,11 +22,22 @@ def default_url() -> str:
     if url:
         return url
     folder = Path(user_data_dir("myeongjang", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'myeongjang.db'}"
 
 
+def _owner_only(url: str) -> None:
+    """Create a new SQLite file readable by its owner only (it holds password hashes and
+    confidential interviews); SQLite gives its journal files the same mode."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        _owner_only(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = create_engine(url, future=True, pool_pre_ping=True)

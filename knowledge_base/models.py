@@ -143,6 +143,7 @@ class RuleVersion(Base):
     author: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    chain_hash: Mapped[str | None] = mapped_column(String(64))  # knowledge_base.chain
 
 
 class RuleEvidence(Base):
@@ -168,6 +169,7 @@ class Review(Base):
     reviewer: Mapped[str] = mapped_column(String(80))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    chain_hash: Mapped[str | None] = mapped_column(String(64))  # knowledge_base.chain
 
 
 class AuditEvent(Base):
@@ -179,6 +181,16 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    chain_hash: Mapped[str | None] = mapped_column(String(64))  # knowledge_base.chain
+
+
+class ChainHead(Base):
+    """The last hash of one chained table (knowledge_base.chain): a removed tail shows."""
+
+    __tablename__ = "chain_heads"
+    __table_args__ = {"info": {"heads": True}}  # noqa: RUF012 - SQLAlchemy's declarative form
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Delegation(Base):

@@ -87,6 +87,7 @@ class KnowledgeBase:
     diff = reading.diff
     state_token = audit_trail.state_token
     audit = audit_trail.audit
+    verify_history = audit_trail.verify
 
     # reviews and edits
     review = reviews.review

@@ -16,20 +16,22 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from knowledge_base import chain, integrity
 from knowledge_base.errors import KnowledgeBaseError, NotEmpty
-from knowledge_base.models import Base, InterviewSession, TranscriptRow, TurnRow
+from knowledge_base.models import Base, ChainHead, InterviewSession, TranscriptRow, TurnRow
 from knowledge_base.policies import Withheld
 
 FORMAT = "myeongjang-knowledge-base"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a digest, and a backup's chain heads
 
 
 def _tables() -> list[Table]:
     """The tables a backup holds: all but derived ones (cached vectors), which are rebuilt."""
-    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
+    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived") and not t.info.get("heads")]
 
 
 def _encode(value: Any) -> Any:
@@ -46,10 +48,17 @@ def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
         value = out.get(column.name)
         if value is None:
             continue
-        if isinstance(column.type, DateTime):
-            out[column.name] = datetime.fromisoformat(value)
-        elif isinstance(column.type, Date):
-            out[column.name] = date.fromisoformat(value)
+        if isinstance(column.type, DateTime | Date):
+            try:
+                parse = datetime.fromisoformat if isinstance(column.type, DateTime) else date.fromisoformat
+                out[column.name] = parse(value)
+            except (TypeError, ValueError):
+                raise KnowledgeBaseError(
+                    "table {name}: column {column} holds {value!r}, not a date",
+                    name=table.name,
+                    column=column.name,
+                    value=str(value)[:40],
+                ) from None
         elif isinstance(column.type, LargeBinary):
             try:
                 out[column.name] = base64.b64decode(value, validate=True)
@@ -139,7 +148,11 @@ def dump(s: Session, *, kind: str, schema: str | None, withheld: Withheld | None
             if data is not None:
                 rows.append(data)
         tables[table.name] = rows
-    return {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, "schema": schema, "tables": tables}
+    document = {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, "schema": schema, "tables": tables}
+    if kind == "backup":
+        document["chain"] = chain.heads(s)
+    document["digest"] = integrity.digest(document)
+    return document
 
 
 def check(document: Any) -> dict[str, list[dict[str, Any]]]:
@@ -165,8 +178,10 @@ def check(document: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 def load(s: Session, document: Any) -> dict[str, int]:
-    """Insert a document's rows, ids and all, into an empty knowledge base; one transaction."""
+    """Insert a document's rows, ids and all, into an empty knowledge base; one transaction.
+    Nothing is written unless the whole file passes the checks of `integrity`."""
     tables = check(document)
+    decoded, heads = _checked(document, tables)
     for table in _tables():
         if s.scalar(select(func.count()).select_from(table)):
             raise NotEmpty(
@@ -174,18 +189,18 @@ def load(s: Session, document: Any) -> dict[str, int]:
                 name=table.name,
             )
     counts: dict[str, int] = {}
-    for table in _tables():
-        rows = tables.get(table.name, [])
-        columns = {c.name for c in table.columns}
-        for row in rows:
-            extra = set(row) - columns
-            if extra:
-                raise KnowledgeBaseError(
-                    "table {name}: unknown columns {columns}", name=table.name, columns=", ".join(sorted(extra))
-                )
-        if rows:
-            s.execute(table.insert(), [_decode(table, r) for r in rows])
-        counts[table.name] = len(rows)
+    try:
+        for table in _tables():
+            rows = decoded[table.name]
+            if rows:
+                s.execute(table.insert(), rows)
+            counts[table.name] = len(rows)
+        for name, head in heads.items():
+            s.execute(update(ChainHead).where(ChainHead.name == name).values(hash=head))
+        s.flush()
+    except DBAPIError as exc:  # what the checks above missed, said in one line
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        raise KnowledgeBaseError("the file does not fit the knowledge base: {reason}", reason=reason) from None
     if s.get_bind().dialect.name == "postgresql":
         for table in _tables():
             if "id" in table.columns and counts.get(table.name):
@@ -195,3 +210,25 @@ def load(s: Session, document: Any) -> dict[str, int]:
                     )
                 )
     return counts
+
+
+def _checked(document: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, Any], Any]:
+    """The file's rows decoded, and the chain heads to store, once every check has passed."""
+    integrity.check_digest(document)
+    ordered = _tables()
+    for table in ordered:
+        integrity.check_rows(table, tables.get(table.name, []))
+    integrity.check_references(ordered, tables)
+    decoded = {t.name: [_decode(t, r) for r in tables.get(t.name, [])] for t in ordered}
+    if document.get("kind") == "backup":
+        integrity.check_chain(decoded, document.get("chain"))
+        integrity.check_accounts(tables)
+        return decoded, document["chain"]
+    if document.get("kind") != "export":
+        raise KnowledgeBaseError(
+            "the file is neither a backup nor an export (kind {kind!r})", kind=document.get("kind")
+        )
+    private = [name for name in sorted(PRIVATE) if tables.get(name)]
+    if private:
+        raise KnowledgeBaseError("an export holds no {tables}; this file does", tables=", ".join(private))
+    return decoded, integrity.rechained(decoded)

@@ -19,10 +19,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from knowledge_base import policies
+from knowledge_base import chain, policies
 from knowledge_base.errors import PermissionDenied, StaleEdit
 from knowledge_base.models import AuditEvent, Delegation, RuleRow, User
 from knowledge_base.policies import Actor
+
+# Every write goes through a unit of work; the hash chain's insert hooks are registered with it.
+assert chain.CHAINED
 
 
 class UnitOfWork:

@@ -4,6 +4,7 @@ backup and restore; files are written under a temporary name and renamed, never 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ def _write_document(document: dict[str, Any], out: Path | None, what: str) -> No
         click.echo(text)
         return
     tmp = out.with_name(out.name + ".part")
-    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.unlink(missing_ok=True)
+    # owner-only: a backup holds password hashes, an export confidential interviews of its organisation
+    with os.fdopen(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w", encoding="utf-8") as f:
+        f.write(text + "\n")
     tmp.replace(out)  # never a half-written file under the real name
     click.echo(f"wrote {what} ({len(document['tables']['rules'])} rules) to {out}", err=True)
 

@@ -13,6 +13,7 @@ from ui.cli.lazy import LazyGroup
 # name -> (where the command lives, the line `myeongjang --help` shows for it)
 COMMANDS = {
     "ask": ("ui.cli.guidance:ask", "Describe a situation; print the rules that apply, and why."),
+    "audit": ("ui.cli.audit:audit", "The audit trail, and a check that the history is intact."),
     "backup": ("ui.cli.archive:backup", "Write the whole knowledge base to a file (admins)."),
     "check": ("ui.cli.guidance:check_rules", "Find conflicts, duplicates, special cases and gaps."),
     "consent": ("ui.cli.interviews:consent", "Register masters and record or withdraw consent."),
