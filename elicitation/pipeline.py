@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from elicitation.english import load_pipeline, read_english_interview
 from elicitation.korean import load_korean_pipeline, read_korean_interview
+from elicitation.limits import budgeted
 from elicitation.merging import merge_same_variable
 from elicitation.references import resolve_references
 from elicitation.scales import apply_scales
@@ -94,7 +95,9 @@ def read_interview(
     transcript: Transcript, progress: Callable[[int, int], None] | None = None, *, pipelines: Pipelines | None = None
 ) -> Reading:
     """The rules of `extract_transcript`, and the master's sentences that look like rules but
-    could not be read as one; read with `pipelines`, by default the process's calibrated ones."""
+    could not be read as one; read with `pipelines`, by default the process's calibrated ones.
+    The reading stops, refused, once it runs past the time budget (`limits.budgeted`)."""
+    progress = budgeted(progress, transcript.name or "the interview")
     asking = interviewer_speakers(transcript)
     if language_of_texts(t.text for t in transcript.turns) == KOREAN:
         korean = pipelines.korean if pipelines is not None else load_korean_pipeline()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from elicitation import limits
 from elicitation.errors import TranscriptError
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -42,6 +43,9 @@ class Transcript:
     encoding: str
     name: str = ""
     warnings: list[str] = field(default_factory=list)
+    # lines before the first turn that no speaker said ("Recorded at the yard office, second
+    # shift"): kept and shown with the interview, never read as turns
+    notes: list[str] = field(default_factory=list)
 
     @property
     def speakers(self) -> list[str]:
@@ -77,6 +81,9 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16", name), "utf-16"
+    unmarked = _utf16_without_bom(data)
+    if unmarked is not None:
+        return _strict(data, unmarked, name), unmarked
     if b"\x00" in data:
         raise TranscriptError("{name}: this looks like a binary file, not a text transcript", name=name)
     try:
@@ -95,6 +102,20 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
         name=name,
         start=utf8_error.start,
     )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 written without its byte-order mark: every other byte zero (for Latin text) or the
+    high bytes of Hangul syllables (0xAC-0xD7) in one column; the encoding, or None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for column, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        high = sum(1 for b in column if b == 0 or 0xAC <= b <= 0xD7 or 0x11 <= b <= 0x31)
+        zeros, stray = column.count(0), other.count(0)  # a Hangul syllable's low byte may be zero (가)
+        if high >= 0.95 * len(column) and zeros >= 0.05 * len(column) and stray <= min(0.25 * len(other), zeros / 2):
+            return encoding
+    return None
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -125,9 +146,12 @@ def parse_timestamp(stamp: str, where: str) -> float:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def parse_txt(text: str, name: str = "input") -> list[Turn]:
-    """`Speaker: text` lines, optionally `[hh:mm:ss]`-stamped; other lines continue the turn."""
+def parse_txt(text: str, name: str = "input", notes: list[tuple[int, str]] | None = None) -> list[Turn]:
+    """`Speaker: text` lines, optionally `[hh:mm:ss]`-stamped; other lines continue the turn.
+    Lines before the first turn are an interviewer's notes: collected into `notes` (line number
+    and text), or refused when no turn follows them."""
     turns: list[tuple[str, list[str], float | None]] = []
+    leading: list[tuple[int, str]] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -140,14 +164,19 @@ def parse_txt(text: str, name: str = "input") -> list[Turn]:
         elif turns:
             turns[-1][1].append(line)
         else:
-            raise TranscriptError(
-                "{name}, line {lineno}: expected 'Speaker: text' but found {line!r}",
-                name=name,
-                lineno=lineno,
-                line=line[:40],
-            )
+            leading.append((lineno, line))
+    if not turns and leading:
+        lineno, line = leading[0]
+        raise TranscriptError(
+            "{name}, line {lineno}: expected 'Speaker: text' but found {line!r}",
+            name=name,
+            lineno=lineno,
+            line=line[:40],
+        )
     if not turns:
         raise TranscriptError("{name}: no 'Speaker: text' lines found", name=name)
+    if notes is not None:
+        notes.extend(leading)
     return [Turn(i, speaker, " ".join(p for p in parts if p), start) for i, (speaker, parts, start) in enumerate(turns)]
 
 
@@ -250,11 +279,10 @@ def parse_srt(text: str, name: str = "input") -> list[Turn]:
     return _merge_cues(cues, name)
 
 
-def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
-    """Whisper / WhisperX output: `{"segments": [{"start", "end", "text", "speaker"?}, ...]}` (or a
-    bare list of segments). Segments without a speaker belong to "Speaker"."""
+def load_json(text: str, name: str) -> Any:
+    """Parsed JSON, or a one-line error: malformed, or nested too deeply to read."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise TranscriptError(
             "{name}: not valid JSON (line {lineno}, column {colno}: {msg})",
@@ -263,9 +291,18 @@ def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
             colno=exc.colno,
             msg=exc.msg,
         ) from None
+    except RecursionError:
+        raise TranscriptError("{name}: the JSON is nested too deeply to read", name=name) from None
+
+
+def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
+    """Whisper / WhisperX output: `{"segments": [{"start", "end", "text", "speaker"?}, ...]}` (or a
+    bare list of segments). Segments without a speaker belong to "Speaker"."""
+    data = load_json(text, name)
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list):
         raise TranscriptError("{name}: expected Whisper JSON with a 'segments' list", name=name)
+    limits.check_segments(len(segments), name)
     cues: list[_Cue] = []
     for n, seg in enumerate(segments):
         where = f"{name}, segment {n}"
@@ -285,6 +322,7 @@ def parse_whisper_json(text: str, name: str = "input") -> list[Turn]:
         if times[1] < times[0]:
             raise TranscriptError("{where}: segment ends before it starts", where=where)
         speaker = seg.get("speaker")
+        limits.no_surrogates(f"{seg['text']}{speaker or ''}", where)
         cues.append(_Cue(seg["text"].strip(), times[0], times[1], str(speaker).strip() if speaker else "Speaker"))
     return _merge_cues(cues, name)
 
@@ -294,10 +332,12 @@ def docx_text(data: bytes, name: str = "input") -> str:
     and titles ("Interview record, October 2026") name the document; nobody said them, so they are
     left out."""
     import docx
+    from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
+    limits.check_docx(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise TranscriptError("{name}: not a readable .docx file ({exc})", name=name, exc=exc) from None
     lines = [p.text for p in document.paragraphs if not _is_heading(p)]
     for table in document.tables:
@@ -331,15 +371,40 @@ def parse_bytes(data: bytes, name: str) -> Transcript:
             raise TranscriptError("{name}: the document has no text", name=name)
     else:
         text, encoding = decode(data, name)
+    if fmt != "whisper":  # one line of JSON is how Whisper writes it; its segments are checked instead
+        limits.check_text(text, name)
+    notes: list[tuple[int, str]] = []
     parsers = {"vtt": parse_vtt, "srt": parse_srt, "whisper": parse_whisper_json}
-    turns = parsers.get(fmt, parse_txt)(text, name)
-    return Transcript(turns=turns, format=fmt, encoding=encoding, name=Path(name).name)
+    turns = parsers[fmt](text, name) if fmt in parsers else parse_txt(text, name, notes)
+    limits.check_turns(turns, name)
+    warnings = [f"line {n}: kept as a note, not a turn (no 'Speaker:'): {line[:60]!r}" for n, line in notes]
+    return Transcript(
+        turns=turns,
+        format=fmt,
+        encoding=encoding,
+        name=Path(name).name,
+        warnings=warnings,
+        notes=[line for _, line in notes],
+    )
 
 
-def read_transcript(path: str | Path) -> Transcript:
+def read_file(path: str | Path) -> bytes:
+    """A transcript file's bytes: a regular file, not a link (which could point anywhere, such as
+    /etc/shadow), a directory or a device; at most the size limit."""
     p = Path(path)
+    if p.is_symlink():
+        raise TranscriptError("{name}: is a symbolic link; give the file itself", name=p)
     if not p.exists():
         raise TranscriptError("{name}: no such file", name=p)
     if p.is_dir():
         raise TranscriptError("{name}: is a directory, not a transcript file", name=p)
-    return parse_bytes(p.read_bytes(), str(p))
+    if not p.is_file():
+        raise TranscriptError("{name}: is not a regular file", name=p)
+    with p.open("rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    _check_size(data, str(p))
+    return data
+
+
+def read_transcript(path: str | Path) -> Transcript:
+    return parse_bytes(read_file(path), str(path))

@@ -48,6 +48,7 @@ def import_transcript(
         master_name = _check_importable(uow.session, master_id, digest, transcript.name)
     redactor = Redactor(redaction, keep_names=(master_name, *transcript.speakers))
     turns = [replace(t, text=redactor.redact(t.text, t.index)) for t in transcript.turns]
+    notes = [redactor.redact(n, -1) for n in getattr(transcript, "notes", [])]
     rules = list(extract(replace(transcript, turns=turns)))
     report = redactor.report.as_dict()
     with kb.unit(write=True, actor=actor) as uow:
@@ -66,6 +67,7 @@ def import_transcript(
             sha256=digest,
             redactions=report,
             confidential=confidential,
+            notes=notes or None,
         )
         s.add(row)
         s.flush()
@@ -84,7 +86,14 @@ def import_transcript(
             redactions=report["counts"],
             vocabulary=mapped,
         )
-        return ImportResult(row.id, len(turns), transcript.encoding, rule_ids, dict(report["counts"]))
+        return ImportResult(
+            row.id,
+            len(turns),
+            transcript.encoding,
+            rule_ids,
+            dict(report["counts"]),
+            list(getattr(transcript, "warnings", [])),
+        )
 
 
 def _check_importable(s: Session, master_id: int, digest: str, name: str) -> str:
@@ -160,7 +169,15 @@ def transcripts(kb: Context, *, actor: str | None = None) -> list[TranscriptSumm
         )
         return [
             TranscriptSummary(
-                t.id, t.filename, sess.title, m.name, sess.held_on, t.encoding, turns.get(t.id, 0), rules.get(t.id, 0)
+                t.id,
+                t.filename,
+                sess.title,
+                m.name,
+                sess.held_on,
+                t.encoding,
+                turns.get(t.id, 0),
+                rules.get(t.id, 0),
+                list(t.notes or []),
             )
             for t, sess, m in s.execute(q)
         ]

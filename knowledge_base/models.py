@@ -90,6 +90,8 @@ class TranscriptRow(Base):
     redactions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # a confidential interview: its turns, title and file name stay inside its organisation
     confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # lines of the file no speaker said (an interviewer's notes), redacted; shown, never read as turns
+    notes: Mapped[list[str] | None] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     turns: Mapped[list[TurnRow]] = relationship(order_by="TurnRow.index")
 

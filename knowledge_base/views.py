@@ -118,6 +118,7 @@ class TranscriptSummary:
     encoding: str
     turns: int
     rules: int
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class ImportResult:
     encoding: str
     rule_ids: list[int]
     redactions: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # lines of the file kept as notes, not turns
 
 
 def rule_view(s: Session, row: RuleRow, number: int | None = None) -> RuleView:

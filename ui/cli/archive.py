@@ -72,11 +72,15 @@ def backup(acting: Acting, out: Path) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def restore(file: Path) -> None:
     """Load a backup or an export FILE into an empty knowledge base."""
-    if not file.exists():
+    if file.is_symlink():
+        raise CliError(f"{file}: is a symbolic link; give the file itself")
+    if not file.is_file():
         raise CliError(f"{file}: no such file")
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{file}: not a JSON knowledge-base file ({exc})") from None
+    except RecursionError:
+        raise CliError(f"{file}: the JSON is nested too deeply to read") from None
     counts = KnowledgeBase().restore(document)
     click.echo(f"restored {counts.get('rules', 0)} rules, {counts.get('rule_versions', 0)} versions from {file}")

@@ -14,6 +14,8 @@ import click
 from elicitation import extract_texts, read_interview, read_transcript
 from elicitation.evaluation import GoldError
 from elicitation.evaluation_report import EvaluationReport, evaluation_report
+from elicitation.limits import MAX_TURN_CHARS, no_surrogates
+from elicitation.transcripts import load_json
 from ui.cli.base import CliError, emit, turn_bar
 
 
@@ -64,13 +66,15 @@ def _jsonl_items() -> Iterator[tuple[Any, str]]:
     for lineno, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CliError(f"standard input line {lineno}: not JSON ({exc.msg})") from None
+        where = f"standard input line {lineno}"
+        obj = load_json(line, where)
         if not isinstance(obj, dict) or "text" not in obj or not isinstance(obj["text"], str):
-            raise CliError(f'standard input line {lineno}: expected an object with a string "text"')
-        yield obj.get("id"), obj["text"]
+            raise CliError(f'{where}: expected an object with a string "text"')
+        text = obj["text"]
+        no_surrogates(text + json.dumps(obj.get("id"), ensure_ascii=False), where)
+        if len(text) > MAX_TURN_CHARS:
+            raise CliError(f"{where}: the text is {len(text):,} characters long; at most {MAX_TURN_CHARS:,}")
+        yield obj.get("id"), text
 
 
 def _extract_jsonl() -> None:

@@ -17,6 +17,8 @@ def _json_facts(raw: str) -> dict[str, Fact]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise FactSyntaxError(f"--facts-json is not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise FactSyntaxError("--facts-json is nested too deeply to read") from None
     return facts_from_json(data)
 
 

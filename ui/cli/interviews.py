@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from knowledge_base import CONSENT_SCOPES
-from ui.cli.base import Acting, CliError, emit, pass_acting, turn_bar
+from ui.cli.base import Acting, emit, pass_acting, turn_bar
 from ui.workflows import import_interview, register_with_consent
 
 
@@ -20,11 +20,9 @@ from ui.workflows import import_interview, register_with_consent
 @pass_acting
 def import_(acting: Acting, file: Path, master: str, title: str | None, confidential: bool, as_json: bool) -> None:
     """Import a transcript FILE for MASTER: redact personal data, extract rules, store them as proposals."""
-    if not file.exists():
-        raise CliError(f"{file}: no such file")
-    if file.is_dir():
-        raise CliError(f"{file}: is a directory, not a transcript file")
-    data = file.read_bytes()
+    from elicitation.transcripts import read_file
+
+    data = read_file(file)
     with turn_bar(None) as progress:
         result = import_interview(
             acting.kb(), master, file.name, data, title=title, confidential=confidential, progress=progress
@@ -37,9 +35,12 @@ def import_(acting: Acting, file: Path, master: str, title: str | None, confiden
                 "encoding": result.encoding,
                 "rule_ids": result.rule_ids,
                 "redactions": result.redactions,
+                "warnings": result.warnings,
             }
         )
         return
+    for warning in result.warnings:
+        click.echo(f"myeongjang: warning: {file.name}, {warning}", err=True)
     click.echo(
         f"imported {file.name} as transcript {result.transcript_id}: {result.turns} turns, "
         f"{len(result.rule_ids)} proposed rules for {master} to review"

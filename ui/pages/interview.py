@@ -121,6 +121,8 @@ summary = next(x for x in transcripts if x.id == chosen)
 
 tab_text, tab_guide, tab_coverage = st.tabs([t("Transcript"), t("Next session's questions"), t("Coverage")])
 with tab_text:
+    if summary.notes:  # lines of the file no speaker said; shown as plain text, never read as turns
+        st.text("\n".join([t("Notes in the file (not read as turns):"), *summary.notes]))
     st.markdown(legend(), unsafe_allow_html=True)
     only_rules = st.toggle(t("Only turns with rules"), key="only_rule_turns")
     cited = {e.turn.index for v in views for e in v.evidence}
