@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from knowledge_base import policies, vocabulary
 from knowledge_base.context import Context
 from knowledge_base.errors import ConsentRequired, DuplicateImport, NotFound, PermissionDenied
-from knowledge_base.models import InterviewSession, Master, RuleRow, TranscriptRow, TurnRow
+from knowledge_base.models import InterviewSession, Master, RuleRow, TranscriptRow, TurnRow, User
 from knowledge_base.redaction import RedactionPolicy, Redactor
 from knowledge_base.versions import new_rule
 from knowledge_base.views import ImportResult, RuleView, TranscriptSummary, TurnView, rule_views
@@ -46,22 +47,29 @@ def import_transcript(
     with kb.unit(actor=actor) as uow:
         who = uow.require("import", entity="master", entity_id=master_id)
         master_name = _check_importable(uow.session, master_id, digest, transcript.name)
-    redactor = Redactor(redaction, keep_names=(master_name, *transcript.speakers))
+        display = uow.session.scalar(select(User.display_name).where(User.username == who.username))
+    # The master (credited under his consent) and the interviewer importing keep their names;
+    # everyone else's name, in a turn, a speaker label, the title or the file name, goes.
+    redactor = Redactor(redaction, keep_names=(master_name, who.username, display or ""))
+    labels = {speaker: redactor.label(speaker) for speaker in transcript.speakers}
     turns = [replace(t, text=redactor.redact(t.text, t.index)) for t in transcript.turns]
+    asking = [t.is_interviewer for t in transcript.turns]
     notes = [redactor.redact(n, -1) for n in getattr(transcript, "notes", [])]
-    rules = list(extract(replace(transcript, turns=turns)))
+    title = redactor.redact(title or transcript.name, -1)
+    filename = _redacted_name(redactor, transcript.name)
+    # Extraction reads the labels as said (who asks, who answers); what is stored, the redacted.
+    rules = [_relabelled(r, labels) for r in extract(replace(transcript, turns=turns))]
+    turns = [replace(t, speaker=labels[t.speaker]) for t in turns]
     report = redactor.report.as_dict()
     with kb.unit(write=True, actor=actor) as uow:
         s = uow.session
         _check_importable(s, master_id, digest, transcript.name)
-        session = InterviewSession(
-            master_id=master_id, interviewer=who.username, held_on=held_on, title=title or transcript.name
-        )
+        session = InterviewSession(master_id=master_id, interviewer=who.username, held_on=held_on, title=title)
         s.add(session)
         s.flush()
         row = TranscriptRow(
             session_id=session.id,
-            filename=transcript.name,
+            filename=filename,
             format=transcript.format,
             encoding=transcript.encoding,
             sha256=digest,
@@ -71,7 +79,7 @@ def import_transcript(
         )
         s.add(row)
         s.flush()
-        turn_ids = _store_turns(s, row.id, turns)
+        turn_ids = _store_turns(s, row.id, turns, asking)
         rules, mapped = vocabulary.canonical(kb, s, _with_craft(s, master_id, rules))
         rule_ids = [_store_rule(s, master_id, row.id, rule, turn_ids, confidential) for rule in rules]
         uow.audit(
@@ -79,7 +87,7 @@ def import_transcript(
             "import",
             "transcript",
             row.id,
-            filename=transcript.name,
+            filename=filename,
             turns=len(turns),
             rules=len(rule_ids),
             encoding=transcript.encoding,
@@ -111,19 +119,33 @@ def _check_importable(s: Session, master_id: int, digest: str, name: str) -> str
     return master.name
 
 
-def _store_turns(s: Session, transcript_id: int, turns: Sequence[Any]) -> dict[int, int]:
-    """The transcript's (redacted) turns; each one's id by its index."""
+def _redacted_name(redactor: Redactor, name: str) -> str:
+    """A file name with the personal data in it redacted ("kim_010-1234-5678.txt")."""
+    path = Path(name)
+    spaced = path.stem.replace("_", " ")
+    redacted = redactor.redact(spaced, -1)
+    return name if redacted == spaced else redacted.replace(" ", "_") + path.suffix
+
+
+def _relabelled(rule: Rule, labels: dict[str, str]) -> Rule:
+    """The rule citing the speakers by their redacted labels."""
+    evidence = [e.model_copy(update={"speaker": labels.get(e.speaker, e.speaker)}) for e in rule.evidence]
+    return rule.model_copy(update={"evidence": evidence})
+
+
+def _store_turns(s: Session, transcript_id: int, turns: Sequence[Any], asking: Sequence[bool]) -> dict[int, int]:
+    """The transcript's (redacted) turns, and which the interviewer said; each one's id by its index."""
     turn_rows = [
         TurnRow(
             transcript_id=transcript_id,
             index=t.index,
             speaker=t.speaker,
-            is_interviewer=t.is_interviewer,
+            is_interviewer=interviewer,
             text=t.text,
             start_time=t.start_time,
             end_time=t.end_time,
         )
-        for t in turns
+        for t, interviewer in zip(turns, asking, strict=True)
     ]
     s.add_all(turn_rows)
     s.flush()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.context import Context
 from knowledge_base.errors import InvalidEdit, NotFound
 from knowledge_base.models import ReferenceMedia
+from knowledge_base.redaction import scrub
 from knowledge_base.views import MediaView
 from rules.facts import FactSyntaxError, check_name
 
@@ -150,7 +151,7 @@ def attach_media(
             kind=kind,
             mime=mime,
             filename=filename[-200:],
-            caption=(caption or "").strip() or None,
+            caption=scrub((caption or "").strip()) or None,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
@@ -173,7 +174,7 @@ def replace_media(
         row.kind, row.mime, row.filename, row.size = kind, mime, filename[-200:], len(data)
         row.data, row.sha256 = data, hashlib.sha256(data).hexdigest()
         if caption is not None:
-            row.caption = caption.strip() or None
+            row.caption = scrub(caption.strip()) or None
         uow.audit(who.username, "replace_media", "media", media_id, kind=kind, size=len(data))
         uow.session.flush()
         return _view(row)

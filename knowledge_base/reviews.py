@@ -15,6 +15,7 @@ from knowledge_base.context import Context
 from knowledge_base.errors import InvalidEdit, InvalidTransition, NotFound
 from knowledge_base.models import Master, Review, RuleEvidence, RuleRow, RuleVersion
 from knowledge_base.policies import MERGEABLE
+from knowledge_base.redaction import scrub, scrub_rule
 from knowledge_base.unit_of_work import UnitOfWork
 from knowledge_base.versions import cite, new_rule, new_version, validated
 from knowledge_base.views import RuleView, rule_view
@@ -85,6 +86,7 @@ def review(
         row = policies.reviewable(s, rule_id, who, "review")
         policies.check_transition(row, target)
         current = rule_view(s, row).rule
+        comment = scrub(comment, (row.master.name,))
         why = comment or f"review: {target}"
         row = new_version(s, rule_id, expected_version, current, target, who.username, why)
         s.add(
@@ -122,7 +124,10 @@ def edit_rule(
         row = policies.reviewable(s, rule_id, who, "edit")
         policies.check_editable(row)
         old = rule_view(s, row).rule
+        keep = (row.master.name,)
+        rule = validated(scrub_rule(rule.model_dump(mode="json"), old.model_dump(mode="json"), keep))
         kept = rule.model_copy(update={"evidence": rule.evidence or old.evidence})
+        reason = scrub(reason, keep) or reason
         row = new_version(s, rule_id, expected_version, kept, row.status, who.username, reason)
         uow.audit(who.username, "edit", "rule", rule_id, version=row.current_version, reason=reason)
         s.flush()
