@@ -9,7 +9,7 @@ from ui.cli.base import Acting, emit, fail, pass_acting
 
 @click.group()
 def audit() -> None:
-    """The audit trail (admins): what was done, by whom, and whether the history is intact."""
+    """The audit trail, and a check that the history is intact (admins)."""
 
 
 @audit.command("list")
