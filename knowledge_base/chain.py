@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -79,8 +79,8 @@ class Walk:
         return None
 
 
-def walk(table: str, rows: Iterable[Mapping[str, Any]]) -> Walk:
-    """Follow a table's chain through its rows in id order."""
+def walk(table: str, rows: Iterable[Mapping[str, Any]], recorded: str) -> Walk:
+    """Follow a table's chain through its rows in id order, to the last hash `recorded`."""
     head, count = GENESIS, 0
     for row in sorted(rows, key=lambda r: r["id"]):
         count += 1
@@ -88,20 +88,18 @@ def walk(table: str, rows: Iterable[Mapping[str, Any]]) -> Walk:
         if row.get("chain_hash") != expected:
             return Walk(table, count, head, broken_at=row["id"])
         head = expected
-    return Walk(table, count, head)
+    return Walk(table, count, head, ends_at_head=head == recorded)
 
 
-def verify(s: Session, *, head_of: Mapping[str, str] | None = None) -> list[Walk]:
-    """Walk every chained table of the database against its stored heads (or `head_of`)."""
-    stored = heads(s) if head_of is None else dict(head_of)
-    out = []
-    for name in CHAINED:
-        table = Base.metadata.tables[name]
-        found = walk(name, [dict(r) for r in s.execute(select(table)).mappings()])
-        if found.broken_at is None and stored.get(name, GENESIS) != found.head:
-            found = replace(found, ends_at_head=False)
-        out.append(found)
-    return out
+def verify(s: Session) -> list[Walk]:
+    """Walk every chained table of the database to its stored head."""
+    stored = heads(s)
+    return [
+        walk(
+            name, [dict(r) for r in s.execute(select(Base.metadata.tables[name])).mappings()], stored.get(name, GENESIS)
+        )
+        for name in CHAINED
+    ]
 
 
 def heads(s: Session) -> dict[str, str]:

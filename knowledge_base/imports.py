@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base import policies, vocabulary
 from knowledge_base.context import Context
-from knowledge_base.errors import ConsentRequired, DuplicateImport, NotFound, PermissionDenied
+from knowledge_base.errors import ConsentRequired, DuplicateImport, NotFound
 from knowledge_base.models import InterviewSession, Master, RuleRow, TranscriptRow, TurnRow, User
 from knowledge_base.redaction import RedactionPolicy, Redactor
 from knowledge_base.versions import new_rule
@@ -205,38 +205,12 @@ def transcripts(kb: Context, *, actor: str | None = None) -> list[TranscriptSumm
         ]
 
 
-def readable_transcript(s: Session, transcript_id: int, who: policies.Actor) -> TranscriptRow:
-    """The interview, if the user may read it; refused (and so audited) when it is confidential
-    to another organisation."""
-    row = s.get(TranscriptRow, transcript_id)
-    if row is None:
-        raise NotFound("no transcript with id {transcript_id}", transcript_id=transcript_id)
-    seen = s.scalar(
-        select(TranscriptRow.id)
-        .join(InterviewSession, InterviewSession.id == TranscriptRow.session_id)
-        .join(Master, Master.id == InterviewSession.master_id)
-        .where(TranscriptRow.id == transcript_id, *policies.visible_transcripts(who))
-    )
-    if seen is None:
-        raise PermissionDenied(
-            "{username} ({role}) may not read transcript {transcript_id}: it is confidential to its organisation",
-            username=who.username,
-            role=who.role,
-            transcript_id=transcript_id,
-            actor=who.username,
-            action="read",
-            entity="transcript",
-            entity_id=transcript_id,
-        )
-    return row
-
-
 def transcript(kb: Context, transcript_id: int, *, actor: str | None = None) -> tuple[list[TurnView], list[RuleView]]:
     """One interview's turns and the rules it yielded that the user may read (merged ones left out)."""
     with kb.unit(actor=actor) as uow:
         who = uow.require("import", entity="transcript", entity_id=transcript_id)
         s = uow.session
-        readable_transcript(s, transcript_id, who)
+        policies.readable_transcript(s, transcript_id, who)
         turns = [
             TurnView.of(t)
             for t in s.scalars(select(TurnRow).where(TurnRow.transcript_id == transcript_id).order_by(TurnRow.index))

@@ -167,9 +167,7 @@ def check_chain(rows: Mapping[str, Rows], heads: Any) -> None:
     if not isinstance(heads, dict):
         raise KnowledgeBaseError("the file names no chain heads; a backup without them cannot be checked")
     for name in chain.CHAINED:
-        walked = chain.walk(name, rows.get(name, []))
-        if walked.broken_at is None and heads.get(name) != walked.head:
-            walked = chain.Walk(name, walked.rows, walked.head, ends_at_head=False)
+        walked = chain.walk(name, rows.get(name, []), str(heads.get(name, "")))
         if walked.problem:
             raise KnowledgeBaseError("the history in the file was tampered with: {problem}", problem=walked.problem)
 

@@ -183,6 +183,32 @@ def readable(s: Session, rule_id: int, actor: Actor) -> RuleRow:
     return row
 
 
+def readable_transcript(s: Session, transcript_id: int, who: Actor) -> TranscriptRow:
+    """The interview, if the user may read it; refused (and so audited) when it is confidential
+    to another organisation."""
+    row = s.get(TranscriptRow, transcript_id)
+    if row is None:
+        raise NotFound("no transcript with id {transcript_id}", transcript_id=transcript_id)
+    seen = s.scalar(
+        select(TranscriptRow.id)
+        .join(InterviewSession, InterviewSession.id == TranscriptRow.session_id)
+        .join(Master, Master.id == InterviewSession.master_id)
+        .where(TranscriptRow.id == transcript_id, *visible_transcripts(who))
+    )
+    if seen is None:
+        raise PermissionDenied(
+            "{username} ({role}) may not read transcript {transcript_id}: it is confidential to its organisation",
+            username=who.username,
+            role=who.role,
+            transcript_id=transcript_id,
+            actor=who.username,
+            action="read",
+            entity="transcript",
+            entity_id=transcript_id,
+        )
+    return row
+
+
 def reviewable(s: Session, rule_id: int, actor: Actor, action: str) -> RuleRow:
     """The rule, if the actor (who may review) speaks for its master: the master himself, his
     delegate, or an admin."""
