@@ -13,7 +13,9 @@ Four measures, each made on the spot:
 - confidentiality: a confidential interview of one organisation, read by another's interviewer
   through transcripts, transcript, export: turns that reach him are leaks;
 - tampered backups: edited, truncated, promoted, dangling, duplicated... restored into an empty
-  knowledge base: each must be refused.
+  knowledge base: each must be refused;
+- sign-in timing: what a wrong password costs for a real user name and for an unknown one (equal
+  work: the ratio should be near 1; before issue 23 it was 124 ms against 1 ms).
 
 Targets (issue 23): 0 tracebacks, 0 hangs, 0 leaks, 0 tampered restores accepted, craft tokens
 kept >= 0.99.
@@ -254,6 +256,36 @@ def tampered_restores() -> dict[str, Any]:
     return {"tampered_tried": len(cases), "tampered_accepted": len(accepted), "accepted": accepted}
 
 
+def sign_in_timing(tries: int = 9) -> dict[str, Any]:
+    """Milliseconds a wrong password costs for a real user name and for an unknown one (medians of
+    `tries` names each, every name tried once so that no throttle cuts the work short)."""
+    import statistics
+
+    from knowledge_base import KnowledgeBase
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KnowledgeBase(f"sqlite:///{Path(tmp) / 'kb.db'}")
+        kb.add_user("admin", "admin")
+        admin = kb.as_user("admin")
+        for i in range(tries):
+            admin.add_user(f"worker{i}", "sme", password="long enough secret")
+        check = getattr(admin, "sign_in", None) or admin.verify_password  # the baseline's name
+        check("worker0", "warm up the hasher")
+        spent: dict[str, list[float]] = {"known": [], "unknown": []}
+        for i in range(1, tries):
+            for kind, name in (("known", f"worker{i}"), ("unknown", f"nobody{i}")):
+                started = time.perf_counter()
+                check(name, "not the password")
+                spent[kind].append((time.perf_counter() - started) * 1000)
+        kb.engine.dispose()
+    known, unknown = statistics.median(spent["known"]), statistics.median(spent["unknown"])
+    return {
+        "sign_in_known_ms": round(known, 1),
+        "sign_in_unknown_ms": round(unknown, 1),
+        "sign_in_unknown_over_known": round(unknown / known, 2),
+    }
+
+
 def _timed(name: str, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     started = time.monotonic()
     print(f"{name} ...", flush=True)
@@ -270,13 +302,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.measure_pii is not None:
         sys.path.insert(0, str(args.measure_pii))
-        print(json.dumps({name: pii_measure(path) for name, path in _corpora().items()}))
+        measured: dict[str, Any] = {name: pii_measure(path) for name, path in _corpora().items()}
+        print(json.dumps({**measured, "timing": sign_in_timing()}))
         return
     bad = _timed("bad inputs", lambda: bad_inputs(args.quick))
     pii = _timed("PII", lambda: {name: pii_measure(path) for name, path in _corpora().items()})
-    base = _timed("PII at baseline", lambda: _baseline_pii(args.baseline)) if args.baseline else {}
+    base = _timed("PII and sign-in at baseline", lambda: _baseline_pii(args.baseline)) if args.baseline else {}
+    base_timing = base.pop("timing", {})
     secret = _timed("confidentiality", confidentiality)
     forged_files = _timed("tampered restores", tampered_restores)
+    timing = _timed("sign-in timing", sign_in_timing)
     print(f"\n{'':<10} {'recall':>8} {'kept':>8}   {'baseline recall':>16} {'baseline kept':>14}")
     for name, p in pii.items():
         b = base.get(name, {})
@@ -288,6 +323,11 @@ def main() -> None:
     print(f"bad inputs: {bad['tried']} tried, {bad['clean']} clean, {bad['traceback']} tracebacks, {bad['hang']} hangs")
     print(f"confidential turns leaked: {secret['confidential_leaked']} of {secret['confidential_turns']}")
     print(f"tampered restores accepted: {forged_files['tampered_accepted']} of {forged_files['tampered_tried']}")
+    print(
+        f"a wrong password: {timing['sign_in_known_ms']} ms for a real user name, {timing['sign_in_unknown_ms']} ms "
+        f"for an unknown one (ratio {timing['sign_in_unknown_over_known']}; 1.0 tells them apart by nothing); "
+        f"baseline {base_timing.get('sign_in_known_ms', '-')} ms and {base_timing.get('sign_in_unknown_ms', '-')} ms"
+    )
     from bench._record import record
 
     figures: dict[str, Any] = {
@@ -300,6 +340,8 @@ def main() -> None:
         **{k: v for k, v in secret.items()},
         "tampered_tried": forged_files["tampered_tried"],
         "tampered_accepted": forged_files["tampered_accepted"],
+        **timing,
+        **{f"{k}_baseline": v for k, v in base_timing.items()},
         "baseline": args.baseline,
     }
     for name, p in pii.items():

@@ -11,6 +11,7 @@ from knowledge_base.errors import (
     NotEmpty,
     NotFound,
     PermissionDenied,
+    SignInRefused,
     StaleEdit,
 )
 from knowledge_base.policies import ROLES, Actor
@@ -58,6 +59,7 @@ __all__ = [
     "ReleaseView",
     "RuleView",
     "SearchResult",
+    "SignInRefused",
     "StaleEdit",
     "TranscriptSummary",
     "TurnView",

@@ -89,23 +89,6 @@ def set_password(kb: Context, username: str, password: str, *, actor: str | None
         uow.audit(who.username, "passwd", "user", user.id, username=username)
 
 
-def verify_password(kb: Context, username: str, password: str) -> bool:
-    """Sign-in check against the stored argon2 hash; a failure is audited."""
-    with kb.unit() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        stored = user.password_hash if user is not None else None
-    ok = False
-    if stored:
-        try:
-            ok = PasswordHasher().verify(stored, password)
-        except VerificationError:
-            ok = False
-    if not ok:
-        with kb.unit(write=True) as uow:
-            uow.audit(username, "sign_in_failed", "user", user.id if user else None)
-    return ok
-
-
 def list_users(kb: Context, *, actor: str | None = None) -> list[dict[str, Any]]:
     with kb.unit(actor=actor) as uow:
         uow.require("manage_users", entity="user")

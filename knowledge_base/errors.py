@@ -30,6 +30,10 @@ class DuplicateImport(KnowledgeBaseError):
     pass
 
 
+class SignInRefused(KnowledgeBaseError):
+    """The password was not checked: the account is locked or throttled, or the client is."""
+
+
 class StaleEdit(KnowledgeBaseError):
     """Someone saved the rule since the version the editor started from; both stay stored."""
 

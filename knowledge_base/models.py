@@ -195,6 +195,18 @@ class ChainHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class SignInFailure(Base):
+    """A failed password check, kept until the account signs in or an admin unlocks it: the
+    sign-in throttle counts them per user name (known or not) and per client. Not backed up."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = {"info": {"transient": True}}  # noqa: RUF012 - SQLAlchemy's declarative form
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    client: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Delegation(Base):
     """An admin lets a user review one master's rules on his behalf."""
 

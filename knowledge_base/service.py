@@ -14,11 +14,12 @@ from contextlib import AbstractContextManager
 
 from knowledge_base import accounts, archive, consent, database, guidance, imports, media, reading, reviews
 
-# Four contexts are named like one of their operations; imported under other names, the class body's
+# Five contexts are named like one of their operations; imported under other names, the class body's
 # `audit = ...` cannot shadow the module the next line reads from.
 from knowledge_base import audit as audit_trail
 from knowledge_base import releases as release_context
 from knowledge_base import search as searching
+from knowledge_base import sign_in as signing
 from knowledge_base import vocabulary as cue_vocabulary
 from knowledge_base.context import Caches
 from knowledge_base.semantic import Encoder
@@ -64,7 +65,9 @@ class KnowledgeBase:
     whoami = accounts.whoami
     add_user = accounts.add_user
     set_password = accounts.set_password
-    verify_password = accounts.verify_password
+    sign_in = signing.sign_in
+    locked_accounts = signing.locked
+    unlock = signing.unlock
     list_users = accounts.list_users
     delegate = accounts.delegate
     register_master = consent.register_master

@@ -30,8 +30,10 @@ FORMAT_VERSION = 2  # 2: a digest, and a backup's chain heads
 
 
 def _tables() -> list[Table]:
-    """The tables a backup holds: all but derived ones (cached vectors), which are rebuilt."""
-    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived") and not t.info.get("heads")]
+    """The tables a backup holds: all but derived ones (cached vectors), which are rebuilt, and
+    transient ones (the sign-in throttle's failures)."""
+    skipped = ("derived", "heads", "transient")
+    return [t for t in Base.metadata.sorted_tables if not any(t.info.get(k) for k in skipped)]
 
 
 def _encode(value: Any) -> Any:

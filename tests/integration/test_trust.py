@@ -320,12 +320,12 @@ def test_an_import_killed_midway_leaves_nothing_half_written(kb: KnowledgeBase, 
 
 def test_passwords_are_argon2_hashed_and_changed_by_their_owner(kb: KnowledgeBase) -> None:
     kb.add_user("sme", "sme", password="first-pass")
-    assert kb.verify_password("sme", "first-pass") and not kb.verify_password("sme", "wrong-pass")
+    assert kb.sign_in("sme", "first-pass") and not kb.sign_in("sme", "wrong-pass")
     with kb.engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users WHERE username = 'sme'")).scalar()
     assert str(stored).startswith("$argon2") and "first-pass" not in str(stored)
     kb.as_user("sme").set_password("sme", "second-pass")
-    assert kb.verify_password("sme", "second-pass")
+    assert kb.sign_in("sme", "second-pass")
     with pytest.raises(PermissionDenied):
         kb.as_user("sme").set_password("admin", "hijacked!")
     assert [e for e in kb.audit() if e["action"] == "sign_in_failed"]

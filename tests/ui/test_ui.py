@@ -382,7 +382,7 @@ def test_admin_adds_a_user_and_withdraws_consent(loaded: KnowledgeBase) -> None:
     at.button(key=f"FormSubmitter:{form}-Add user").click().run()
     assert not at.exception
     assert any(u["username"] == "lee" and u["master"] == "Lee Dong-hyun" for u in loaded.list_users())
-    assert loaded.verify_password("lee", PASSWORD)
+    assert loaded.sign_in("lee", PASSWORD)
     next(s for s in at.selectbox if s.label == "Master" and "Choi Min-ji" in s.options).select("Choi Min-ji")
     at.button(key="FormSubmitter:consent_change-Withdraw all consent").click().run()
     assert not next(m for m in loaded.masters() if m.name == "Choi Min-ji").consent_scopes

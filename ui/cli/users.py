@@ -76,3 +76,23 @@ def user_list(acting: Acting, as_json: bool) -> None:
     for u in users:
         linked = f" (master {u['master']})" if u["master"] else ""
         click.echo(f"{u['username']:20s} {u['role']:12s} {u['display_name']}{linked}")
+
+
+@user.command("locked")
+@pass_acting
+def user_locked(acting: Acting) -> None:
+    """The user names locked after failed sign-ins (admins only)."""
+    found = acting.kb().locked_accounts()
+    if not found:
+        click.echo("no account is locked")
+    for x in found:
+        click.echo(f"{x.username:20s} {x.failures} failed sign-ins, the last at {x.last:%Y-%m-%d %H:%M} UTC")
+
+
+@user.command("unlock")
+@click.argument("username")
+@pass_acting
+def user_unlock(acting: Acting, username: str) -> None:
+    """Clear USERNAME's failed sign-ins, so that he may sign in again (admins only)."""
+    cleared = acting.kb().unlock(username)
+    click.echo(f"{username} may sign in again ({cleared} failed sign-ins cleared)")

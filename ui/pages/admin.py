@@ -72,6 +72,26 @@ with users_tab:
             except KnowledgeBaseError as exc:
                 show_error(exc)
 
+    locked = kb.locked_accounts()
+    if locked:
+        with st.form("unlock"):
+            st.markdown(t("**Locked after failed sign-ins**"))
+            st.dataframe(
+                [
+                    {t("user"): x.username, t("failures"): x.failures, t("last"): f"{x.last:%Y-%m-%d %H:%M}"}
+                    for x in locked
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+            who = st.selectbox(t("User"), [x.username for x in locked], key="unlock_user")
+            if st.form_submit_button(t("Unlock")):
+                try:
+                    kb.unlock(who)
+                    st.success(t("{user} may sign in again.", user=who))
+                except KnowledgeBaseError as exc:
+                    show_error(exc)
+
 with consent_tab:
     st.dataframe(masters_table(masters), hide_index=True, width="stretch")
     if masters:
