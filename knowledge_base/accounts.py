@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
-from knowledge_base import policies
+from knowledge_base import db_roles, policies
 from knowledge_base.context import Context
 from knowledge_base.errors import KnowledgeBaseError, NotFound
 from knowledge_base.models import Delegation, Master, User
@@ -71,8 +72,29 @@ def add_user(
         )
         s.add(user)
         s.flush()
+        _enrol(s, username, role)
         uow.audit(by, "add", "user", user.id, username=username, role=role, master=master)
         return user.id
+
+
+def _enrol(s: Session, username: str, role: str) -> None:
+    """On PostgreSQL, the account's database role (knowledge_base.db_roles), in this transaction."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    if len(username.encode()) > db_roles.NAME_BYTES:
+        raise KnowledgeBaseError(
+            "user name {username!r} is longer than a PostgreSQL role name may be ({limit} bytes)",
+            username=username,
+            limit=db_roles.NAME_BYTES,
+        )
+    try:
+        with s.begin_nested():
+            db_roles.enrol(s.connection(), username, role)
+    except DBAPIError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        raise KnowledgeBaseError(
+            "the database role {username!r} could not be made: {reason}", username=username, reason=reason
+        ) from None
 
 
 def set_password(kb: Context, username: str, password: str, *, actor: str | None = None) -> None:

@@ -42,7 +42,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     organisation: Mapped[str | None] = mapped_column(String(200))
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # loaded only to check or set it: on PostgreSQL a person's role may not read the column
+    password_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
     master_id: Mapped[int | None] = mapped_column(ForeignKey("masters.id", name="fk_users_master"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

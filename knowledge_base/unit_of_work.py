@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from knowledge_base import chain, policies
+from knowledge_base import chain, db_roles, policies
 from knowledge_base.errors import PermissionDenied, StaleEdit
 from knowledge_base.models import AuditEvent, Delegation, RuleRow, User
 from knowledge_base.policies import Actor
@@ -32,9 +32,11 @@ class UnitOfWork:
     """A session acting as `user`: who that is, whether his role allows an action, and the
     audit events of what he did."""
 
-    def __init__(self, session: Session, user: str | None) -> None:
+    def __init__(self, session: Session, user: str | None, *, via: str | None = None) -> None:
         self.session = session
         self.user = user
+        # the database role this unit connects as, when an admin acts for someone else through it
+        self.via = via
         # (rule id, the version an editor started from): a stale write of that rule is a StaleEdit
         self.edited: tuple[int, int] | None = None
 
@@ -60,6 +62,8 @@ class UnitOfWork:
         return policies.require(self.actor(action=action), action, entity=entity, entity_id=entity_id)
 
     def audit(self, actor: str, verb: str, entity: str, entity_id: int | None, **detail: Any) -> None:
+        if self.via and self.via != actor:
+            detail = {**detail, "via": self.via}  # audited as both: who acted, and who connected
         self.session.add(AuditEvent(actor=actor, action=verb, entity=entity, entity_id=entity_id, detail=detail))
 
     def edits(self, rule_id: int, expected_version: int) -> None:
@@ -72,21 +76,46 @@ class Units:
     SQLite's write lock when they begin (so two writers queue instead of one failing)."""
 
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
+        self._person: tuple[str | None] | None = None
+
+    def person(self) -> str | None:
+        """The account this engine's PostgreSQL role is (knowledge_base.db_roles), once looked up."""
+        if self._person is None:
+            self._person = (db_roles.person(self._engine),)
+        return self._person[0]
+
+    def _acting(self, session: Session, user: str | None) -> tuple[str | None, str | None]:
+        """(the user a unit acts as, the role it connects as): a person's own connection acts as
+        him; only an admin's may act for someone else, and then the audit trail names both."""
+        person = self.person()
+        if person is None or user in (None, person):
+            return user or person, None
+        if session.scalar(select(User.role).where(User.username == person)) != "admin":
+            raise PermissionDenied(
+                "{person} connects to the database as himself and may not act as {user} (only an admin may)",
+                person=person,
+                user=user,
+                actor=person,
+                action="act_as",
+            )
+        return user, person
 
     @contextmanager
     def open(self, user: str | None, *, write: bool = False) -> Iterator[UnitOfWork]:
         unit: UnitOfWork | None = None
         try:
             with (self._writes if write else self._reads).begin() as session:
-                unit = UnitOfWork(session, user)
+                acting, via = self._acting(session, user)
+                unit = UnitOfWork(session, acting, via=via)
                 yield unit
         except PermissionDenied as exc:
             if not exc.audited:
                 exc.audited = True
                 with self._writes.begin() as s:
-                    UnitOfWork(s, exc.actor).audit(
+                    UnitOfWork(s, exc.actor, via=self.person()).audit(
                         exc.actor, "denied", exc.entity or "-", exc.entity_id, action=exc.action, reason=str(exc)
                     )
             raise
