@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
-from ui.components import show_error
+from ui.components import md, show_error
 from ui.i18n import language_switch, t, word
 from ui.state import knowledge_base, sign_out, signed_in
 
@@ -51,7 +51,7 @@ except KnowledgeBaseError:  # the account was removed since signing in
     sign_out()
     st.rerun()
 with st.sidebar:
-    st.markdown(t("Signed in as **{user}** ({role})", user=me.username, role=word(me.role)))
+    st.markdown(md("Signed in as **{user}** ({role})", user=me.username, role=word(me.role)))
     if st.button(t("Sign out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()

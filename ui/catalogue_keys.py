@@ -1,4 +1,4 @@
-"""Every text the UI may show that needs a translation: the `t(...)`/`say(...)` texts of the UI,
+"""Every text the UI may show that needs a translation: the `t(...)`/`say(...)`/`md(...)` texts of the UI,
 the templates of the errors and messages the other packages raise or build, and the words of the
 data. `tests/test_i18n.py` checks that `ui/locales/ko.json` has each one."""
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_CALLERS = {"t", "say"}
+_CALLERS = {"t", "say", "md"}
 
 
 # Keyword arguments that take a catalogue text, as `show_error(exc, not_done="Not saved: {problem}")`.

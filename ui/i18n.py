@@ -48,7 +48,7 @@ def say(text: str, lang: str, /, **params: Any) -> str:
     template = catalogue(lang).get(text, text)
     if not params:
         return template
-    values = {k: _translated_value(v, lang, k) for k, v in params.items()} if lang != "en" else params
+    values = {k: translated_value(v, lang, k) for k, v in params.items()} if lang != "en" else params
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -99,7 +99,7 @@ def error_text(exc: BaseException) -> str:
     translated = catalogue(language()).get(template)
     if translated is None:
         return str(exc)
-    values = {k: _translated_value(v, language(), k) for k, v in (params or {}).items()}
+    values = {k: translated_value(v, language(), k) for k, v in (params or {}).items()}
     try:
         return translated.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -111,7 +111,7 @@ def error_text(exc: BaseException) -> str:
 _WORD_PARAMS = {"role", "status", "target", "decision", "doing", "what", "action", "kind", "scope", "state", "who"}
 
 
-def _translated_value(value: Any, lang: str, name: str = "") -> Any:
+def translated_value(value: Any, lang: str, name: str = "") -> Any:
     """A value inside a message: itself a message, an error, a rule, or a word of the data."""
     if getattr(value, "template", None) is not None and isinstance(value, str):  # rules.messages.Message
         return message_text(value, lang)

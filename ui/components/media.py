@@ -9,7 +9,8 @@ import streamlit as st
 
 from knowledge_base import KnowledgeBaseError, MediaView
 from ui.components.messages import flash, show_error
-from ui.i18n import error_text, t
+from ui.components.plain import escape_markdown, md, md_error
+from ui.i18n import t
 
 _TYPES = ["png", "jpg", "jpeg", "gif", "webp", "wav", "mp3", "ogg", "flac", "m4a", "mp4", "webm"]
 
@@ -17,9 +18,8 @@ _TYPES = ["png", "jpg", "jpeg", "gif", "webp", "wav", "mp3", "ogg", "flac", "m4a
 def show_media(kb: Any, items: list[MediaView]) -> None:
     """Each reference file as it is meant to be met: seen, heard or watched, with its caption."""
     for item in items:
-        caption = item.caption or item.filename
-        if item.value:
-            caption = f"{item.value}: {caption}"
+        shown = item.caption or item.filename
+        caption = escape_markdown(f"{item.value}: {shown}" if item.value else shown)  # captions are Markdown
         try:
             data = kb.media_data(item.id)
             if item.kind == "image":
@@ -31,7 +31,7 @@ def show_media(kb: Any, items: list[MediaView]) -> None:
                 st.video(data, format=item.mime)
                 st.caption(caption)
         except Exception:  # a file a browser cannot show must not take the page down with it
-            st.caption(t("{filename} cannot be shown.", filename=item.filename))
+            st.caption(md("{filename} cannot be shown.", filename=item.filename))
 
 
 def media_panel(kb: Any, variable: str, *, editable: bool, key: str) -> None:
@@ -41,19 +41,19 @@ def media_panel(kb: Any, variable: str, *, editable: bool, key: str) -> None:
     if not editable:
         return
     with st.form(f"media_{key}", clear_on_submit=True):
-        upload = st.file_uploader(t("A photo, sound or short clip of “{cue}”", cue=variable), type=_TYPES)
+        upload = st.file_uploader(md("A photo, sound or short clip of “{cue}”", cue=variable), type=_TYPES)
         value = st.text_input(t("For the value (leave empty for the cue itself)"), key=f"media_value_{key}")
         caption = st.text_input(t("Caption"), key=f"media_caption_{key}")
         if st.form_submit_button(t("Attach")) and upload is not None:
             try:
                 kb.attach_media(variable, upload.getvalue(), upload.name, value=value or None, caption=caption or None)
-                flash(t("Attached {filename} to {cue}.", filename=upload.name, cue=variable))
+                flash(md("Attached {filename} to {cue}.", filename=upload.name, cue=variable))
                 st.rerun()
             except KnowledgeBaseError as exc:
                 show_error(exc, not_done="Not attached: {problem}")
     for item in items:
         st.button(
-            t("Remove {filename}", filename=item.filename),
+            md("Remove {filename}", filename=item.filename),
             on_click=_remove,
             args=(kb, item),
             key=f"remove_media_{key}_{item.id}",
@@ -63,6 +63,6 @@ def media_panel(kb: Any, variable: str, *, editable: bool, key: str) -> None:
 def _remove(kb: Any, item: MediaView) -> None:
     try:
         kb.remove_media(item.id)
-        flash(t("Removed {filename}.", filename=item.filename))
+        flash(md("Removed {filename}.", filename=item.filename))
     except KnowledgeBaseError as exc:
-        flash(error_text(exc), "error")
+        flash(md_error(exc), "error")

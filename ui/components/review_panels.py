@@ -11,7 +11,8 @@ from knowledge_base import KnowledgeBaseError, RuleView
 from rules import Clause, Group, Rule
 from rules.operational import as_observation, blockers
 from ui.components.messages import flash
-from ui.i18n import error_text, message_text, rule_summary, t, word
+from ui.components.plain import md, md_error, md_message
+from ui.i18n import rule_summary, t, word
 
 LAST = "review_last_decision"
 BLOCKED = "review_blocked_confirm"
@@ -26,11 +27,11 @@ def decide(kb: Any, decision: str, target: RuleView, comment: str | None, *, any
     try:
         saved = kb.review(target.id, decision, expected_version=target.version, comment=comment)
     except KnowledgeBaseError as exc:
-        flash(error_text(exc), "error")
+        flash(md_error(exc), "error")
         return
     st.session_state.pop(BLOCKED, None)
     st.session_state[LAST] = {"rule_id": target.id, "before": target.status, "version": saved.version}
-    flash(t("Rule #{rule_id} {decision}.", rule_id=target.id, decision=word(decision)))
+    flash(md("Rule #{rule_id} {decision}.", rule_id=target.id, decision=word(decision)))
 
 
 def undo_button(kb: Any) -> None:
@@ -38,7 +39,7 @@ def undo_button(kb: Any) -> None:
     last = st.session_state.get(LAST)
     if not last:
         return
-    label = t("Undo: rule #{rule_id} back to {status}", rule_id=last["rule_id"], status=word(last["before"]))
+    label = md("Undo: rule #{rule_id} back to {status}", rule_id=last["rule_id"], status=word(last["before"]))
     st.button(label, on_click=_undo, args=(kb, last), key="undo_last", icon=":material/undo:")
 
 
@@ -47,9 +48,9 @@ def _undo(kb: Any, last: dict[str, Any]) -> None:
         kb.review(
             last["rule_id"], last["before"], expected_version=last["version"], comment="undo of the last decision"
         )
-        flash(t("Rule #{rule_id} is {status} again.", rule_id=last["rule_id"], status=word(last["before"])))
+        flash(md("Rule #{rule_id} is {status} again.", rule_id=last["rule_id"], status=word(last["before"])))
     except KnowledgeBaseError as exc:
-        flash(error_text(exc), "error")
+        flash(md_error(exc), "error")
     st.session_state.pop(LAST, None)
 
 
@@ -66,7 +67,7 @@ def cannot_fire_panel(kb: Any, view: RuleView, comment: str | None) -> None:
     with st.container(border=True):
         st.warning(t("As it stands this rule can never fire, so it cannot guide a worker:"))
         for n, blocker in enumerate(found):
-            st.markdown("- " + message_text(blocker.message))
+            st.markdown("- " + md_message(blocker.message))
             if blocker.clause is None:
                 continue
             left, middle, right = st.columns(3)
@@ -80,7 +81,7 @@ def cannot_fire_panel(kb: Any, view: RuleView, comment: str | None) -> None:
                 cue = middle.selectbox(t("or use a cue of the vocabulary"), ["", *cues], key=f"cue_{view.id}_{n}")
                 if cue:
                     middle.button(
-                        t("Use {cue}", cue=cue),
+                        md("Use {cue}", cue=cue),
                         on_click=_fix,
                         args=(kb, view, blocker.clause, cue, comment),
                         key=f"use_cue_{view.id}_{n}",
@@ -101,7 +102,7 @@ def _fix(kb: Any, view: RuleView, clause: Clause, cue: str | None, comment: str 
     try:
         saved = kb.edit_rule(view.id, fixed, reason=why, expected_version=view.version)
     except KnowledgeBaseError as exc:
-        flash(error_text(exc), "error")
+        flash(md_error(exc), "error")
         return
     decide(kb, "confirmed", saved, comment)
 
@@ -139,6 +140,6 @@ def _reopen(kb: Any, view: RuleView) -> None:
     try:
         saved = kb.review(view.id, "proposed", expected_version=view.version, comment="reopened for review")
         st.session_state[LAST] = {"rule_id": view.id, "before": view.status, "version": saved.version}
-        flash(t("Rule #{rule_id} is back in the queue.", rule_id=view.id))
+        flash(md("Rule #{rule_id} is back in the queue.", rule_id=view.id))
     except KnowledgeBaseError as exc:
-        flash(error_text(exc), "error")
+        flash(md_error(exc), "error")

@@ -9,6 +9,7 @@ from knowledge_base import SearchResult
 from rules import Firing, Operator, Rule
 from rules.explain import instructions
 from rules.units import show
+from ui.components.plain import escape_markdown, md
 from ui.i18n import rule_summary, t, word
 
 
@@ -52,7 +53,7 @@ def found_card(result: SearchResult) -> None:
     view = result.view
     with st.container(border=True):
         st.markdown(
-            t(
+            md(
                 "**Rule #{rule_id}** · {master} · {status} · {certainty} · match: {why}",
                 rule_id=view.id,
                 master=view.master,
@@ -64,7 +65,7 @@ def found_card(result: SearchResult) -> None:
         )
         st.text(rule_summary(view.rule))
         if view.quote:
-            st.caption(f"“{view.quote}”")
+            st.caption(f"“{escape_markdown(view.quote)}”")
 
 
 def firing_card(firing: Firing) -> None:
@@ -73,7 +74,7 @@ def firing_card(firing: Firing) -> None:
     k = firing.known
     with st.container(border=True):
         st.markdown(
-            t(
+            md(
                 "**Rule #{rule_id}** · {master} · version {version} · {status} · {certainty}",
                 rule_id=k.key,
                 master=k.master or t("unknown master"),

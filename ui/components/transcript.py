@@ -1,5 +1,7 @@
 """A transcript turn as safe HTML with a rule's conditions and actions marked in place: every
-text escaped, offsets clipped, so neither a transcript nor a stale offset can break the page."""
+text escaped, offsets clipped, so neither a transcript nor a stale offset can break the page.
+Line breaks become `<br>`: a blank line would end the HTML block, and what follows it would be
+read as Markdown (an image from another host, a link)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ def marked(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
     cuts = sorted({0, len(text), *[a for a, *_ in spans], *[b for _, b, *_ in spans]})
     out = []
     for a, b in itertools.pairwise(cuts):
-        piece = html.escape(text[a:b])
+        piece = _escaped(text[a:b])
         over = [(k, t) for s, e, k, t in spans if s <= a and b <= e]
         if not over:
             out.append(piece)
@@ -59,7 +61,12 @@ def rule_spans(view: RuleView, turn_index: int) -> list[tuple[int, int, str, str
 def turn_html(turn: TurnView, views: Sequence[RuleView]) -> str:
     spans = [s for v in views for s in rule_spans(v, turn.index)]
     who = "interviewer" if turn.is_interviewer else "master"
-    return f'<p class="turn {who}"><b>{html.escape(turn.speaker)}</b>: {marked(turn.text, spans)}</p>'
+    return f'<p class="turn {who}"><b>{_escaped(turn.speaker)}</b>: {marked(turn.text, spans)}</p>'
+
+
+def _escaped(text: str) -> str:
+    """Text as HTML on one line of the page's source: entities for markup, `<br>` for breaks."""
+    return html.escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def highlighted_turn(view: RuleView) -> str:

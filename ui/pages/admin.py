@@ -8,7 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBaseError
-from ui.components import show_error
+from ui.components import md, show_error
 from ui.i18n import choose, t, word
 from ui.state import knowledge_base, masters_table
 
@@ -46,7 +46,7 @@ with users_tab:
                     password=password,
                     master=master or None,
                 )
-                st.success(t("User {user} ({role}) added.", user=username, role=word(role)))
+                st.success(md("User {user} ({role}) added.", user=username, role=word(role)))
             except KnowledgeBaseError as exc:
                 show_error(exc)
     names = [u["username"] for u in kb.list_users()]
@@ -58,7 +58,7 @@ with users_tab:
         if st.form_submit_button(t("Set password")):
             try:
                 kb.set_password(who, new)
-                st.success(t("Password set for {user}.", user=who))
+                st.success(md("Password set for {user}.", user=who))
             except KnowledgeBaseError as exc:
                 show_error(exc)
     with right, st.form("delegate"):
@@ -68,7 +68,7 @@ with users_tab:
         if st.form_submit_button(t("Delegate")):
             try:
                 kb.delegate(who, for_master)
-                st.success(t("{user} may now review {master}'s rules.", user=who, master=for_master))
+                st.success(md("{user} may now review {master}'s rules.", user=who, master=for_master))
             except KnowledgeBaseError as exc:
                 show_error(exc)
 
@@ -88,7 +88,7 @@ with users_tab:
             if st.form_submit_button(t("Unlock")):
                 try:
                     kb.unlock(who)
-                    st.success(t("{user} may sign in again.", user=who))
+                    st.success(md("{user} may sign in again.", user=who))
                 except KnowledgeBaseError as exc:
                     show_error(exc)
 
@@ -106,7 +106,7 @@ with consent_tab:
                 if do_record:
                     kb.record_consent(chosen.id, scopes)
                     st.success(
-                        t(
+                        md(
                             "Consent recorded for {name}: {scopes}",
                             name=target,
                             scopes=", ".join(word(x) for x in scopes),
@@ -114,7 +114,7 @@ with consent_tab:
                     )
                 if do_withdraw:
                     kb.withdraw_consent(chosen.id)
-                    st.success(t("{name}'s consent withdrawn: his rules leave guidance and exports now.", name=target))
+                    st.success(md("{name}'s consent withdrawn: his rules leave guidance and exports now.", name=target))
             except KnowledgeBaseError as exc:
                 show_error(exc)
 

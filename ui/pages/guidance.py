@@ -11,7 +11,7 @@ import streamlit as st
 from knowledge_base import KnowledgeBaseError
 from rules import EngineUnavailable, FactError, Quantity, Variable
 from rules.units import show
-from ui.components import firing_card, found_card, show_error
+from ui.components import escape_markdown, firing_card, found_card, md, show_error
 from ui.components.media import show_media
 from ui.i18n import message_text, question_text, t
 from ui.state import knowledge_base, variables
@@ -61,7 +61,7 @@ if question.strip():
         st.info(t("No rule is close to your question; try other words, or fill in the form below."))
     if from_text:
         st.caption(
-            t(
+            md(
                 "Read from your question: {facts}. Check them in the form below, then ask.",
                 facts="; ".join(f"{k} = {show(v)} ({how_read(how.get(k, ''))})" for k, v in from_text.items()),
             )
@@ -76,31 +76,33 @@ for item in kb.media_for():
 
 
 def field(v: Variable) -> Any:
-    """One input for a variable, pre-filled from the question; None means unknown."""
+    """One input for a variable, pre-filled from the question; None means unknown. Its label and
+    help are Markdown, and the master's words: escaped."""
     key = f"fact_{v.name}_{zlib.crc32(question.encode())}"  # a new question fills the form afresh
     given = from_text.get(v.name)
-    helptext = t("The masters said: {words}", words=" / ".join(f"“{s}”" for s in v.said))
+    label = escape_markdown(v.label)
+    helptext = md("The masters said: {words}", words=" / ".join(f"“{s}”" for s in v.said))
     if v.kind == "flag":
         options = [UNKNOWN, t("yes"), t("no")]
         index = 0 if given is None else (1 if given else 2)
-        picked = st.selectbox(v.label, options, index=index, key=key, help=helptext)
+        picked = st.selectbox(label, options, index=index, key=key, help=helptext)
         if v.observed:
             show_media(kb, references.get(v.name, []))  # what the master's cue looks or sounds like
         return None if picked == UNKNOWN else picked == options[1]
     if v.kind == "category":
         options = [UNKNOWN, *[str(x) for x in v.values]]
         index = options.index(str(given)) if given is not None and str(given) in options else 0
-        picked = st.selectbox(v.label, options, index=index, key=key, help=helptext)
+        picked = st.selectbox(label, options, index=index, key=key, help=helptext)
         return None if picked == UNKNOWN else picked
     unit = v.unit or ""
     value = given.value if isinstance(given, Quantity) else given
     number = st.number_input(
-        f"{v.label} ({unit})" if unit else v.label,
+        f"{label} ({escape_markdown(unit)})" if unit else label,
         value=float(value) if isinstance(value, int | float) else None,
         key=key,
         help=helptext
         + (
-            t(" Rules use {low} to {high} {unit}.", low=f"{v.low:g}", high=f"{v.high:g}", unit=unit)
+            md(" Rules use {low} to {high} {unit}.", low=f"{v.low:g}", high=f"{v.high:g}", unit=unit)
             if v.low is not None
             else ""
         ),
@@ -135,7 +137,7 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
         show_error(exc)
         st.stop()
     for message in answer.unknown:
-        st.warning(t("Not understood: {message}", message=message_text(message)))
+        st.warning(md("Not understood: {message}", message=message_text(message)))
     st.subheader(t("{count} rules apply", count=len(answer.fired)) if len(answer.fired) != 1 else t("1 rule applies"))
     if not answer.fired:
         st.info(t("No rule applies to this situation."))
@@ -143,7 +145,7 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
         firing_card(firing)
     for known, clause in answer.blocked:
         st.caption(
-            t(
+            md(
                 "Rule #{rule_id} does not apply: the master's exception holds (“{words}”).",
                 rule_id=known.key,
                 words=clause.text,
@@ -152,7 +154,7 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
     if answer.questions:
         st.subheader(t("To decide more, find out"))
         for q in answer.questions:
-            st.warning(question_text(q))
+            st.warning(escape_markdown(question_text(q)))
             observed = q.clause is not None and q.clause.observed and q.variable
             if observed:
                 show_media(kb, kb.media_for(q.variable))

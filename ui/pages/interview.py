@@ -12,7 +12,7 @@ from elicitation.guide import SECTIONS
 from knowledge_base import CONSENT_SCOPES, KnowledgeBaseError
 from rules.language import language_of_texts
 from rules.messages import Message
-from ui.components import flash, legend, show_error, show_flash, turn_html
+from ui.components import escape_markdown, flash, legend, md, md_message, show_error, show_flash, turn_html
 from ui.i18n import choose, message_text, rule_summary, t, translator, word
 from ui.state import findings, knowledge_base, masters_table, unclear_sayings
 from ui.workflows import import_interview, register_with_consent
@@ -35,7 +35,7 @@ if me.may("register_master"):
                     kb, name, scopes, craft=craft or None, organisation=organisation or None, given_on=given_on
                 )
                 st.success(
-                    t("Consent recorded for {name}: {scopes}", name=name, scopes=", ".join(word(x) for x in scopes))
+                    md("Consent recorded for {name}: {scopes}", name=name, scopes=", ".join(word(x) for x in scopes))
                 )
             except KnowledgeBaseError as exc:
                 show_error(exc)
@@ -84,7 +84,7 @@ else:
             show_error(exc)
         else:
             bar.progress(1.0, text=t("Done"))
-            message = t(
+            message = md(
                 "Imported {file}: {turns} turns ({encoding}), {rules} proposed rules for {master} to review.",
                 file=upload.name,
                 turns=result.turns,
@@ -94,7 +94,7 @@ else:
             )
             if result.redactions:
                 removed = ", ".join(f"{n} {word(kind)}" for kind, n in result.redactions.items())
-                message += t(" Personal data replaced by placeholders before storing: {removed}.", removed=removed)
+                message += md(" Personal data replaced by placeholders before storing: {removed}.", removed=removed)
             flash(message)
             st.session_state["transcript_choice"] = result.transcript_id
             st.rerun()
@@ -159,7 +159,7 @@ with tab_guide:
     for kind, heading in SECTIONS:
         items = [q for q in questions if q.kind == kind]
         if items:
-            st.markdown(f"**{message_text(heading)}**")
+            st.markdown(f"**{md_message(heading)}**")
             for q in items:
                 cites = t("  (rules {rules})", rules=", ".join("#" + r for r in q.rules)) if q.rules else ""
                 st.text(f"• {message_text(q.question)}{cites}")
@@ -187,9 +187,9 @@ with tab_guide:
 
 with tab_coverage:
     this_one = t("this interview")
-    scope = st.radio(
+    scope = st.radio(  # its options are Markdown
         t("Rules"),
-        [this_one, t("all of {master}'s interviews", master=summary.master)],
+        [this_one, md("all of {master}'s interviews", master=summary.master)],
         horizontal=True,
         key="cov_scope",
     )
@@ -222,7 +222,7 @@ if asked.strip():
             st.info(t("No master's turn is close to that."))
         for said, filename, cosine in spoken:
             st.markdown(
-                t(
+                md(
                     "**{speaker}** · {file}, turn {turn} · similarity {cosine}",
                     speaker=said.speaker,
                     file=filename,
@@ -230,4 +230,4 @@ if asked.strip():
                     cosine=f"{cosine:.2f}",
                 )
             )
-            st.caption(said.text)
+            st.caption(escape_markdown(said.text))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from knowledge_base import KnowledgeBaseError
 from rules.chaining import chaining_links, to_dot
-from ui.components import show_error
+from ui.components import md, show_error
 from ui.editing import readable
 from ui.i18n import choose, message_text, rule_summary, t, word
 from ui.state import findings, guidance_rules, knowledge_base
@@ -140,7 +140,7 @@ with tab_releases:
             if st.form_submit_button(t("Freeze the confirmed rules as a release")):
                 try:
                     made = kb.create_release(name, note=note or None)
-                    st.success(t("Release {name}: {rules} confirmed rules frozen.", name=made.name, rules=made.rules))
+                    st.success(md("Release {name}: {rules} confirmed rules frozen.", name=made.name, rules=made.rules))
                 except KnowledgeBaseError as exc:
                     show_error(exc)
     if len(releases) >= 2:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError, RuleView
-from ui.components import flash, highlighted_turn, legend, rule_card, rule_editor, show_error, show_flash
+from ui.components import flash, highlighted_turn, legend, md, rule_card, rule_editor, show_error, show_flash
 from ui.components.media import media_panel
 from ui.components.review_panels import cannot_fire_panel, decided_view, undo_button
 from ui.components.review_panels import decide as decide_rule
@@ -87,7 +87,7 @@ with left:
 with right:
     rule_card(rule)
     for cue in dict.fromkeys(c.variable for c in rule.clauses() if c.observed and c.variable):
-        with st.expander(t("What “{cue}” looks or sounds like", cue=cue)):
+        with st.expander(md("What “{cue}” looks or sounds like", cue=cue)):
             media_panel(kb, cue, editable=me.may("curate"), key=f"{view.id}_{cue}")
 
 comment_text = st.text_input(t("Comment (needed for “needs discussion”)"), key=f"comment_{view.id}")
@@ -112,7 +112,7 @@ with tab_edit:
         edit = rule_editor(rule, view.id)
         if edit is not None:
             saved = kb.edit_rule(view.id, edit.rule, reason=edit.reason, expected_version=view.version)
-            flash(t("Saved rule #{rule_id} as version {version}.", rule_id=view.id, version=saved.version))
+            flash(md("Saved rule #{rule_id} as version {version}.", rule_id=view.id, version=saved.version))
             st.rerun()
     except KnowledgeBaseError as exc:
         show_error(exc, not_done="Not saved: {problem}")
@@ -137,7 +137,7 @@ with tab_split:
                     parts = split(rule, moved, kept_conditions)
                     made = kb.split_rule(view.id, parts, reason=why, expected_version=view.version)
                     flash(
-                        t(
+                        md(
                             "Rule #{rule_id} split; the new rule is #{new_id}, waiting for review.",
                             rule_id=view.id,
                             new_id=made[1].id,
@@ -154,8 +154,8 @@ with tab_merge:
     else:
         with st.form(f"merge_{view.id}"):
             options = {other.id: (other, score) for other, score in similar}
-            labels = {
-                t(
+            labels = {  # radio options are Markdown
+                md(
                     "#{rule_id} ({master}, {status}, similarity {score}): {rule}",
                     rule_id=other.id,
                     master=other.master,
@@ -175,7 +175,7 @@ with tab_merge:
                     merged = kb.merge_rules(
                         keep.id, gone.id, reason=why, expected_versions=(keep.version, gone.version)
                     )
-                    flash(t("Rule #{gone} merged into #{kept}; both sources are kept.", gone=gone.id, kept=merged.id))
+                    flash(md("Rule #{gone} merged into #{kept}; both sources are kept.", gone=gone.id, kept=merged.id))
                     st.rerun()
                 except KnowledgeBaseError as exc:
                     show_error(exc, not_done="Not merged: {problem}")
@@ -215,7 +215,7 @@ with tab_history:
                 try:
                     kb.restore_version(view.id, int(number), reason=why, expected_version=view.version)
                     flash(
-                        t(
+                        md(
                             "Rule #{rule_id}: version {number} restored as a new version.",
                             rule_id=view.id,
                             number=number,

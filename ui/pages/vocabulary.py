@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import InvalidEdit, KnowledgeBaseError
-from ui.components import show_error
+from ui.components import md, show_error
 from ui.i18n import choose, t, word
 from ui.state import knowledge_base
 
@@ -54,7 +54,7 @@ st.caption(
 for cue in cues:
     badge = word("confirmed" if cue.status == "confirmed" else "proposed")
     unit = t(" in {unit}", unit=cue.unit) if cue.unit else ""
-    title = t(
+    title = md(  # an expander's label is Markdown
         "{name} · {kind}{unit} · {status} · said {ways} ways",
         name=cue.name,
         kind=word(cue.kind),
@@ -63,15 +63,15 @@ for cue in cues:
         ways=len(cue.phrases),
     )
     with st.expander(title, expanded=cue.status == "proposed" and cue is cues[len(confirmed)]):
-        st.markdown(t("**What the masters said:** {phrases}", phrases=" · ".join(f"“{p}”" for p in cue.phrases[:12])))
+        st.markdown(md("**What the masters said:** {phrases}", phrases=" · ".join(f"“{p}”" for p in cue.phrases[:12])))
         st.caption(
-            t(
+            md(
                 "By {masters} in rules {rules}",
                 masters=", ".join(cue.masters) or t("unknown"),
                 rules=", ".join(f"#{r}" for r in cue.rules[:20]),
             )
-            + (t("; the extractor called it {aliases}", aliases=", ".join(cue.aliases)) if cue.aliases else "")
-            + (t("; confirmed by {user}", user=cue.decided_by) if cue.decided_by else "")
+            + (md("; the extractor called it {aliases}", aliases=", ".join(cue.aliases)) if cue.aliases else "")
+            + (md("; confirmed by {user}", user=cue.decided_by) if cue.decided_by else "")
         )
         with st.form(f"cue_{cue.id}"):
             name = st.text_input(t("Name"), cue.name, key=f"cue_name_{cue.id}")
@@ -92,7 +92,7 @@ for cue in cues:
                     unit=unit.strip() or None,
                     values=[v for v in values.split(",")] if kind == "category" else [],
                 )
-                st.success(t("Cue {name} confirmed.", name=repr(name)))
+                st.success(md("Cue {name} confirmed.", name=repr(name)))
                 st.rerun()
             except (InvalidEdit, KnowledgeBaseError) as exc:
                 show_error(exc, not_done="Not saved: {problem}")
