@@ -11,12 +11,13 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from knowledge_base import guidance, policies, snapshot
+from knowledge_base import db_roles, guidance, policies, snapshot
 from knowledge_base.context import Context
 from knowledge_base.errors import InvalidEdit
+from knowledge_base.models import User
 from rules import KnownRule, exports
 
 
@@ -79,5 +80,8 @@ def restore(kb: Context, document: Any) -> dict[str, int]:
     """Load a backup or an export into this knowledge base, which must be empty; all or nothing."""
     with kb.unit(write=True) as uow:
         counts = snapshot.load(uow.session, document)
+        s = uow.session
+        for username, role in s.execute(select(User.username, User.role)).all():  # on PostgreSQL, roles
+            db_roles.enrol(s.connection(), username, role)
     kb.caches.forget_engines()
     return counts

@@ -1,15 +1,22 @@
 """PostgreSQL enforces what the service layer decides: each person is a database role.
 
-An account on PostgreSQL is also a login role of the same name, a member of `PEOPLE` (or of
-`ADMINS` for an admin). What those roles may do is granted here, table by table:
+An account on PostgreSQL is also a login role of the same name, a member of this knowledge base's
+people's group (or its admins' group): `myeongjang_people_<key>` and `myeongjang_admins_<key>`,
+the key a digest of the database and schema, since roles are the whole server's and an admin of
+one knowledge base must be nobody in another. What the groups may do is granted here, table by
+table:
 
 - append-only tables (versions, reviews, the audit trail) have no UPDATE or DELETE grant;
-- nothing is deleted but the rows the product itself replaces (cue vocabulary, media, vectors);
+- nothing is deleted but the rows the product itself replaces (cue vocabulary, media, vectors),
+  and nothing that decides who sees what can be changed by a person: a master's organisation, a
+  rule's confidentiality (admins classify), delegations (admins grant), accounts;
 - people read every account but not its password hash, and change only their own password;
 - row-level security hides another organisation's confidential rules, and everything derived from
   them (versions, reviews, evidence, cue phrases, the interview, its turns and its session), from
   any SQL a person runs, with the same test as `policies.Actor.can_see`;
-- a person reads and writes audit events in his own name only (an admin in anyone's).
+- a person writes only rows he could then read (no version added to a rule he cannot see), and
+  in his own name: audit events, versions, reviews and consents (an admin in anyone's); his raw
+  SQL cannot move a rule without a version (db_functions.TRIGGERS) nor take back a withdrawal.
 
 The knowledge base's owner (who runs the migrations, and the UI server, which checks passwords
 itself) is not a member and is not subject to these policies. `install` is idempotent; migration
@@ -18,79 +25,29 @@ itself) is not a member and is not subject to these policies. `install` is idemp
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import Engine
 
-PEOPLE = "myeongjang_people"
-ADMINS = "myeongjang_admins"
+from knowledge_base import db_functions
 
 APPEND_ONLY = ("rule_versions", "reviews", "audit_events")
-INSERT_ONLY = ("interview_sessions", "transcripts", "turns", "rule_evidence", "releases", "release_rules")
-UPDATABLE = ("rules", "masters", "consents", "delegations", "chain_heads")
+INSERT_ONLY = ("masters", "interview_sessions", "transcripts", "turns", "rule_evidence", "releases", "release_rules")
+UPDATABLE = ("chain_heads",)  # each chained write moves its table's head
+CONSENTS = "consents"  # recorded in one's own name; a withdrawal is the one change, and final
+RULES = "rules"  # people change what a review or an edit changes; admins also classify
+RULE_COLUMNS = ("status", "current_version", "row_version", "confidence", "summary", "domain", "process_step")
+DELEGATIONS = "delegations"  # read by everyone (who speaks for whom), granted by admins only
 REPLACEABLE = ("cue_variables", "cue_phrases", "reference_media", "embeddings", "rule_vectors")  # rows replaced
 ADMINS_ONLY = ("sign_in_failures",)  # the UI server signs people in; admins may unlock
 ACCOUNTS = "users"
-CLASSIFIED = frozenset((*APPEND_ONLY, *INSERT_ONLY, *UPDATABLE, *REPLACEABLE, *ADMINS_ONLY, ACCOUNTS))
+CLASSIFIED = frozenset(
+    (*APPEND_ONLY, *INSERT_ONLY, *UPDATABLE, *REPLACEABLE, *ADMINS_ONLY, ACCOUNTS, RULES, DELEGATIONS, CONSENTS)
+)
 NAME_BYTES = 63  # PostgreSQL's longest identifier
 USER_COLUMNS = ("id", "username", "display_name", "role", "organisation", "master_id", "created_at")
-
-_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION myeongjang_is_admin(who name) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM users WHERE username = who AND role = 'admin')
-$$;
-CREATE OR REPLACE FUNCTION myeongjang_speaks(who name, master integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT EXISTS (
-    SELECT 1 FROM users u WHERE u.username = who AND (
-      u.role = 'admin' OR u.master_id = master
-      OR EXISTS (SELECT 1 FROM delegations d WHERE d.user_id = u.id AND d.master_id = master
-                 AND d.revoked_at IS NULL)
-      OR (u.organisation IS NOT NULL
-          AND u.organisation = (SELECT m.organisation FROM masters m WHERE m.id = master))))
-$$;
-CREATE OR REPLACE FUNCTION myeongjang_sees_rule(who name, rule integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT COALESCE((SELECT NOT r.confidential OR myeongjang_speaks(who, r.master_id)
-                   FROM rules r WHERE r.id = rule), false)
-$$;
-CREATE OR REPLACE FUNCTION myeongjang_sees_transcript(who name, transcript integer, session integer,
-                                                      flagged boolean) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT NOT (flagged OR EXISTS (SELECT 1 FROM rules r WHERE r.transcript_id = transcript AND r.confidential))
-         OR myeongjang_speaks(who, (SELECT s.master_id FROM interview_sessions s WHERE s.id = session))
-$$;
-CREATE OR REPLACE FUNCTION myeongjang_sees_transcript(who name, transcript integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT COALESCE((SELECT myeongjang_sees_transcript(who, t.id, t.session_id, t.confidential)
-                   FROM transcripts t WHERE t.id = transcript), false)
-$$;
-CREATE OR REPLACE FUNCTION myeongjang_sees_session(who name, session integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.session_id = session
-                     AND NOT myeongjang_sees_transcript(who, t.id))
-$$;
-CREATE OR REPLACE FUNCTION myeongjang_enrol(who name, admin boolean) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-BEGIN
-  IF NOT (myeongjang_is_admin(session_user) OR session_user = (SELECT tableowner FROM pg_tables
-          WHERE schemaname = '{schema}' AND tablename = 'users')
-          OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)) THEN
-    RAISE EXCEPTION 'only an admin or the knowledge base''s owner creates database roles';
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = who AND rolsuper) OR who = (SELECT tableowner
-     FROM pg_tables WHERE schemaname = '{schema}' AND tablename = 'users') THEN
-    RETURN;  -- an account named like the owner stays the owner, trusted and not a person
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = who) THEN
-    EXECUTE format('CREATE ROLE %I LOGIN', who);
-  END IF;
-  -- roles are the cluster's: the same name may have had the other role in another knowledge base
-  EXECUTE format('REVOKE %I FROM %I', CASE WHEN admin THEN '{people}' ELSE '{admins}' END, who);
-  EXECUTE format('GRANT %I TO %I', CASE WHEN admin THEN '{admins}' ELSE '{people}' END, who);
-END
-$$;
-"""
 
 # (table, the expression a row must pass to be seen, changed or deleted by a person)
 _HIDDEN = (
@@ -107,28 +64,58 @@ _HIDDEN = (
     ("interview_sessions", "myeongjang_sees_session(current_user, id)"),
 )
 _OWN = "actor = current_user OR myeongjang_is_admin(current_user)"
+# who a person's new row may name as its author: himself (the extractor, on an import he runs)
+_SIGNED = {
+    "rule_versions": "(author IN (current_user, 'extractor') OR myeongjang_is_admin(current_user))",
+    "reviews": "(reviewer = current_user OR myeongjang_is_admin(current_user))",
+}
 
 
-def _group_roles() -> list[str]:
+@dataclass(frozen=True)
+class Groups:
+    """This knowledge base's two group roles."""
+
+    people: str
+    admins: str
+
+    @property
+    def both(self) -> str:
+        return f"{self.people}, {self.admins}"
+
+
+def groups(conn: Connection) -> Groups:
+    key = str(conn.scalar(text("SELECT current_database() || '/' || current_schema()")))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    return Groups(f"myeongjang_people_{digest}", f"myeongjang_admins_{digest}")
+
+
+def _group_roles(g: Groups) -> list[str]:
     return [
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{r}') THEN CREATE ROLE {r} NOLOGIN; "
         "END IF; END $$"
-        for r in (PEOPLE, ADMINS)
+        for r in (g.people, g.admins)
     ]
 
 
-def _grants() -> list[tuple[str, str]]:
+def _grants(g: Groups) -> list[tuple[str, str]]:
     """(table, statement) pairs."""
-    both = f"{PEOPLE}, {ADMINS}"
+    both, people, admins = g.both, g.people, g.admins
     sql = [(t, f"GRANT SELECT, INSERT ON {t} TO {both}") for t in (*APPEND_ONLY, *INSERT_ONLY)]
     sql += [(t, f"GRANT SELECT, INSERT, UPDATE ON {t} TO {both}") for t in UPDATABLE]
     sql += [(t, f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {both}") for t in REPLACEABLE]
-    sql += [(t, f"GRANT SELECT, INSERT, DELETE ON {t} TO {ADMINS}") for t in ADMINS_ONLY]
+    sql += [(t, f"GRANT SELECT, INSERT, DELETE ON {t} TO {admins}") for t in ADMINS_ONLY]
+    sql += [
+        (RULES, f"GRANT SELECT, INSERT, UPDATE ({', '.join(RULE_COLUMNS)}) ON {RULES} TO {people}"),
+        (RULES, f"GRANT SELECT, INSERT, UPDATE ON {RULES} TO {admins}"),
+        (CONSENTS, f"GRANT SELECT, INSERT, UPDATE (withdrawn_at) ON {CONSENTS} TO {both}"),
+        (DELEGATIONS, f"GRANT SELECT ON {DELEGATIONS} TO {people}"),
+        (DELEGATIONS, f"GRANT SELECT, INSERT, UPDATE ON {DELEGATIONS} TO {admins}"),
+    ]
     sql += [
         ("alembic_version", f"GRANT SELECT ON alembic_version TO {both}"),  # a person checks, never migrates
-        (ACCOUNTS, f"GRANT SELECT ({', '.join(USER_COLUMNS)}) ON {ACCOUNTS} TO {PEOPLE}"),
-        (ACCOUNTS, f"GRANT UPDATE (password_hash) ON {ACCOUNTS} TO {PEOPLE}"),
-        (ACCOUNTS, f"GRANT SELECT, INSERT, UPDATE ON {ACCOUNTS} TO {ADMINS}"),
+        (ACCOUNTS, f"GRANT SELECT ({', '.join(USER_COLUMNS)}) ON {ACCOUNTS} TO {people}"),
+        (ACCOUNTS, f"GRANT UPDATE (password_hash) ON {ACCOUNTS} TO {people}"),
+        (ACCOUNTS, f"GRANT SELECT, INSERT, UPDATE ON {ACCOUNTS} TO {admins}"),
     ]
     return sql
 
@@ -142,8 +129,24 @@ def _policy(table: str, name: str, rest: str) -> list[tuple[str, str]]:
 
 
 def _policies() -> list[tuple[str, str]]:
-    """(table, statement) pairs."""
-    sql = [s for table, seen in _HIDDEN for s in _policy(table, "confidential", f"USING ({seen}) WITH CHECK (true)")]
+    """(table, statement) pairs. A person writes only rows he could then read (so nobody can add
+    a version to, or learn of, a rule he cannot see), in his own name."""
+    sql = [
+        s
+        for table, seen in _HIDDEN
+        for s in _policy(
+            table,
+            "confidential",
+            f"USING ({seen}) WITH CHECK (({seen}){' AND ' + _SIGNED[table] if table in _SIGNED else ''})",
+        )
+    ]
+    sql += _policy(
+        "consents",
+        "own_consents",
+        "FOR INSERT WITH CHECK (recorded_by = current_user OR myeongjang_is_admin(current_user))",
+    )
+    sql += _policy("consents", "everyone_reads", "FOR SELECT USING (true)")
+    sql += _policy("consents", "withdrawals", "FOR UPDATE USING (true)")
     sql += _policy("audit_events", "own_events", f"USING ({_OWN}) WITH CHECK ({_OWN})")
     sql += _policy(ACCOUNTS, "everyone_reads", "FOR SELECT USING (true)")
     sql += _policy(
@@ -154,23 +157,26 @@ def _policies() -> list[tuple[str, str]]:
 
 
 def install(conn: Connection) -> None:
-    """The group roles, their grants, the policy functions and the row-level security policies
-    (PostgreSQL only; again and again without harm)."""
+    """The group roles, their grants, the policy functions, the triggers and the row-level
+    security policies (PostgreSQL only; again and again without harm)."""
     if conn.dialect.name != "postgresql":
         return
     schema = str(conn.scalar(text("SELECT current_schema()")))
-    for statement in _group_roles():
+    g = groups(conn)
+    for statement in _group_roles(g):
         conn.execute(text(statement))
-    conn.execute(text(_FUNCTIONS.format(schema=schema, people=PEOPLE, admins=ADMINS)))
-    both = f"{PEOPLE}, {ADMINS}"
-    conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {both}'))
-    conn.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {both}'))
+    for sql in (db_functions.FUNCTIONS, db_functions.TRIGGERS):
+        conn.execute(text(sql.format(schema=schema, people=g.people, admins=g.admins)))
+    conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {g.both}'))
+    conn.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {g.both}'))
+    # what an earlier install granted goes first, so that a narrowed grant is narrowed
+    conn.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {g.both}'))
     present = set(conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
-    for table, statement in [*_grants(), *_policies()]:
+    for table, statement in [*_grants(g), *_policies()]:
         if table in present:  # rule_vectors is there only with pgvector
             conn.execute(text(statement))
-    conn.execute(text(f"REVOKE ALL ON FUNCTION myeongjang_enrol(name, boolean) FROM PUBLIC, {PEOPLE}"))
-    conn.execute(text(f"GRANT EXECUTE ON FUNCTION myeongjang_enrol(name, boolean) TO {ADMINS}"))
+    conn.execute(text(f"REVOKE ALL ON FUNCTION myeongjang_enrol(name, boolean) FROM PUBLIC, {g.people}"))
+    conn.execute(text(f"GRANT EXECUTE ON FUNCTION myeongjang_enrol(name, boolean) TO {g.admins}"))
 
 
 def uninstall(conn: Connection) -> None:
@@ -184,21 +190,14 @@ def uninstall(conn: Connection) -> None:
             name = statement.split()[2]
             conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
             conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
-    for function in (
-        "myeongjang_enrol(name, boolean)",
-        "myeongjang_sees_session(name, integer)",
-        "myeongjang_sees_transcript(name, integer)",
-        "myeongjang_sees_transcript(name, integer, integer, boolean)",
-        "myeongjang_sees_rule(name, integer)",
-        "myeongjang_speaks(name, integer)",
-        "myeongjang_is_admin(name)",
-    ):
-        conn.execute(text(f"DROP FUNCTION IF EXISTS {function}"))
+    for dropped in db_functions.DROPPED:
+        conn.execute(text(f"DROP {dropped}"))
 
 
 def enrol(conn: Connection, username: str, role: str) -> None:
-    """Make `username` a login role in the right group (on PostgreSQL; nothing elsewhere)."""
-    if conn.dialect.name == "postgresql":
+    """Make `username` a login role in the right group (on PostgreSQL; nothing elsewhere). A name
+    too long for a role (restored from SQLite) gets none: that person signs in through the UI."""
+    if conn.dialect.name == "postgresql" and len(username.encode()) <= NAME_BYTES:
         conn.execute(text("SELECT myeongjang_enrol(:who, :admin)"), {"who": username, "admin": role == "admin"})
 
 
@@ -208,11 +207,12 @@ def person(engine: Engine) -> str | None:
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as conn:
+        g = groups(conn)
         row = conn.execute(
             text(
                 "SELECT current_user, EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
                 "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = current_user AND g.rolname IN (:p, :a))"
             ),
-            {"p": PEOPLE, "a": ADMINS},
+            {"p": g.people, "a": g.admins},
         ).one()
     return str(row[0]) if row[1] else None

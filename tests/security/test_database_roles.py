@@ -87,10 +87,40 @@ def test_a_persons_role_cannot_rewrite_history_or_read_password_hashes(owner: Kn
         "DELETE FROM sign_in_failures",
         "INSERT INTO audit_events (at, actor, action, entity, detail) VALUES (now(), 'boss', 'x', 'y', '{}')",
         "INSERT INTO users (username, display_name, role, created_at) VALUES ('mallory', 'm', 'admin', now())",
+        # what decides who sees what: a master's organisation, a rule's flag, a delegation
+        "UPDATE masters SET organisation = 'Daesan Steel'",
+        "UPDATE rules SET confidential = false",
+        "UPDATE users SET organisation = 'Daesan Steel' WHERE username = 'kim'",
+        "INSERT INTO delegations (user_id, master_id, granted_by, created_at) SELECT id, 1, 'kim', now() "
+        "FROM users WHERE username = 'kim'",
     ]
     for sql in attempts:
         with raw(owner, "kim") as conn, pytest.raises(ProgrammingError, match=r"permission denied|row-level security"):
             conn.execute(text(sql))
+    # a row added to a rule he cannot see, a review in another's name, a consent taken back
+    with raw(owner, "kim") as conn:
+        hanbit_rule = conn.scalar(text("SELECT min(id) FROM rules WHERE confidential"))
+    assert hanbit_rule is not None
+    owner.withdraw_consent(owner.master_by_name("Lee Dong-hyun").id)
+    for sql in (
+        f"INSERT INTO rule_versions (rule_id, number, body, status, author, reason, created_at) "
+        f"VALUES ({hanbit_rule}, 99, '{{}}', 'confirmed', 'choi', 'x', now())",
+        f"INSERT INTO reviews (rule_id, version_number, decision, reviewer, created_at) "
+        f"VALUES ({hanbit_rule}, 1, 'confirmed', 'admin', now())",
+        "UPDATE consents SET withdrawn_at = NULL",
+        "INSERT INTO consents (master_id, scope, given_on, recorded_by, created_at) "
+        "VALUES (1, 'sharing', current_date, 'admin', now())",
+    ):
+        with raw(owner, "choi") as conn, pytest.raises(DBAPIError, match=r"row-level security|withdrawn|permission"):
+            conn.execute(text(sql))
+            conn.commit()
+    with raw(owner, "choi") as conn:  # the policy functions answer for the caller only
+        asked = "SELECT count(*) FILTER (WHERE myeongjang_sees_rule('kim', g)) FROM generate_series(1, 50) g"
+        assert conn.scalar(text(asked)) == 0
+    with raw(owner, "kim") as conn:  # his own rule moved without a version, caught at commit
+        conn.execute(text(f"UPDATE rules SET status = 'confirmed' WHERE id = {hanbit_rule}"))
+        with pytest.raises(DBAPIError, match="a rule changes only with a new version"):
+            conn.commit()
     with raw(owner, "kim") as conn:  # his own password he may change; not the admin's
         assert conn.execute(text("UPDATE users SET password_hash = 'x' WHERE username = 'admin'")).rowcount == 0
         assert conn.execute(text("UPDATE users SET password_hash = 'x' WHERE username = 'kim'")).rowcount == 1
@@ -146,6 +176,21 @@ def test_the_work_of_each_role_runs_on_its_own_connection(owner: KnowledgeBase) 
     assert all(w.problem is None for w in boss.verify_history())
     for kb in (kim, park, sme, boss):
         kb.engine.dispose()
+
+
+def test_an_admin_here_is_nobody_in_another_knowledge_base(owner: KnowledgeBase) -> None:
+    other_url = make_url(owner.url).set(database="myeongjang_other").render_as_string(hide_password=False)
+    with owner.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS myeongjang_other WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE myeongjang_other"))
+    elsewhere = KnowledgeBase(other_url)
+    elsewhere.add_user("choi", "admin")  # choi runs another knowledge base on the same server
+    elsewhere.engine.dispose()
+    with raw(owner, "choi") as conn:
+        assert conn.scalar(text("SELECT count(*) FROM rules WHERE confidential")) == 0
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            conn.execute(text("SELECT password_hash FROM users"))
+    assert db_roles.person(KnowledgeBase(as_role(owner.url, "choi")).engine) == "choi"
 
 
 def test_every_table_has_its_grants_and_long_names_are_refused(owner: KnowledgeBase) -> None:
