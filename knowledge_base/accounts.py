@@ -15,6 +15,8 @@ from knowledge_base.errors import KnowledgeBaseError, NotFound
 from knowledge_base.models import Delegation, Master, User
 from knowledge_base.policies import ROLES, Actor
 
+MAX_USERNAME = 80  # users.username
+
 
 def has_users(kb: Context) -> bool:
     with kb.unit() as uow:
@@ -43,6 +45,10 @@ def add_user(
         raise KnowledgeBaseError("unknown role {role!r}; choose one of {roles}", role=role, roles=", ".join(ROLES))
     if not username.strip():
         raise KnowledgeBaseError("a user needs a username")
+    if len(username) > MAX_USERNAME:
+        raise KnowledgeBaseError(
+            "user name {username!r} is longer than {limit} characters", username=username[:40] + "…", limit=MAX_USERNAME
+        )
     if role == "master" and not master:
         raise KnowledgeBaseError("a master's account needs the master it belongs to (--master NAME)")
     with kb.unit(write=True, actor=actor) as uow:

@@ -5,22 +5,24 @@ has it or not, so that an unknown name is throttled, locked and timed exactly li
 cannot be told apart from it. After `THROTTLE_AFTER` failures in a row, each further try must wait
 (1 s, 2 s, 4 s, ... up to `MAX_WAIT_S`) and a try that comes too early is refused without checking
 the password; after `LOCK_AFTER` the account is locked until an admin unlocks it. One client (the
-address the UI server sees) may fail `CLIENT_LIMIT` times in `CLIENT_WINDOW`, whatever names it
-tries. A success, or an admin's unlock, clears the name's failures. Failures, the lock, the
-success and the unlock are audited; a throttled try is not (it checks nothing, and writing it
+address the UI server sees, an IPv6 address's /64) may fail `CLIENT_LIMIT` times in
+`CLIENT_WINDOW`, whatever names it tries. Tries of one name, and of one client, are serialised.
+A success, or an admin's unlock, clears the name's failures. Failures, the lock, the success and
+the unlock are audited; a throttled try is not (it checks nothing, and writing it
 would let a script grow the audit trail at will).
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from knowledge_base.context import Context
@@ -96,7 +98,7 @@ def _refusal(s: Session, username: str, client: str, now: datetime) -> SignInRef
         return SignInRefused(
             "too many failed sign-ins for this account; try again in {seconds} s", seconds=int(left) + 1
         )
-    if seconds := _client_wait(s, client, now):
+    if client != LOCAL and (seconds := _client_wait(s, client, now)):
         return SignInRefused(
             "too many failed sign-ins from this computer; try again in {minutes} min",
             minutes=(seconds + 59) // 60,
@@ -112,13 +114,41 @@ def _matches(stored: str | None, password: str) -> bool:
         return False
 
 
+def client_key(address: str | None) -> str:
+    """The client a failure counts against: an IPv4 address, an IPv6 address's /64 (one machine
+    may hold a whole /64), or LOCAL when the server cannot tell (then no client limit applies:
+    behind a proxy on the same machine every browser would be the same client)."""
+    if not address:
+        return LOCAL
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()[:80] or LOCAL
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _serialised(s: Session, username: str, client: str) -> None:
+    """On PostgreSQL, tries of one name (and of one client) wait for each other, so that a burst
+    of parallel guesses is counted one by one (SQLite's write lock already does this)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(1, hashtext(:name))"), {"name": username})
+        s.execute(text("SELECT pg_advisory_xact_lock(2, hashtext(:client))"), {"client": client})
+
+
 def sign_in(kb: Context, username: str, password: str, *, client: str | None = None) -> bool:
     """Check `username`'s password. True signs him in; False is a wrong name or password (the
     same answer for both); `SignInRefused` says the check was not made and for how long."""
-    client = (client or LOCAL)[:80]
-    now = datetime.now(UTC)
+    client = client_key(client)
+    username = username[:80]  # no account has a longer name
+    _decoy()  # made once, before any name is timed
     with kb.unit(write=True) as uow:
         s = uow.session
+        _serialised(s, username, client)
+        now = datetime.now(UTC)
         refused = _refusal(s, username, client, now)
         if refused is not None:
             raise refused
@@ -129,12 +159,12 @@ def sign_in(kb: Context, username: str, password: str, *, client: str | None = N
             s.execute(delete(SignInFailure).where(SignInFailure.username == username))
             uow.audit(username, "sign_in", "user", entity_id, client=client)
             return True
-        s.add(SignInFailure(username=username[:80], client=client, at=now))
+        s.add(SignInFailure(username=username, client=client, at=now))
         s.flush()
         failures, _ = _failures(s, username)
-        uow.audit(username[:80], "sign_in_failed", "user", entity_id, client=client, failures=failures)
+        uow.audit(username, "sign_in_failed", "user", entity_id, client=client, failures=failures)
         if failures == LOCK_AFTER:
-            uow.audit(username[:80], "lock", "user", entity_id, failures=failures)
+            uow.audit(username, "lock", "user", entity_id, failures=failures)
     return False
 
 

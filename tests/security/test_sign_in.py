@@ -4,6 +4,7 @@ no account as for one that has."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -156,3 +157,33 @@ def test_the_sign_in_page_says_how_long_to_wait_and_the_admin_page_unlocks(sqlit
     assert not admin.exception
     assert admin.success[0].value == "park may sign in again."
     assert kb.sign_in("park", PASSWORD)
+
+
+def test_parallel_guesses_are_counted_one_by_one(accounts: KnowledgeBase) -> None:
+    answered: list[str] = []
+
+    def guess(i: int) -> None:
+        try:
+            answered.append("checked" if not accounts.sign_in("park", f"guess {i}", client=f"10.0.1.{i}") else "in")
+        except SignInRefused:
+            answered.append("refused")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(answered) == 12 and "in" not in answered
+    assert answered.count("checked") <= signing.THROTTLE_AFTER + 1  # not 12 passwords tried at once
+
+
+def test_clients_are_counted_by_address_and_an_unknown_one_is_not_a_shared_bucket(accounts: KnowledgeBase) -> None:
+    assert (
+        signing.client_key("2001:db8:1:2:3:4:5:6") == signing.client_key("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
+    )
+    assert signing.client_key("::ffff:10.0.0.9") == "10.0.0.9" and signing.client_key(None) == signing.LOCAL
+    for i in range(signing.CLIENT_LIMIT + 2):  # behind a proxy on this machine: every browser is "local"
+        assert not accounts.sign_in(f"guess{i}", "x" * 8)
+    assert accounts.sign_in("park", PASSWORD)
+    with pytest.raises(KnowledgeBaseError, match="longer than 80 characters"):
+        accounts.add_user("x" * 81, "sme")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from knowledge_base import SignInRefused
@@ -11,12 +13,17 @@ from ui.state import USER_KEY, shared_knowledge_base
 
 
 def client() -> str | None:
-    """The address the browser connects from, as the server sees it (None on this machine)."""
+    """The address the browser connects from: as the server sees it, or behind a reverse proxy
+    the last address the proxy added to the header MYEONGJANG_CLIENT_HEADER names (set it only
+    when a proxy writes that header; a browser could send it too). None on this machine."""
     try:
-        address = st.context.ip_address
+        header = os.environ.get("MYEONGJANG_CLIENT_HEADER")
+        address = st.context.headers.get(header) if header else st.context.ip_address
     except Exception:  # outside a served page
         return None
-    return address if isinstance(address, str) else None  # AppTest hands out a stand-in
+    if not isinstance(address, str):  # AppTest hands out a stand-in
+        return None
+    return address.split(",")[-1].strip() or None
 
 
 st.title(t("Sign in"))
