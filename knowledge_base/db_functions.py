@@ -47,6 +47,20 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
          AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.session_id = session
                          AND NOT myeongjang_sees_transcript(who, t.id))
 $$;
+CREATE OR REPLACE FUNCTION myeongjang_sees_cue(who name, cue integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT pg_has_role(session_user, who, 'MEMBER') AND (
+    NOT EXISTS (SELECT 1 FROM cue_phrases p WHERE p.cue_id = cue AND p.rule_id IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM cue_phrases p WHERE p.cue_id = cue
+               AND (p.rule_id IS NULL OR myeongjang_sees_rule(who, p.rule_id))))
+$$;
+-- The vector cache, for texts the caller already holds: asked by their hashes, never listed (a
+-- person's role may not read the table, whose vectors come from confidential turns too).
+CREATE OR REPLACE FUNCTION myeongjang_vectors(wanted text, hashes text[])
+RETURNS TABLE (text_hash varchar, vector bytea)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT e.text_hash, e.vector FROM embeddings e WHERE e.model = wanted AND e.text_hash = ANY (hashes)
+$$;
 CREATE OR REPLACE FUNCTION myeongjang_is_person() RETURNS boolean
 LANGUAGE sql STABLE AS $$
   SELECT pg_has_role(session_user, '{people}', 'MEMBER') OR pg_has_role(session_user, '{admins}', 'MEMBER')
@@ -113,6 +127,8 @@ DROPPED = (
     "FUNCTION IF EXISTS myeongjang_withdrawal_is_final()",
     "FUNCTION IF EXISTS myeongjang_enrol(name, boolean)",
     "FUNCTION IF EXISTS myeongjang_is_person()",
+    "FUNCTION IF EXISTS myeongjang_vectors(text, text[])",
+    "FUNCTION IF EXISTS myeongjang_sees_cue(name, integer)",
     "FUNCTION IF EXISTS myeongjang_sees_session(name, integer)",
     "FUNCTION IF EXISTS myeongjang_sees_transcript(name, integer)",
     "FUNCTION IF EXISTS myeongjang_sees_transcript(name, integer, integer, boolean)",

@@ -12,7 +12,8 @@ table:
   rule's confidentiality (admins classify), delegations (admins grant), accounts;
 - people read every account but not its password hash, and change only their own password;
 - row-level security hides another organisation's confidential rules, and everything derived from
-  them (versions, reviews, evidence, cue phrases, the interview, its turns and its session), from
+  them (versions, reviews, evidence, cue phrases and the cues only they make, the interview, its
+  turns and its session; the vector cache is read by the hashes of texts one holds), from
   any SQL a person runs, with the same test as `policies.Actor.can_see`;
 - a person writes only rows he could then read (no version added to a rule he cannot see), and
   in his own name: audit events, versions, reviews and consents (an admin in anyone's); his raw
@@ -40,11 +41,23 @@ CONSENTS = "consents"  # recorded in one's own name; a withdrawal is the one cha
 RULES = "rules"  # people change what a review or an edit changes; admins also classify
 RULE_COLUMNS = ("status", "current_version", "row_version", "confidence", "summary", "domain", "process_step")
 DELEGATIONS = "delegations"  # read by everyone (who speaks for whom), granted by admins only
-REPLACEABLE = ("cue_variables", "cue_phrases", "reference_media", "embeddings", "rule_vectors")  # rows replaced
+REPLACEABLE = ("cue_variables", "cue_phrases", "reference_media", "rule_vectors")  # rows replaced
+VECTOR_CACHE = "embeddings"  # added to by anyone, read through myeongjang_vectors by hash only
 ADMINS_ONLY = ("sign_in_failures",)  # the UI server signs people in; admins may unlock
 ACCOUNTS = "users"
 CLASSIFIED = frozenset(
-    (*APPEND_ONLY, *INSERT_ONLY, *UPDATABLE, *REPLACEABLE, *ADMINS_ONLY, ACCOUNTS, RULES, DELEGATIONS, CONSENTS)
+    (
+        *APPEND_ONLY,
+        *INSERT_ONLY,
+        *UPDATABLE,
+        *REPLACEABLE,
+        *ADMINS_ONLY,
+        ACCOUNTS,
+        RULES,
+        DELEGATIONS,
+        CONSENTS,
+        VECTOR_CACHE,
+    )
 )
 NAME_BYTES = 63  # PostgreSQL's longest identifier
 USER_COLUMNS = ("id", "username", "display_name", "role", "organisation", "master_id", "created_at")
@@ -58,6 +71,7 @@ _HIDDEN = (
     ("rule_evidence", "myeongjang_sees_rule(current_user, rule_id)"),
     ("release_rules", "myeongjang_sees_rule(current_user, rule_id)"),
     ("cue_phrases", "rule_id IS NULL OR myeongjang_sees_rule(current_user, rule_id)"),
+    ("cue_variables", "myeongjang_sees_cue(current_user, id)"),
     ("rule_vectors", "myeongjang_sees_rule(current_user, rule_id)"),  # only where pgvector is
     ("transcripts", "myeongjang_sees_transcript(current_user, id, session_id, confidential)"),
     ("turns", "myeongjang_sees_transcript(current_user, transcript_id)"),
@@ -108,6 +122,7 @@ def _grants(g: Groups) -> list[tuple[str, str]]:
         (RULES, f"GRANT SELECT, INSERT, UPDATE ({', '.join(RULE_COLUMNS)}) ON {RULES} TO {people}"),
         (RULES, f"GRANT SELECT, INSERT, UPDATE ON {RULES} TO {admins}"),
         (CONSENTS, f"GRANT SELECT, INSERT, UPDATE (withdrawn_at) ON {CONSENTS} TO {both}"),
+        (VECTOR_CACHE, f"GRANT INSERT ON {VECTOR_CACHE} TO {both}"),
         (DELEGATIONS, f"GRANT SELECT ON {DELEGATIONS} TO {people}"),
         (DELEGATIONS, f"GRANT SELECT, INSERT, UPDATE ON {DELEGATIONS} TO {admins}"),
     ]

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -38,13 +38,20 @@ def cached_vectors(s: Session, encoder: Encoder, texts: Sequence[str]) -> Vector
     hashes = [text_hash(t) for t in texts]
     found: dict[str, Vectors] = {}
     unique = list(dict.fromkeys(hashes))
+    postgres = s.get_bind().dialect.name == "postgresql"
     for i in range(0, len(unique), 500):
         chunk = unique[i : i + 500]
-        rows = s.execute(
-            select(Embedding.text_hash, Embedding.vector).where(
-                Embedding.model == encoder.key, Embedding.text_hash.in_(chunk)
+        if postgres:  # by hash only: a person's role may not list the cache (knowledge_base.db_roles)
+            rows = s.execute(
+                text("SELECT text_hash, vector FROM myeongjang_vectors(:model, :hashes)"),
+                {"model": encoder.key, "hashes": chunk},
             )
-        )
+        else:
+            rows = s.execute(
+                select(Embedding.text_hash, Embedding.vector).where(
+                    Embedding.model == encoder.key, Embedding.text_hash.in_(chunk)
+                )
+            )
         for h, blob in rows:
             found[h] = np.frombuffer(blob, dtype="<f4")
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}

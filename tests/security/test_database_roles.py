@@ -12,6 +12,7 @@ from sqlalchemy import Connection, create_engine, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from elicitation import extract_transcript, parse_bytes
+from elicitation.embeddings import SentenceEncoder
 from knowledge_base import KnowledgeBase, KnowledgeBaseError, PermissionDenied, db_roles
 from knowledge_base.models import Base
 
@@ -212,3 +213,44 @@ def test_an_admins_role_may_enrol_people_and_a_persons_may_not(owner: KnowledgeB
     with raw(owner, "kim") as conn, pytest.raises(DBAPIError, match="permission denied"):
         conn.execute(text("SELECT myeongjang_enrol('x', true)"))
     boss.engine.dispose()
+
+
+def test_cues_made_only_of_hidden_words_and_the_vector_cache_stay_hidden(encoder: SentenceEncoder) -> None:
+    url = postgres_url()
+    reset_postgres(url)
+    base = KnowledgeBase(url, encoder=encoder)
+    base.add_user("admin", "admin")
+    kb = base.as_user("admin")
+    two_yards(kb)
+    assert kb.propose_vocabulary()
+    with kb.engine.begin() as conn:  # a cue only Hanbit's confidential words speak of
+        secret_rule = conn.scalar(text("SELECT min(id) FROM rules WHERE confidential"))
+        cue = conn.scalar(
+            text(
+                "INSERT INTO cue_variables (name, kind, allowed_values, aliases, status, created_at) "
+                "VALUES ('hanbit_secret_cue', 'flag', '[]', '[]', 'proposed', now()) RETURNING id"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO cue_phrases (cue_id, text, rule_id) VALUES (:c, 'the secret sign', :r)"),
+            {"c": cue, "r": secret_rule},
+        )
+    with raw(kb, "choi") as conn:
+        seen = {int(r[0]) for r in conn.execute(text("SELECT id FROM cue_variables"))}
+        hidden_only = {
+            int(r[0])
+            for r in conn.execute(text("SELECT id FROM cue_variables"))
+            if not conn.scalar(text("SELECT count(*) FROM cue_phrases WHERE cue_id = :c"), {"c": r[0]})
+        }
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            conn.execute(text("SELECT vector FROM embeddings"))
+    assert hidden_only == set()  # every cue he sees has a phrase he may read
+    with kb.unit() as uow:
+        every = {int(i) for i in uow.session.scalars(text("SELECT id FROM cue_variables"))}
+    assert seen == every - {cue}  # the cue only Hanbit's confidential words made is not among them
+    choi = KnowledgeBase(as_role(url, "choi"), encoder=encoder)
+    assert choi.search(
+        "what does it mean when the flame turns white?", include_proposed=True
+    )  # the cache is read by hash, and added to
+    choi.engine.dispose()
+    base.engine.dispose()
