@@ -23,6 +23,19 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
       OR (u.organisation IS NOT NULL
           AND u.organisation = (SELECT m.organisation FROM masters m WHERE m.id = master))))
 $$;
+CREATE OR REPLACE FUNCTION myeongjang_role(who name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT role FROM users WHERE username = who AND pg_has_role(session_user, who, 'MEMBER')
+$$;
+-- Who may record a review of a rule (policies.may_review): its master, his delegates, an admin.
+CREATE OR REPLACE FUNCTION myeongjang_reviews(who name, rule integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT pg_has_role(session_user, who, 'MEMBER') AND EXISTS (
+    SELECT 1 FROM users u JOIN rules r ON r.id = rule WHERE u.username = who AND (
+      u.role = 'admin' OR (u.role = 'master' AND (u.master_id = r.master_id
+        OR EXISTS (SELECT 1 FROM delegations d WHERE d.user_id = u.id AND d.master_id = r.master_id
+                   AND d.revoked_at IS NULL)))))
+$$;
 CREATE OR REPLACE FUNCTION myeongjang_sees_rule(who name, rule integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT pg_has_role(session_user, who, 'MEMBER')
@@ -133,6 +146,8 @@ DROPPED = (
     "FUNCTION IF EXISTS myeongjang_sees_transcript(name, integer)",
     "FUNCTION IF EXISTS myeongjang_sees_transcript(name, integer, integer, boolean)",
     "FUNCTION IF EXISTS myeongjang_sees_rule(name, integer)",
+    "FUNCTION IF EXISTS myeongjang_reviews(name, integer)",
+    "FUNCTION IF EXISTS myeongjang_role(name)",
     "FUNCTION IF EXISTS myeongjang_speaks(name, integer)",
     "FUNCTION IF EXISTS myeongjang_is_admin(name)",
 )

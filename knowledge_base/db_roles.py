@@ -16,7 +16,8 @@ table:
   turns and its session; the vector cache is read by the hashes of texts one holds), from
   any SQL a person runs, with the same test as `policies.Actor.can_see`;
 - a person writes only rows he could then read (no version added to a rule he cannot see), and
-  in his own name: audit events, versions, reviews and consents (an admin in anyone's); his raw
+  in his own name: audit events, versions, reviews and consents (an admin in anyone's), a review
+  only of a rule he may review (its master, a delegate, an admin), no version by an SME; his raw
   SQL cannot move a rule without a version (db_functions.TRIGGERS) nor take back a withdrawal.
 
 The knowledge base's owner (who runs the migrations, and the UI server, which checks passwords
@@ -78,10 +79,13 @@ _HIDDEN = (
     ("interview_sessions", "myeongjang_sees_session(current_user, id)"),
 )
 _OWN = "actor = current_user OR myeongjang_is_admin(current_user)"
-# who a person's new row may name as its author: himself (the extractor, on an import he runs)
+# who a person's new row may name as its author, and who may write it at all: a version by
+# himself (the extractor, on an import he runs), not by an SME; a review by the rule's master,
+# his delegates or an admin (policies.may_review)
 _SIGNED = {
-    "rule_versions": "(author IN (current_user, 'extractor') OR myeongjang_is_admin(current_user))",
-    "reviews": "(reviewer = current_user OR myeongjang_is_admin(current_user))",
+    "rule_versions": "(author IN (current_user, 'extractor') AND myeongjang_role(current_user) <> 'sme'"
+    " OR myeongjang_is_admin(current_user))",
+    "reviews": "(reviewer = current_user AND myeongjang_reviews(current_user, rule_id))",
 }
 
 

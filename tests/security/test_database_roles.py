@@ -115,6 +115,24 @@ def test_a_persons_role_cannot_rewrite_history_or_read_password_hashes(owner: Kn
         with raw(owner, "choi") as conn, pytest.raises(DBAPIError, match=r"row-level security|withdrawn|permission"):
             conn.execute(text(sql))
             conn.commit()
+    # a rule he may see but not review or edit: choi (interviewer) reviews, an SME adds a version
+    owner.add_user("reader", "sme", organisation="Daesan Steel")
+    with raw(owner, "choi") as conn:
+        daesan_rule = conn.scalar(text("SELECT min(id) FROM rules WHERE NOT confidential"))
+    for role, sql in (
+        (
+            "choi",
+            f"INSERT INTO reviews (rule_id, version_number, decision, reviewer, created_at) "
+            f"VALUES ({daesan_rule}, 1, 'confirmed', 'choi', now())",
+        ),
+        (
+            "reader",
+            f"INSERT INTO rule_versions (rule_id, number, body, status, author, reason, created_at) "
+            f"VALUES ({daesan_rule}, 99, '{{}}', 'confirmed', 'reader', 'x', now())",
+        ),
+    ):
+        with raw(owner, role) as conn, pytest.raises(DBAPIError, match="row-level security"):
+            conn.execute(text(sql))
     with raw(owner, "choi") as conn:  # the policy functions answer for the caller only
         asked = "SELECT count(*) FILTER (WHERE myeongjang_sees_rule('kim', g)) FROM generate_series(1, 50) g"
         assert conn.scalar(text(asked)) == 0
