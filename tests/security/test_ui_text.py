@@ -8,12 +8,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +21,6 @@ from knowledge_base import KnowledgeBase, KnowledgeBaseError, TurnView
 from rules import Action, Clause, Group
 from rules.messages import Message
 from ui import i18n
-from ui.cli import streamlit_command
 from ui.components import escape_markdown, md, md_error, turn_html
 from ui.workflows import import_interview, register_with_consent
 
@@ -210,7 +204,7 @@ def test_the_sidebar_shows_the_user_name_as_text(hostile: KnowledgeBase) -> None
 def test_in_the_browser_the_hostile_data_reads_as_text_and_nothing_is_fetched(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from ..ui.test_browser import chromium, launch, sign_in
+    from ..ui.test_browser import chromium, launch, serving, sign_in
 
     exe = chromium()
     url = f"sqlite:///{tmp_path / 'browser.db'}"
@@ -234,31 +228,6 @@ def test_in_the_browser_the_hostile_data_reads_as_text_and_nothing_is_fetched(tm
         assert_reads_as_text(page, [MASTER])
         browser.close()
     assert outside == []
-
-
-@contextlib.contextmanager
-def serving(url: str) -> Iterator[str]:
-    """The app served on loopback over the knowledge base at `url`; its address."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k != "MYEONGJANG_USER"} | {"MYEONGJANG_DATABASE_URL": url}
-    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        yield address
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def assert_reads_as_text(page: Any, texts: list[str]) -> None:

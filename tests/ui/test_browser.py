@@ -5,6 +5,7 @@ confirms one rule and edits another in the structured editor; an SME signs in, a
 edited rule with its explanation. Every page is screenshotted to test-artifacts/.
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -27,10 +28,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    kb = samples_with_accounts(url, PASSWORD, ("park", "master", "Park Jae-sung"), ("sme", "sme", None))
+@contextlib.contextmanager
+def serving(url: str) -> Iterator[str]:
+    """The app served on loopback over the knowledge base at `url`; its address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -49,10 +49,18 @@ def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-        yield address, kb
+        yield address
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    kb = samples_with_accounts(url, PASSWORD, ("park", "master", "Park Jae-sung"), ("sme", "sme", None))
+    with serving(url) as address:
+        yield address, kb
 
 
 def sign_in(page: Any, address: str, user: str, password: str = PASSWORD) -> None:
