@@ -139,40 +139,33 @@ def _grants(g: Groups) -> list[tuple[str, str]]:
     return sql
 
 
-def _policy(table: str, name: str, rest: str) -> list[tuple[str, str]]:
+def _policies() -> list[tuple[str, str, str]]:
+    """(table, policy name, the rest of its CREATE POLICY). A person writes only rows he could
+    then read (so nobody can add a version to, or learn of, a rule he cannot see), in his own name."""
+    own_consent = "recorded_by = current_user OR myeongjang_is_admin(current_user)"
+    own_row = "username = current_user OR myeongjang_is_admin(current_user)"
     return [
-        (table, f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"),
-        (table, f"DROP POLICY IF EXISTS {name} ON {table}"),
-        (table, f"CREATE POLICY {name} ON {table} {rest}"),
+        *[
+            (
+                table,
+                "confidential",
+                f"USING ({seen}) WITH CHECK (({seen}){f' AND {_SIGNED[table]}' if table in _SIGNED else ''})",
+            )
+            for table, seen in _HIDDEN
+        ],
+        ("consents", "own_consents", f"FOR INSERT WITH CHECK ({own_consent})"),
+        ("consents", "everyone_reads", "FOR SELECT USING (true)"),
+        ("consents", "withdrawals", "FOR UPDATE USING (true)"),
+        ("audit_events", "own_events", f"USING ({_OWN}) WITH CHECK ({_OWN})"),
+        (ACCOUNTS, "everyone_reads", "FOR SELECT USING (true)"),
+        (ACCOUNTS, "own_password", f"FOR UPDATE USING ({own_row})"),
+        (ACCOUNTS, "admins_add", "FOR INSERT WITH CHECK (myeongjang_is_admin(current_user))"),
     ]
 
 
-def _policies() -> list[tuple[str, str]]:
-    """(table, statement) pairs. A person writes only rows he could then read (so nobody can add
-    a version to, or learn of, a rule he cannot see), in his own name."""
-    sql = [
-        s
-        for table, seen in _HIDDEN
-        for s in _policy(
-            table,
-            "confidential",
-            f"USING ({seen}) WITH CHECK (({seen}){' AND ' + _SIGNED[table] if table in _SIGNED else ''})",
-        )
-    ]
-    sql += _policy(
-        "consents",
-        "own_consents",
-        "FOR INSERT WITH CHECK (recorded_by = current_user OR myeongjang_is_admin(current_user))",
-    )
-    sql += _policy("consents", "everyone_reads", "FOR SELECT USING (true)")
-    sql += _policy("consents", "withdrawals", "FOR UPDATE USING (true)")
-    sql += _policy("audit_events", "own_events", f"USING ({_OWN}) WITH CHECK ({_OWN})")
-    sql += _policy(ACCOUNTS, "everyone_reads", "FOR SELECT USING (true)")
-    sql += _policy(
-        ACCOUNTS, "own_password", "FOR UPDATE USING (username = current_user OR myeongjang_is_admin(current_user))"
-    )
-    sql += _policy(ACCOUNTS, "admins_add", "FOR INSERT WITH CHECK (myeongjang_is_admin(current_user))")
-    return sql
+def _tables(conn: Connection) -> set[str]:
+    """The tables in the knowledge base's schema (rule_vectors is there only with pgvector)."""
+    return set(conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
 
 
 def install(conn: Connection) -> None:
@@ -190,10 +183,15 @@ def install(conn: Connection) -> None:
     conn.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {g.both}'))
     # what an earlier install granted goes first, so that a narrowed grant is narrowed
     conn.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {g.both}'))
-    present = set(conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
-    for table, statement in [*_grants(g), *_policies()]:
-        if table in present:  # rule_vectors is there only with pgvector
+    present = _tables(conn)
+    for table, statement in _grants(g):
+        if table in present:
             conn.execute(text(statement))
+    for table, name, rest in _policies():
+        if table in present:
+            conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+            conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+            conn.execute(text(f"CREATE POLICY {name} ON {table} {rest}"))
     conn.execute(text(f"REVOKE ALL ON FUNCTION myeongjang_enrol(name, boolean) FROM PUBLIC, {g.people}"))
     conn.execute(text(f"GRANT EXECUTE ON FUNCTION myeongjang_enrol(name, boolean) TO {g.admins}"))
 
@@ -203,10 +201,9 @@ def uninstall(conn: Connection) -> None:
     are the cluster's."""
     if conn.dialect.name != "postgresql":
         return
-    present = set(conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
-    for table, statement in _policies():
-        if table in present and statement.startswith("CREATE POLICY"):
-            name = statement.split()[2]
+    present = _tables(conn)
+    for table, name, _ in _policies():
+        if table in present:
             conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
             conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
     for dropped in db_functions.DROPPED:

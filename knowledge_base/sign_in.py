@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from knowledge_base.accounts import MAX_USERNAME
 from knowledge_base.context import Context
 from knowledge_base.errors import KnowledgeBaseError, SignInRefused
 from knowledge_base.models import SignInFailure, User
@@ -143,7 +144,7 @@ def sign_in(kb: Context, username: str, password: str, *, client: str | None = N
     """Check `username`'s password. True signs him in; False is a wrong name or password (the
     same answer for both); `SignInRefused` says the check was not made and for how long."""
     client = client_key(client)
-    username = username[:80]  # no account has a longer name
+    username = username[:MAX_USERNAME]  # no account has a longer name
     _decoy()  # made once, before any name is timed
     with kb.unit(write=True) as uow:
         s = uow.session
