@@ -27,16 +27,23 @@ def as_role(url: str, role: str) -> str:
     return make_url(url).set(username=role).render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def owner() -> Iterator[KnowledgeBase]:
+def two_yards_on_postgres(encoder: SentenceEncoder | None = None) -> KnowledgeBase:
+    """A fresh PostgreSQL knowledge base as its owner's admin: kim at Hanbit (a confidential
+    interview), choi at Daesan."""
     url = postgres_url()
     reset_postgres(url)
-    base = KnowledgeBase(url)
+    base = KnowledgeBase(url, encoder=encoder)
     base.add_user("admin", "admin")
     kb = base.as_user("admin")
-    two_yards(kb)  # kim at Hanbit (confidential interview), choi at Daesan
+    two_yards(kb)
+    return kb
+
+
+@pytest.fixture
+def owner() -> Iterator[KnowledgeBase]:
+    kb = two_yards_on_postgres()
     yield kb
-    base.engine.dispose()
+    kb.engine.dispose()
 
 
 def raw(kb: KnowledgeBase, role: str) -> Connection:
@@ -234,12 +241,8 @@ def test_an_admins_role_may_enrol_people_and_a_persons_may_not(owner: KnowledgeB
 
 
 def test_cues_made_only_of_hidden_words_and_the_vector_cache_stay_hidden(encoder: SentenceEncoder) -> None:
-    url = postgres_url()
-    reset_postgres(url)
-    base = KnowledgeBase(url, encoder=encoder)
-    base.add_user("admin", "admin")
-    kb = base.as_user("admin")
-    two_yards(kb)
+    kb = two_yards_on_postgres(encoder)
+    url = kb.url
     assert kb.propose_vocabulary()
     with kb.engine.begin() as conn:  # a cue only Hanbit's confidential words speak of
         secret_rule = conn.scalar(text("SELECT min(id) FROM rules WHERE confidential"))
@@ -271,4 +274,4 @@ def test_cues_made_only_of_hidden_words_and_the_vector_cache_stay_hidden(encoder
         "what does it mean when the flame turns white?", include_proposed=True
     )  # the cache is read by hash, and added to
     choi.engine.dispose()
-    base.engine.dispose()
+    kb.engine.dispose()
