@@ -81,7 +81,8 @@ def restore(kb: Context, document: Any) -> dict[str, int]:
     with kb.unit(write=True) as uow:
         counts = snapshot.load(uow.session, document)
         s = uow.session
-        for username, role in s.execute(select(User.username, User.role)).all():  # on PostgreSQL, roles
-            db_roles.enrol(s.connection(), username, role)
+        if s.get_bind().dialect.name == "postgresql":  # the restored accounts' database roles
+            for username, role in s.execute(select(User.username, User.role)).all():
+                db_roles.enrol(s.connection(), username, role)
     kb.caches.forget_engines()
     return counts

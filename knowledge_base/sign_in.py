@@ -86,8 +86,8 @@ def wait_after(failures: int) -> int:
     return int(min(2 ** (failures - THROTTLE_AFTER), MAX_WAIT_S))
 
 
-def _refusal(s: Session, username: str, client: str, now: datetime) -> SignInRefused | None:
-    failures, last = _failures(s, username)
+def _refusal(s: Session, failures: int, last: datetime | None, client: str, now: datetime) -> SignInRefused | None:
+    """Why this try is not checked: the name's `failures` in a row (the `last` at), or its client's."""
     if failures >= LOCK_AFTER:
         return SignInRefused(
             "this account is locked after {failures} failed sign-ins; an administrator can unlock it "
@@ -150,7 +150,8 @@ def sign_in(kb: Context, username: str, password: str, *, client: str | None = N
         s = uow.session
         _serialised(s, username, client)
         now = datetime.now(UTC)
-        refused = _refusal(s, username, client, now)
+        failures, last = _failures(s, username)
+        refused = _refusal(s, failures, last, client, now)
         if refused is not None:
             raise refused
         user = s.scalar(select(User).where(User.username == username))
@@ -161,8 +162,7 @@ def sign_in(kb: Context, username: str, password: str, *, client: str | None = N
             uow.audit(username, "sign_in", "user", entity_id, client=client)
             return True
         s.add(SignInFailure(username=username, client=client, at=now))
-        s.flush()
-        failures, _ = _failures(s, username)
+        failures += 1  # the tries of one name are serialised: nobody else counted meanwhile
         uow.audit(username, "sign_in_failed", "user", entity_id, client=client, failures=failures)
         if failures == LOCK_AFTER:
             uow.audit(username, "lock", "user", entity_id, failures=failures)
