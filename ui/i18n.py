@@ -45,14 +45,20 @@ def language() -> str:
 
 def say(text: str, lang: str, /, **params: Any) -> str:
     """The text in `lang`, with its placeholders filled (values that are messages translated too)."""
-    template = catalogue(lang).get(text, text)
-    if not params:
-        return template
     values = {k: translated_value(v, lang, k) for k, v in params.items()} if lang != "en" else params
+    return filled(text, lang, values, params)
+
+
+def filled(text: str, lang: str, values: dict[str, Any], fallback: dict[str, Any]) -> str:
+    """`text`'s wording in `lang` with `values` in its placeholders; the English text with
+    `fallback` where the wording is broken (a broken translation must never hide the message)."""
+    template = catalogue(lang).get(text, text)
+    if not values:
+        return template
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
-        return text.format(**params)  # a broken translation must never hide the message
+        return text.format(**fallback)
 
 
 def t(text: str, /, **params: Any) -> str:

@@ -46,14 +46,8 @@ def md(text: str, /, **params: Any) -> str:
     """`t(text, **params)` for a Markdown sink: the catalogue text's own Markdown is kept, each
     value is escaped (a message among them translated first, then escaped whole)."""
     lang = i18n.language()
-    template = i18n.catalogue(lang).get(text, text)
-    if not params:
-        return template
     values = {k: _escaped(v, lang, k) for k, v in params.items()}
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return text.format(**values)  # a broken translation must never hide the message
+    return i18n.filled(text, lang, values, values)
 
 
 def md_message(value: Any) -> str:
