@@ -6,3 +6,8 @@ from rules.messages import Explained
 
 class TranscriptError(Explained, ValueError):
     """A transcript that cannot be read: empty, binary, too large, undecodable or malformed."""
+
+
+class ModelRefused(Explained, ValueError):
+    """A learned model that cannot be trained (too few or one-sided examples) or that scored worse
+    on the held-out gold than the model in use; the message gives the figures."""

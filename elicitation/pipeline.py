@@ -3,13 +3,14 @@ both readers, English ("myeongjang_rules") and Korean ("myeongjang_rules_ko").""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
 
 from elicitation.english import load_pipeline, read_english_interview
 from elicitation.korean import load_korean_pipeline, read_korean_interview
+from elicitation.learned import LearnedModel
 from elicitation.limits import budgeted
 from elicitation.merging import merge_same_variable
 from elicitation.references import resolve_references
@@ -80,42 +81,59 @@ class Pipelines:
     korean: Language
 
 
-def extract_transcript(transcript: Transcript, progress: Callable[[int, int], None] | None = None) -> list[Rule]:
+def extract_transcript(
+    transcript: Transcript,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    models: Mapping[str, LearnedModel] | None = None,
+) -> list[Rule]:
     """Rules from the master's turns, each citing its turn and the character offsets of the
     sentence it was said in; a condition the interviewer asked about ("And what if it rains?")
     joins the answer's rule, which then cites the question's turn too.
 
     Sorted by confidence, highest first, as the review queue shows them. `progress(done, total)`
-    is called as turns are read, for a progress bar.
+    is called as turns are read, for a progress bar. `models` are the learned models in use, by
+    language (`elicitation.learned`): they rescore the reader's rules and drop the sure misses.
     """
-    return read_interview(transcript, progress).rules
+    return read_interview(transcript, progress, models=models).rules
 
 
 def read_interview(
-    transcript: Transcript, progress: Callable[[int, int], None] | None = None, *, pipelines: Pipelines | None = None
+    transcript: Transcript,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    pipelines: Pipelines | None = None,
+    models: Mapping[str, LearnedModel] | None = None,
 ) -> Reading:
     """The rules of `extract_transcript`, and the master's sentences that look like rules but
-    could not be read as one; read with `pipelines`, by default the process's calibrated ones.
+    could not be read as one; read with `pipelines`, by default the process's calibrated ones,
+    and the learned model of the interview's language in `models`, if any.
     The reading stops, refused, once it runs past the time budget (`limits.budgeted`)."""
     progress = budgeted(progress, transcript.name or "the interview")
     asking = interviewer_speakers(transcript)
-    if language_of_texts(t.text for t in transcript.turns) == KOREAN:
+    language = language_of_texts(t.text for t in transcript.turns)
+    model = (models or {}).get(language)
+    if language == KOREAN:
         korean = pipelines.korean if pipelines is not None else load_korean_pipeline()
         rules = read_korean_interview(transcript, asking, korean, progress)
-        return Reading(_finished(rules, transcript), [])
+        return Reading(_finished(rules, transcript, model), [])
     english = pipelines.english if pipelines is not None else load_pipeline()
     rules, possible = read_english_interview(transcript, asking, english, progress)
     return Reading(
-        _finished(rules, transcript),
+        _finished(rules, transcript, model),
         [PossibleRule(where, text, score) for where, text, score in possible],
     )
 
 
-def _finished(rules: list[Rule], transcript: Transcript) -> list[Rule]:
+def _finished(rules: list[Rule], transcript: Transcript, model: LearnedModel | None = None) -> list[Rule]:
     """The rules read turn by turn, completed from the whole interview: numbers pointed back to,
-    cues put on the master's scales, clauses on one variable made consistent."""
+    cues put on the master's scales, clauses on one variable made consistent; then rescored by
+    the learned model, if there is one."""
     resolved = resolve_references(rules, transcript)
-    return merge_same_variable(apply_scales(resolved, (t.text for t in transcript.turns)))
+    finished = merge_same_variable(apply_scales(resolved, (t.text for t in transcript.turns)))
+    if model is None:
+        return finished
+    return model.apply(finished, {t.index: t.text for t in transcript.turns})
 
 
 def interviewer_speakers(transcript: Transcript) -> set[str]:

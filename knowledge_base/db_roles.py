@@ -46,6 +46,7 @@ REPLACEABLE = ("cue_variables", "cue_phrases", "reference_media", "rule_vectors"
 VECTOR_CACHE = "embeddings"  # added to by anyone, read through myeongjang_vectors by hash only
 ADMINS_ONLY = ("sign_in_failures",)  # the UI server signs people in; admins may unlock
 ACCOUNTS = "users"
+MODELS = "reader_models"  # read by everyone (the import reads with them), trained by admins only
 CLASSIFIED = frozenset(
     (
         *APPEND_ONLY,
@@ -56,6 +57,7 @@ CLASSIFIED = frozenset(
         ACCOUNTS,
         RULES,
         DELEGATIONS,
+        MODELS,
         CONSENTS,
         VECTOR_CACHE,
     )
@@ -129,6 +131,8 @@ def _grants(g: Groups) -> list[tuple[str, str]]:
         (VECTOR_CACHE, f"GRANT INSERT ON {VECTOR_CACHE} TO {both}"),
         (DELEGATIONS, f"GRANT SELECT ON {DELEGATIONS} TO {people}"),
         (DELEGATIONS, f"GRANT SELECT, INSERT, UPDATE ON {DELEGATIONS} TO {admins}"),
+        (MODELS, f"GRANT SELECT ON {MODELS} TO {people}"),
+        (MODELS, f"GRANT SELECT, INSERT ON {MODELS} TO {admins}"),
     ]
     sql += [
         ("alembic_version", f"GRANT SELECT ON alembic_version TO {both}"),  # a person checks, never migrates

@@ -35,13 +35,15 @@ def import_transcript(
     held_on: date | None = None,
     confidential: bool = False,
     redaction: RedactionPolicy | None = None,
+    proposed_by: str = "reader",
 ) -> ImportResult:
     """Redact, extract and store a parsed transcript with its turns and proposed rules.
 
     Refused without the master's consent on record, and for a file already imported. PII is
-    replaced by typed placeholders before extraction, so neither the turns nor the rules
-    ever hold it. Rules without a domain take the master's craft as theirs. All or nothing: a
-    failure (or a killed process) leaves the knowledge base as it was.
+    replaced by typed placeholders before extraction, so neither the turns nor the rules ever
+    hold it. Rules without a domain take the master's craft as theirs; each records `proposed_by`,
+    the reader and model version `extract` reads with. All or nothing: a failure (or a killed
+    process) leaves the knowledge base as it was.
     """
     digest = hashlib.sha256(raw).hexdigest()
     with kb.unit(actor=actor) as uow:
@@ -81,19 +83,10 @@ def import_transcript(
         s.flush()
         turn_ids = _store_turns(s, row.id, turns, asking)
         rules, mapped = vocabulary.canonical(kb, s, _with_craft(s, master_id, rules))
-        rule_ids = [_store_rule(s, master_id, row.id, rule, turn_ids, confidential) for rule in rules]
-        uow.audit(
-            who.username,
-            "import",
-            "transcript",
-            row.id,
-            filename=filename,
-            turns=len(turns),
-            rules=len(rule_ids),
-            encoding=transcript.encoding,
-            redactions=report["counts"],
-            vocabulary=mapped,
-        )
+        rule_ids = [_store_rule(s, master_id, row.id, rule, turn_ids, confidential, proposed_by) for rule in rules]
+        counts = {"turns": len(turns), "rules": len(rule_ids), "redactions": report["counts"], "vocabulary": mapped}
+        read = {"filename": filename, "encoding": transcript.encoding, "proposed_by": proposed_by}
+        uow.audit(who.username, "import", "transcript", row.id, **read, **counts)
         return ImportResult(
             row.id,
             len(turns),
@@ -159,7 +152,13 @@ def _with_craft(s: Session, master_id: int, rules: list[Rule]) -> list[Rule]:
 
 
 def _store_rule(
-    s: Session, master_id: int, transcript_id: int, rule: Rule, turn_ids: dict[int, int], confidential: bool
+    s: Session,
+    master_id: int,
+    transcript_id: int,
+    rule: Rule,
+    turn_ids: dict[int, int],
+    confidential: bool,
+    proposed_by: str,
 ) -> int:
     evidence = [(turn_ids[ev.turn], ev.start, ev.end) for ev in rule.evidence if ev.turn in turn_ids]
     row = new_rule(
@@ -168,9 +167,10 @@ def _store_rule(
         transcript_id,
         rule,
         author="extractor",
-        reason=f"extracted from transcript {transcript_id}",
+        reason=f"extracted from transcript {transcript_id} by {proposed_by}",
         evidence=evidence,
         confidential=confidential,
+        proposed_by=proposed_by,
     )
     return row.id
 

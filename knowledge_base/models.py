@@ -126,6 +126,8 @@ class RuleRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     domain: Mapped[str | None] = mapped_column(String(200))
     process_step: Mapped[str | None] = mapped_column(String(200))
+    # the reader that proposed the rule: "reader" alone, or "reader+model:LANG-vN" (ReaderModel)
+    proposed_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     master: Mapped[Master] = relationship()
     versions: Mapped[list[RuleVersion]] = relationship(order_by="RuleVersion.number")
@@ -236,6 +238,30 @@ class ReleaseRule(Base):
     release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), primary_key=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id"), primary_key=True)
     version_number: Mapped[int] = mapped_column(Integer)
+
+
+class ReaderModel(Base):
+    """A learned model the extractor reads with beside its hand-built reader, trained from the
+    masters' reviews (`myeongjang train`): its weights as opaque JSON (elicitation.learned owns
+    the format), the fingerprint of the examples it learned from, and its figures on the held-out
+    gold beside the model it replaced. Only models that scored at least as well are stored; the
+    newest of a language is the one in use. Never changed or deleted."""
+
+    __tablename__ = "reader_models"
+    __table_args__ = (UniqueConstraint("language", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the training examples
+    examples: Mapped[int] = mapped_column(Integer)
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    trained_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return f"model:{self.language}-v{self.version}"
 
 
 class Embedding(Base):

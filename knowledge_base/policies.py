@@ -36,6 +36,7 @@ GRANTS: dict[str, frozenset[str]] = {
             "delegate",
             "classify",
             "curate",
+            "train",
         }
     ),
     "interviewer": frozenset({"register_master", "record_consent", "withdraw_consent", "import", "export", "curate"}),

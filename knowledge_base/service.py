@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from contextlib import AbstractContextManager
 
-from knowledge_base import accounts, archive, consent, database, guidance, imports, media, reading, reviews
+from knowledge_base import accounts, archive, consent, database, guidance, imports, media, reading, reviews, training
 
 # Five contexts are named like one of their operations; imported under other names, the class body's
 # `audit = ...` cannot shadow the module the next line reads from.
@@ -100,6 +100,12 @@ class KnowledgeBase:
     merge_rules = reviews.merge_rules
     similar_rules = reviews.similar_rules
     set_confidential = reviews.set_confidential
+
+    # learning from the reviews
+    training_examples = training.examples
+    reader_model = training.current_model
+    reader_models = training.models
+    store_reader_model = training.store_model
 
     # releases
     create_release = release_context.create_release

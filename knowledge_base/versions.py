@@ -56,8 +56,10 @@ def new_rule(
     reason: str,
     evidence: Iterable[Span],
     confidential: bool = False,
+    proposed_by: str | None = None,
 ) -> RuleRow:
-    """A new proposed rule with its version 1 and the words it cites: for an import and a split."""
+    """A new proposed rule with its version 1 and the words it cites: for an import and a split.
+    `proposed_by` names the reader (and model version) of an import."""
     row = RuleRow(
         master_id=master_id,
         transcript_id=transcript_id,
@@ -65,6 +67,7 @@ def new_rule(
         current_version=1,
         confidence=body.confidence,
         confidential=confidential,
+        proposed_by=proposed_by,
     )
     _index(row, body)
     s.add(row)

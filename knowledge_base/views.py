@@ -60,6 +60,7 @@ class RuleView:
     evidence: list[EvidenceView] = field(default_factory=list)
     transcript_id: int | None = None
     confidential: bool = False
+    proposed_by: str | None = None  # the reader (and learned model version) that proposed it
 
     @property
     def quote(self) -> str:
@@ -193,6 +194,7 @@ def rule_views(s: Session, rows: Sequence[RuleRow], numbers: Mapping[int, int] |
                 evidence.get(row.id, []),
                 row.transcript_id,
                 row.confidential,
+                row.proposed_by,
             )
         )
     return out

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from elicitation import extract_transcript, parse_bytes
 from knowledge_base import DuplicateImport, ImportResult, KnowledgeBase
+from rules.language import language_of_texts
+from ui import learning
 
 SAMPLES = resources.files("elicitation") / "samples"
 
@@ -28,18 +30,21 @@ def import_interview(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Parse a transcript file's bytes and store it for the named master; the knowledge base
-    redacts PII and then runs the extractor on the redacted turns, reporting
-    `progress(turns done, turns)` as it goes."""
+    redacts PII and then runs the extractor (with the learned models in use) on the redacted
+    turns, reporting `progress(turns done, turns)` as it goes."""
     transcript = parse_bytes(data, name)
     master_view = kb.master_by_name(master)
+    models = learning.models_in_use(kb)
+    language = language_of_texts(t.text for t in transcript.turns)
     return kb.import_transcript(
         master_view.id,
         transcript,
         data,
-        functools.partial(extract_transcript, progress=progress),
+        functools.partial(extract_transcript, progress=progress, models=models),
         title=title,
         held_on=held_on,
         confidential=confidential,
+        proposed_by=learning.proposed_by(models, language),
     )
 
 

@@ -50,7 +50,7 @@ def test_an_intact_history_verifies_and_every_kind_of_tampering_is_named(kb: Kno
     tamper(kb, "UPDATE rule_versions SET reason = 'POUR WATER' WHERE id = 3")
     [problem] = [w.problem for w in kb.verify_history() if w.problem]
     assert problem.startswith("rule_versions row 3 does not follow")
-    tamper(kb, "UPDATE rule_versions SET reason = 'extracted from transcript 1' WHERE id = 3")
+    tamper(kb, "UPDATE rule_versions SET reason = 'extracted from transcript 1 by reader' WHERE id = 3")
     assert not [w for w in kb.verify_history() if w.problem]
     tamper(kb, "DELETE FROM audit_events WHERE id = 4")
     [problem] = [w.problem for w in kb.verify_history() if w.problem]

@@ -26,6 +26,7 @@ COMMANDS = {
     "restore": ("ui.cli.archive:restore", "Load a backup or an export into an empty knowledge base."),
     "review": ("ui.cli.review:review", "List rules and record a master's review decisions."),
     "search": ("ui.cli.guidance:search", "Ask in plain words; the rules closest to the question."),
+    "train": ("ui.cli.train:train", "Retrain the reader from the masters' reviews (admins); a worse model is refused."),
     "ui": ("ui.cli.serve:ui", "Start the Streamlit UI on localhost."),
     "user": ("ui.cli.users:user", "Users and roles."),
     "vocabulary": ("ui.cli.vocabulary:vocabulary", "The cue vocabulary: one variable for each cue."),
