@@ -16,6 +16,7 @@ from typing import Any
 
 from elicitation import evaluation
 from elicitation.errors import ModelRefused
+from elicitation.learned import LearnedModel
 from elicitation.pipeline import extract_transcript
 from elicitation.training import learner
 from knowledge_base import KnowledgeBase
@@ -42,6 +43,7 @@ class Replay:
     language: str
     reader_alone: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
+    model: LearnedModel | None = None  # the model in use at the end, if one was accepted
 
     @property
     def final(self) -> dict[str, Any]:
@@ -73,6 +75,7 @@ def replay(language: str, *, limit: int | None = None, progress: Callable[[str],
             out.steps.append(_step(kb, master, interview, held))
             if progress is not None:
                 progress(interview.path.name)
+        out.model = learning.models_in_use(kb).get(language)
         kb.engine.dispose()
     return out
 
