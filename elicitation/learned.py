@@ -59,7 +59,7 @@ def features(rule: Rule | Mapping[str, Any], sentence: str) -> list[str]:
     """The proposal's binary features, as names (the same for a `Rule` and its JSON body)."""
     body = rule.model_dump(mode="json") if isinstance(rule, Rule) else dict(rule)
     korean = language_of(sentence) == KOREAN
-    clauses = [c for c in _clauses(body.get("conditions") or {})]
+    clauses = list(_clauses(body.get("conditions") or {}))
     out = {"bias", f"conf:{int(float(body.get('confidence', 0.5)) * 10)}", f"certainty:{body.get('certainty')}"}
     out.add(f"conditions:{min(len(clauses), 3)}")
     out.add(f"actions:{min(len(body.get('actions') or []), 3)}")

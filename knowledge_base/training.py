@@ -37,7 +37,6 @@ from knowledge_base.models import (
 from rules.language import language_of
 
 DECISIONS = ("accepted", "corrected", "rejected", "split", "merged")
-_DECIDED = ("confirmed", "retired", "rejected", "merged")
 # What a correction changes: the rule's reading, not its confidence or where it was said.
 _READING = ("conditions", "actions", "exceptions", "certainty", "rationale")
 
@@ -118,7 +117,6 @@ def examples(kb: Context, *, language: str | None = None, actor: str | None = No
                 RuleRow.master_id.in_(_consenting_to_training()),
                 RuleRow.confidential.is_(False),
                 TranscriptRow.confidential.is_not(True),
-                RuleRow.status.in_([*_DECIDED, "proposed", "needs_discussion"]),
             )
             .order_by(RuleRow.id)
         )

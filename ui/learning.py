@@ -45,10 +45,11 @@ def train(kb: KnowledgeBase, language: str) -> Trained:
     examples = kb.training_examples(language=language)
     items = [learner.Labelled(e.proposed, e.sentence, e.is_rule) for e in examples]
     candidate = learner.fit(items, language)
-    current = models_in_use(kb).get(language)
+    view = kb.reader_model(language)
+    current = LearnedModel.from_json(view.weights, view.label) if view is not None else None
     figures = learner.judged(candidate, current, learner.held_out(language))
     figures["decisions"] = {d: sum(e.decision == d for e in examples) for d in sorted({e.decision for e in examples})}
-    view = kb.store_reader_model(
+    stored = kb.store_reader_model(
         language, candidate, fingerprint=fingerprint(examples), examples=len(examples), figures=figures
     )
-    return Trained(view, figures)
+    return Trained(stored, figures)
