@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
-from elicitation.english.fronted import FRONTED
+from elicitation.english.filters import past_verb
+from elicitation.english.markers import find_markers
+from elicitation.english.openings import FRONTED
 from elicitation.english.shapes import (
     certainty_of,
     clause_of,
     confidence_of,
+    is_directive,
     opposite,
     sentence_actions,
     split_conjuncts,
@@ -107,14 +110,71 @@ def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | No
 
 
 def after_diagnosis(rule: Rule, sent: Span) -> dict[str, Any] | None:
-    """When a rule only says what a cue means ("..., the vat is too acid") and the next sentence
-    says what to do, the steps become its actions and the diagnosis its rationale."""
-    if not rule.actions or any(a.verb != "be" or a.negated for a in rule.actions):
+    """When a rule only says what a cue means ("..., the vat is too acid", "maybe its heater is
+    fouled", "you used too little") and the next sentence says what to do, the steps become its
+    actions, the diagnosis its rationale, and the steps' own certainty its certainty (a hedge on
+    the diagnosis is no hedge on the instruction)."""
+    kind = _diagnosis(rule, sent.doc)
+    if kind is None:
         return None
-    if sent.start == 0 or sent.doc[sent.start - 1].text != ";":
-        return None  # only within one spoken sentence; "And look at the lines." is a new instruction
+    after_semicolon = sent.start > 0 and sent.doc[sent.start - 1].text == ";"
+    if not after_semicolon and kind == "plain":
+        return None  # "The vat is too acid. And look at the lines.": a new instruction
     steps = sentence_actions(sent)
     if not steps:
         return None
     diagnosis = "; ".join(a.text for a in rule.actions)
-    return {"actions": steps, "rationale": rule.rationale or diagnosis}
+    return {"actions": steps, "rationale": rule.rationale or diagnosis, "certainty": certainty_of(sent)}
+
+
+_HEDGES = {"maybe", "probably", "likely", "perhaps", "possibly"}
+
+
+def _diagnosis(rule: Rule, doc: Doc) -> str | None:
+    """How a rule's actions read as a diagnosis rather than something to do: "plain" ("the vat
+    is too acid"), "weak" (hedged, told in the past, or "too much" said of what you did), or
+    None when they say what to do."""
+    if not rule.actions:
+        return None
+    kinds = set()
+    for action in rule.actions:
+        if action.start is None or action.end is None:
+            return None
+        span = doc.char_span(action.start, action.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        words = [t.lower_ for t in span]
+        root = span.root
+        has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children)
+        if action.verb == "be" and not action.negated and words[0] not in _HEDGES:
+            kinds.add("plain")
+        elif is_directive(root) or not has_subject:
+            return None  # "maybe reduce earlier": a hedged instruction is still an instruction
+        elif words[0] in _HEDGES or (words[0] in ("it", "that") and "must" in words[:3]):
+            kinds.add("weak")
+        elif past_verb(root) or (words[0] == "you" and _too(span)):
+            kinds.add("weak")  # "you used too little", "you let it slip too long"
+        else:
+            return None
+    return "plain" if "plain" in kinds else "weak"
+
+
+def _too(span: Span) -> bool:
+    """ "you let it slip too long", said without a modal: what went wrong, not what to do."""
+    words = [t.lower_ for t in span]
+    return "too" in words and not any(t.tag_ == "MD" or t.lower_ in ("have", "need", "got") for t in span)
+
+
+def instead(rule: Rule, sent: Span) -> Rule | None:
+    """The rule with the other way the sentence gives ("Use oil that day instead") added to its
+    actions, when the sentence has no condition of its own; None otherwise."""
+    words = [t.lower_ for t in sent]
+    at = next((i for i, w in enumerate(words) if w == "instead"), None)
+    if at is None or (at + 1 < len(words) and words[at + 1] == "of") or not rule.actions:
+        return None
+    if any(m.role in ("condition", "exception") for m, *_ in find_markers(sent)):
+        return None  # "If it is too wet, use oil instead": a rule of its own
+    steps = sentence_actions(sent)
+    if not steps:
+        return None
+    return rule.model_copy(update={"actions": [*rule.actions, *steps]})

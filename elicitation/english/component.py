@@ -14,12 +14,13 @@ from spacy.tokens import Doc, Span
 
 from elicitation import calibration, detector
 from elicitation.citing import made, register_extensions, without_overlap
-from elicitation.english import patterns
-from elicitation.english.back_references import after_diagnosis, back_reference_rule
-from elicitation.english.filters import past_story, social, told
+from elicitation.english import hyphens, patterns
+from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead
+from elicitation.english.filters import farewell, past_story, social, told
 from elicitation.english.fronted import fronted_rule
 from elicitation.english.sentences import sentence_rule
 from elicitation.english.splices import spliced_rule
+from elicitation.english.supposing import supposed_rule
 from elicitation.english.tokens import Reparse
 from rules import Rule
 
@@ -40,7 +41,7 @@ def read_sentence(sent: Span, reparse: Reparse | None = None) -> Rule | None:
             return spliced
     rule = sentence_rule(sent, reparse)
     if rule is None and reparse is not None:
-        rule = fronted_rule(sent, reparse)
+        rule = fronted_rule(sent, reparse) or supposed_rule(sent, reparse)
     return without_overlap(rule) if rule is not None else None
 
 
@@ -86,6 +87,13 @@ class RuleExtractor:
         possible: list[PossibleSpan] = []
         previous: Previous | None = None
         for sent in doc.sents:
+            if previous is not None and previous[1] is not None and found and found[-1].actions == previous[1].actions:
+                alternative = instead(found[-1], sent)
+                if alternative is not None:
+                    # "Don't spray lacquer. Use oil that day instead.": the other way belongs to the rule
+                    found[-1] = alternative
+                    previous = ([sent], previous[1].model_copy(update={"actions": alternative.actions}))
+                    continue
             rule = self.sentence_rule(sent, previous)
             if rule is None and previous is not None and previous[1] is not None and found:
                 spliced = self.splice_diagnosis(found[-1], previous[1], sent)
@@ -113,7 +121,7 @@ class RuleExtractor:
         rule = back_reference_rule(sent, *previous) if previous is not None else None
         if rule is None:
             rule = read_sentence(sent, self.reparse)
-        if rule is not None and (social(rule.actions) or past_story(sent, rule)):
+        if rule is not None and (social(rule.actions) or farewell(rule) or past_story(sent, rule)):
             rule = None
         return rule
 
@@ -169,6 +177,7 @@ def build_pipeline(calibrate: bool = True) -> Language:
     """A new English pipeline from its installed package, with the rule component added; its
     confidences are calibrated unless `calibrate` is False (the reader's raw score, for fitting)."""
     nlp = spacy.load(PIPELINE, exclude=["ner"])
+    nlp.add_pipe(hyphens.NAME, first=True)
     nlp.add_pipe("myeongjang_semicolons", before="parser")
     nlp.add_pipe("myeongjang_rules", config={"calibrate": calibrate})
     return nlp

@@ -30,9 +30,7 @@ def told(root: Token) -> bool:
     not a rule said unclearly."""
     if any(c.lower_ in ("would", "'d", "used") for c in root.children):
         return False
-    return (root.tag_ == "VBD" and root.lower_ != root.lemma_) or any(
-        c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children
-    )
+    return past_verb(root) or any(c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children)
 
 
 def counterfactual(head: Token) -> bool:
@@ -46,6 +44,19 @@ _SOCIAL = {("come", "back"), ("come", "by"), ("drop", "by"), ("call", "me"), ("c
 def social(actions: list[Action]) -> bool:
     """ "Come back if your knives get dull": an invitation, not craft."""
     return all(tuple(w.lower() for w in a.text.split()[:2]) in _SOCIAL for a in actions)
+
+
+_LEAVING = {("you", "go"), ("you", "leave"), ("you", "come", "back"), ("you", "head", "home"), ("you", "head", "out")}
+
+
+def farewell(rule: Rule) -> bool:
+    """ "Take some tea with you when you go": a parting kindness, not craft. Only when leaving is
+    the whole condition and the action is something to take or enjoy ("lock up when you leave"
+    stays a rule)."""
+    said = [tuple(w.strip(",.").lower() for w in c.text.split()) for c in rule.clauses()]
+    if not said or not all(s in _LEAVING for s in said) or rule.exceptions:
+        return False
+    return all(" with you" in f" {a.text.lower()} " or a.verb in ("enjoy", "come", "say") for a in rule.actions)
 
 
 def past_story(sent: Span, rule: Rule) -> bool:
@@ -63,11 +74,26 @@ def past_story(sent: Span, rule: Rule) -> bool:
         if not verbs or any(t.lower_ in ("would", "'d", "will", "'ll") for t in tokens):
             return False
         finite = next((t for t in verbs if t.tag_ in ("VBD", "VBZ", "VBP", "MD")), None)
-        return finite is not None and finite.tag_ == "VBD" and finite.lower_ != finite.lemma_
+        return finite is not None and past_verb(finite)
 
     acts = [tokens_of(a) for a in rule.actions]
     conds = [tokens_of(c) for c in rule.clauses()]
     return bool(acts) and all(past(a) for a in acts) and bool(conds) and all(past(c) for c in conds if c)
+
+
+def past_verb(verb: Token) -> bool:
+    """A verb told in the past: tagged so and spelt unlike its base form, or, for verbs whose past
+    and present look alike ("cut", "set", "put"), said of a third person ("my uncle set every
+    rivet by eye"), since "we put up the screens" and "cut it square" are what to do now."""
+    if verb.tag_ != "VBD":
+        return False
+    if verb.lower_ != verb.lemma_:
+        return True
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return False
+    # a person told about: "he", "my uncle", "Mr Kim"; not a misparsed noun ("the dent springs ... put")
+    return subject.lower_ in ("he", "she") or subject.pos_ == "PROPN" or any(c.dep_ == "poss" for c in subject.children)
 
 
 def is_anecdote(root: Token, heads: list[Token]) -> bool:
@@ -75,9 +101,7 @@ def is_anecdote(root: Token, heads: list[Token]) -> bool:
     has_would = any(c.lower_ in ("would", "'d") for c in root.children if c.dep_ == "aux")
     if has_would:
         return False
-    root_past = (root.tag_ == "VBD" and root.lower_ != root.lemma_) or any(
-        c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass")
-    )
+    root_past = past_verb(root) or any(c.tag_ == "VBD" for c in root.children if c.dep_ in ("aux", "auxpass"))
     cond_past = bool(heads) and all(
         h.tag_ == "VBD" or any(c.tag_ == "VBD" for c in h.children if c.dep_ in ("aux", "auxpass"))
         for h in heads

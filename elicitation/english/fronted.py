@@ -1,5 +1,6 @@
-"""Fronted context phrases: "For bars thicker than 40 mm, ...", "In winter, ...", "Above three mites
-per hundred bees, ..." become the condition of what the rest of the sentence says to do."""
+"""Fronted context phrases (found by `openings.fronted_tokens`): "For bars thicker than 40 mm, ...",
+"In winter, ...", "Above three mites per hundred bees, ..." become the condition of what the rest of
+the sentence says to do."""
 
 from __future__ import annotations
 
@@ -9,17 +10,12 @@ from elicitation.citing import moved, shift
 from elicitation.english import patterns
 from elicitation.english.comma import segment_actions
 from elicitation.english.markers import find_markers
+from elicitation.english.openings import fronted_tokens
 from elicitation.english.sentences import sentence_rule
 from elicitation.english.shapes import certainty_of, clause_of, confidence_of, sentence_actions
 from elicitation.english.tokens import Reparse, text_of, trim
 from elicitation.values import find_measure
 from rules import Action, Clause, Group, Rule
-
-_COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
-_THRESHOLDS = {"above", "below", "over", "under", "beyond"}
-
-
-FRONTED = {"for", "with", "in", "on", "during", "at", "between", *_THRESHOLDS}
 
 
 def context_rule(clause: Clause, actions: list[Action], sent: Span, root: Token, rationale: str | None = None) -> Rule:
@@ -31,88 +27,6 @@ def context_rule(clause: Clause, actions: list[Action], sent: Span, root: Token,
         certainty=certainty_of(sent),
         confidence=confidence_of(root, [patterns.PREPOSITIONAL_CONFIDENCE], [clause], actions),
     )
-
-
-def _threshold_phrase(tokens: list[Token]) -> list[Token]:
-    """A threshold that opens a sentence with no comma after it ("Over 20 mm you preheat",
-    "More than 60 bar and the walls spring"): the tokens of its comparison, when a subject or
-    "and" follows them at once."""
-    if not tokens:
-        return []
-    start = tokens[0].idx
-    measure = find_measure(text_of(tokens[: min(len(tokens), 10)]))
-    if measure is None or measure.start != 0:
-        return []
-    end = next((n for n, t in enumerate(tokens) if t.idx - start >= measure.end), None)
-    if end is None or end < 2:
-        return []
-    after = tokens[end]
-    starts_clause = after.lower_ in ("and", ",") or after.lower_ in patterns.FIRST_PERSON or after.lower_ in (
-        "the", "it", "that", "this",
-    )  # fmt: skip
-    return tokens[:end] if starts_clause else []
-
-
-def fronted_tokens(tokens: list[Token]) -> list[Token]:
-    """A context phrase that opens a sentence: "For plates thicker than 25 mm", "In winter",
-    "Anything under five degrees", "Over 20 mm you preheat"."""
-    lead_words = [t.lower_ for t in tokens[:2]]
-    if lead_words[:1] and (
-        lead_words[0] in _THRESHOLDS or lead_words == ["more", "than"] or lead_words == ["less", "than"]
-    ):
-        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
-        if comma is None or comma > 10:
-            phrase = _threshold_phrase(tokens)
-            if phrase:
-                return phrase
-    if len(tokens) > 3 and tokens[0].lower_ in ("anything", "everything") and tokens[1].lower_ in _COMPARING:
-        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
-        if comma is not None and comma <= 8 and find_measure(text_of(tokens[:comma])):
-            return tokens[:comma]
-    lead = next(
-        (
-            n
-            for n, t in enumerate(tokens[:8])
-            if t.lower_ in FRONTED
-            and (t.dep_ == "prep" or (t.lower_ in _THRESHOLDS and t.dep_ in ("advmod", "quantmod")))
-            and (n == 0 or tokens[n - 1].text == "," or tokens[n - 1].lower_ in ("but", "and", "so"))
-        ),
-        None,
-    )
-    if lead is None:
-        return []
-    tokens = tokens[lead:]
-    first = tokens[0]
-    words = {t.lower_ for t in tokens[:6]}
-    if first.lower_ in ("in", "on", "during", "at") and not (
-        words & patterns.CONTEXT_NOUNS or any(w in patterns.WEATHER_ADJECTIVES for w in words)
-    ):
-        return []
-    if first.lower_ in _THRESHOLDS:
-        # "Above three mites per hundred bees, treat the hive": a threshold, up to the comma.
-        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
-        if comma is None or comma > 10 or find_measure(text_of(tokens[:comma])) is None:
-            return []
-        return tokens[:comma]
-    end = len(tokens)
-    for n, tok in enumerate(tokens[1:], start=1):
-        if (
-            tok.text == ","
-            or tok.lower_ in patterns.FIRST_PERSON
-            or tok.lower_ in ("my", "your", "our", "his", "her", "their")
-            or (tok.lower_ in ("the", "a") and n > 1)
-        ):
-            end = n
-            break
-        if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "VBG" and tok.dep_ not in ("amod", "relcl", "acl"):
-            end = n
-            break
-    phrase = trim(tokens[:end])
-    if any(t.lower_ in ("that", "which", "this") for t in phrase):
-        return []  # "in that case" points back; see back_reference_rule
-    if len(phrase) < 2 or len(phrase) > 12 or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
-        return []
-    return phrase
 
 
 def _bare_threshold(context: list[Token], rest: list[Token]) -> bool:

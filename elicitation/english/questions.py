@@ -11,8 +11,8 @@ from spacy.tokens import Doc, Span
 from elicitation.citing import cite, offsets, sentences
 from elicitation.disfluency import Cleaned
 from elicitation.english import patterns
-from elicitation.english.fronted import fronted_tokens
 from elicitation.english.markers import clause_head, find_markers
+from elicitation.english.openings import fronted_tokens
 from elicitation.english.shapes import (
     action_of,
     certainty_of,

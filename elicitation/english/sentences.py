@@ -11,6 +11,7 @@ from elicitation.english import patterns
 from elicitation.english.comma import comma_split_rule
 from elicitation.english.filters import counterfactual, is_anecdote, polite
 from elicitation.english.markers import clause_head, find_markers
+from elicitation.english.openings import fronted_tokens
 from elicitation.english.patterns import Marker
 from elicitation.english.shapes import (
     action_of,
@@ -21,6 +22,7 @@ from elicitation.english.shapes import (
     opposite,
     split_conjuncts,
 )
+from elicitation.english.thresholds import threshold_conditions
 from elicitation.english.tokens import Reparse, contiguous, is_negated, text_of, trim
 from elicitation.values import find_measure
 from rules import Action, Clause, Group, Rule
@@ -52,6 +54,9 @@ def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
     if root.i in taken.excluded:
         return None
     _context_conditions(root, taken)
+    threshold_conditions(root, taken.excluded, taken.conditions)
+    if taken.conditions or taken.exceptions:
+        _opening_condition(sent, taken)
     conditions = [c for c in taken.conditions if not polite(c[0]) and not counterfactual(c[1])]
     if not conditions and not taken.exceptions:
         return None
@@ -167,6 +172,15 @@ def _context_conditions(root: Token, taken: Taken) -> None:
             sub = list(child.subtree)
             excluded.update(t.i for t in sub)
             taken.conditions.append((sub, child, patterns.PREPOSITIONAL_CONFIDENCE))
+
+
+def _opening_condition(sent: Span, taken: Taken) -> None:
+    """A context phrase the sentence opens with, when a marker or threshold gave the rule its other
+    conditions: "With gas-shielded wire you have to stop above about 2 m/s"."""
+    context = fronted_tokens(trim([t for t in sent if not t.is_space]))
+    if context and not any(t.i in taken.excluded or t == sent.root for t in context):
+        taken.excluded.update(t.i for t in context)
+        taken.conditions.insert(0, (context, context[0], patterns.PREPOSITIONAL_CONFIDENCE))
 
 
 def _main_actions(root: Token, excluded: set[int]) -> list[Action]:

@@ -9,10 +9,11 @@ from spacy.tokens import Span, Token
 
 from elicitation.citing import moved, offsets, shift
 from elicitation.english import patterns
-from elicitation.english.fronted import context_rule, fronted_tokens
+from elicitation.english.fronted import context_rule
 from elicitation.english.markers import find_markers
+from elicitation.english.openings import fronted_tokens
 from elicitation.english.sentences import sentence_rule
-from elicitation.english.shapes import clause_of, sentence_actions
+from elicitation.english.shapes import clause_of, is_directive, sentence_actions
 from elicitation.english.tokens import Reparse, text_of, trim
 from rules import Action, Rule
 
@@ -40,6 +41,8 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
             return tok, "rationale"  # "When the smoke turns black, open the damper, you are starving the fire"
         if nxt.lower_ in ("it", "they") and _opens_with_instruction(sent, tok.i):
             return tok, "rationale"  # "Never iron silk without a cloth on top, it goes shiny"
+        if _states_a_fact(sent, tok.i + 1) and _instruction_before(sent, tok.i):
+            return tok, "rationale"  # "Never lift a casting while it glows, the sand cracks"
         if nxt.lower_ in _SPLICE_RATIONALE - {"or"} or (
             nxt.lower_ == "or" and tok.i + 2 < sent.end and sent.doc[tok.i + 2].lower_ in ("it", "the", "they", "you")
         ):
@@ -53,15 +56,53 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
     return None
 
 
-def _opens_with_instruction(sent: Span, before: int) -> bool:
-    """Whether the sentence opens with an instruction ("Never iron ...", "Don't ...", "Keep ...")
-    that ends before token `before`."""
-    toks = [t for t in sent.doc[sent.start : before] if not (t.is_punct or t.lower_ in patterns.FILLERS)]
+def _states_a_fact(sent: Span, start: int) -> bool:
+    """Whether the words from token `start` to the sentence's end are a noun phrase and a verb
+    said of it: "the sand cracks", "the solder won't take otherwise" (the tagger reads "cracks"
+    as a noun at times; the sentence's root counts as the verb then)."""
+    if sent.doc[start].lower_ not in ("the", "this", "that", "your"):
+        return False
+    for tok in sent.doc[start + 1 : sent.end]:
+        if tok.tag_ in ("VBZ", "VBP", "MD", "VBD") or tok == sent.root:
+            return True
+        if tok.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "NUM") and tok.dep_ != "compound":
+            return False
+    return False
+
+
+def _instruction_before(sent: Span, before: int) -> bool:
+    """Whether the part of the sentence just before token `before` is an instruction, either
+    opening the sentence or following a condition and its comma ("If the seams are cold, warm
+    them with the lamp, ...")."""
+    if _opens_with_instruction(sent, before):
+        return True
+    context = fronted_tokens(trim(list(sent.doc[sent.start : before])))
+    if context and is_directive(sent.root) and sent.root.i < before:
+        return True  # "With gas-shielded wire you have to stop above 2 m/s, ..."
+    commas = [t.i for t in sent.doc[sent.start : before] if t.text == ","]
+    if not commas or not any(m.role == "condition" and first < commas[-1] for m, first, _ in find_markers(sent)):
+        return False
+    return _opens_with_instruction(sent, before, commas[-1] + 1)
+
+
+def _opens_with_instruction(sent: Span, before: int, start: int | None = None) -> bool:
+    """Whether the sentence (or its part from token `start`) opens with an instruction ("Never
+    iron ...", "Don't ...", "Keep ...") that ends before token `before`."""
+    first_token = sent.start if start is None else start
+    toks = [t for t in sent.doc[first_token:before] if not (t.is_punct or t.lower_ in patterns.FILLERS)]
     if not toks:
         return False
     first = toks[0]
     if first.lower_ in ("never", "always") or (first.lower_ in ("do", "don't") and len(toks) > 1):
         return True
+    if (
+        start is not None
+        and first.pos_ in ("VERB", "ADJ")
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in first.children)
+    ):
+        return any(
+            c.dep_ == "dobj" for c in first.children
+        )  # "..., warm them with the lamp": the tagger read an adjective
     return (
         first.tag_ == "VB"
         and first.dep_ in ("ROOT", "advcl", "ccomp")
