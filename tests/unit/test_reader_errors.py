@@ -23,7 +23,9 @@ def actions(rule: Rule) -> list[str]:
 
 
 def test_a_hedged_diagnosis_gives_its_condition_to_the_instruction_in_the_next_sentence() -> None:
-    rule = one("If one tank reads a degree colder than the others, maybe its heater is fouled. I'd drain that one first.")
+    rule = one(
+        "If one tank reads a degree colder than the others, maybe its heater is fouled. I'd drain that one first."
+    )
     assert conditions(rule) == ["one tank reads a degree colder than the others"]
     assert actions(rule) == ["I'd drain that one first"]
     assert rule.rationale == "maybe its heater is fouled"
