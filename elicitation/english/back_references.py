@@ -178,3 +178,16 @@ def instead(rule: Rule, sent: Span) -> Rule | None:
     if not steps:
         return None
     return rule.model_copy(update={"actions": [*rule.actions, *steps]})
+
+
+def reason_alone(sent: Span) -> str | None:
+    """A reason said as a sentence of its own after a rule ("Because the hose leaks at the
+    joint."): its words, for the rule before; None for any other sentence."""
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words or words[0].lower_ not in ("because", "'cause", "cause", "since"):
+        return None
+    root = sent.root
+    if not any(c.i == words[0].i and c.dep_ == "mark" for c in root.children):
+        return None  # "Because of the heat, we open the doors": a main clause follows
+    tokens = trim(words[1:])
+    return sent.doc[tokens[0].i : tokens[-1].i + 1].text if tokens else None

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from elicitation import calibration, detector
 from elicitation.citing import made, register_extensions, without_overlap
 from elicitation.english import hyphens, patterns
-from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead
+from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead, reason_alone
 from elicitation.english.filters import farewell, past_story, social, told
 from elicitation.english.fronted import fronted_rule
 from elicitation.english.sentences import sentence_rule
@@ -94,6 +94,11 @@ class RuleExtractor:
                     found[-1] = alternative
                     previous = ([sent], previous[1].model_copy(update={"actions": alternative.actions}))
                     continue
+            reason = reason_alone(sent) if previous is not None and previous[1] is not None and found else None
+            if reason is not None:
+                if found[-1].rationale is None:
+                    found[-1] = found[-1].model_copy(update={"rationale": reason})
+                continue
             rule = self.sentence_rule(sent, previous)
             if rule is None and previous is not None and previous[1] is not None and found:
                 spliced = self.splice_diagnosis(found[-1], previous[1], sent)

@@ -9,6 +9,7 @@ from elicitation.english import patterns
 from elicitation.english.patterns import Marker
 from elicitation.english.tokens import is_negated
 
+_HOW_OFTEN = {"a", "an", "every", "per", "each", "or", "more", "again", "in"}
 _ASKING_VERBS = {"know", "ask", "wonder", "see", "check", "tell", "doubt", "decide", "find", "remember", "test"}
 
 
@@ -28,6 +29,9 @@ def find_markers(sent: Span) -> list[tuple[Marker, int, int]]:
                     continue
                 if marker.name == "until-clause" and not is_negated(sent.root):
                     continue  # "turn the pipe until it stiffens" is how long to act, not when
+                if marker.words == ("once",) and lowered[i + 1 : i + 2] and lowered[i + 1] in _HOW_OFTEN:
+                    taken.update(range(i, i + n))
+                    continue  # "once a week we flatten the stones": how often, not when
                 if i > 0 and lowered[i - 1] in ("even", "as"):
                     taken.update(range(i, i + n))
                     continue  # "even if it looks sharp" concedes; "as if" compares

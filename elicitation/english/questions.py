@@ -39,6 +39,7 @@ class Question:
     action: Action | None = None
 
 
+_CASES = {"if-clause", "whenever-clause", "when-clause", "every-time", "each-time", "in-case"}
 _QUESTION_LEADS = {"suppose", "imagine", "say"}
 _QUESTION_AUX = {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "was", "were", "'s"}
 
@@ -150,12 +151,14 @@ def answer_rules(
     steps: list[Action] = []
     first_step: Span | None = None
     then: dict[int, list[Action]] = {}
+    cased = False  # whether the answer has taken up a case of its own ("If the slump is over ...")
     for n, sent in enumerate(sents):
         own = owned(sent)
         if own:
             if steps or n > 1:
                 break
             joined.add(own[0])
+            cased = cased or any(m.name in _CASES for m, *_ in find_markers(sent))
             continue
         actions = sentence_actions(sent)
         if not actions:
@@ -166,6 +169,8 @@ def answer_rules(
             # "After the kiln is cool, replace the shelf. And then check the others.": one sequence.
             then.setdefault(max(joined), []).extend(actions)
             continue
+        if cased:
+            break  # "If the slump is over 150 mm, send it back. We don't add water on site.": a new point
         steps.extend(actions)
         first_step = first_step or sent
     out = []

@@ -64,7 +64,7 @@ def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
         return None  # "That happens on windy days": a context, but nothing to do
     if is_anecdote(root, [c[1] for c in conditions]):
         return None
-    actions = _main_actions(root, taken.excluded)
+    actions = _main_actions(root, taken.excluded, [c[1] for c in conditions])
     if not actions:
         return None
     clause_items, join = _condition_items(conditions, taken.flipped)
@@ -152,6 +152,9 @@ def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, in
     return taken
 
 
+_SETTINGS = {"heat", "speed", "power", "flame", "pressure", "setting", "angle", "feed"}
+
+
 def _context_conditions(root: Token, taken: Taken) -> None:
     """Context prepositions on the main verb ("on windy days", "without a cloth") as conditions."""
     excluded = taken.excluded
@@ -161,6 +164,8 @@ def _context_conditions(root: Token, taken: Taken) -> None:
             nouns = {t.lower_ for t in sub if t.dep_ == "pobj"}
             if any(t.lower_ in ("that", "which", "this") for t in sub):
                 continue  # "in that case" points back; see back_reference_rule
+            if child.lower_ in ("at", "with") and child.i > root.i and {t.lemma_ for t in sub} & _SETTINGS:
+                continue  # "give it a short roast at low heat": how to do it, not when
             if nouns & patterns.CONTEXT_NOUNS or find_measure(" ".join(t.text for t in sub)):
                 adjectives = [t for t in sub if t.pos_ == "ADJ"]
                 if adjectives or find_measure(" ".join(t.text for t in sub)):
@@ -183,8 +188,24 @@ def _opening_condition(sent: Span, taken: Taken) -> None:
         taken.conditions.insert(0, (context, context[0], patterns.PREPOSITIONAL_CONFIDENCE))
 
 
-def _main_actions(root: Token, excluded: set[int]) -> list[Action]:
-    """The main clause's actions: the root verb's and its conjoined verbs', without the tokens taken."""
+def _main_actions(root: Token, excluded: set[int], heads: list[Token]) -> list[Action]:
+    """The main clause's actions: the root verb's and its conjoined verbs', without the tokens taken
+    and without a step said before a "then" that the condition is on ("Steam the branches until
+    the bark slips, then peel it while it's warm": the condition is on peeling)."""
+    then = any(t.lower_ == "then" and t.head == root for t in root.lefts)
+    for step in root.lefts:
+        if then and step.dep_ == "advcl" and step.tag_ == "VB" and not any(c.dep_ == "mark" for c in step.children):
+            excluded = excluded | {t.i for t in step.subtree}
+    later = next(
+        (h.head for h in heads if h.head.head == root and h.head.dep_ in ("conj", "dep") and h.head.i > root.i), None
+    )
+    if (
+        later is not None
+        and later.pos_ == "VERB"
+        and any(t.lower_ == "then" and t.i < later.i and t.head in (root, later) for t in root.doc[root.i : later.i])
+    ):
+        # "Soak the reeds until they bend, then split them while they're wet", "split" parsed under "soak"
+        root, excluded = later, excluded | {t.i for t in later.subtree if t.dep_ == "cc"}
     verbs = [root] + [
         t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.i not in excluded
     ]

@@ -13,9 +13,17 @@ from spacy.tokens import Doc, Span
 
 from elicitation import calibration
 from elicitation.citing import register_extensions
-from elicitation.korean.sentences import SentenceReading, certainty_of, continues, opposite, read_sentence
+from elicitation.korean.sentences import (
+    SentenceReading,
+    certainty_of,
+    continues,
+    contrasted,
+    halves,
+    opposite,
+    read_sentence,
+)
 from elicitation.korean.tokens import blank_korean
-from rules import Group, Rule
+from rules import Certainty, Group, Rule
 
 register_extensions()
 
@@ -52,6 +60,16 @@ class KoreanRuleReader:
             if found[-1].rationale is None:
                 found[-1] = found[-1].model_copy(update={"rationale": reading.rationale})
             return None
+        if reading.kind == "verdict":
+            if reading.certainty not in (None, Certainty.ALWAYS):
+                found[-1] = found[-1].model_copy(update={"certainty": reading.certainty})
+                previous.rule = found[-1]
+            return None
+        if reading.rule is None and reading.actions and _instead(sent):
+            # "비가 오면 대패질은 안 해요. 대신 먹줄 놓는 일을 하죠.": the other work belongs to the rule
+            found[-1] = found[-1].model_copy(update={"actions": [*found[-1].actions, *reading.actions]})
+            previous.rule = found[-1]
+            return None
         if reading.rule is not None or not reading.actions:
             return reading
         if continues(sent) or (reading.back == "same" and previous.kind == "diagnosis"):
@@ -82,7 +100,12 @@ class KoreanRuleReader:
         """The doc's rules, calibrated, each sentence read with the one before."""
         found: list[Rule] = []
         previous: SentenceReading | None = None
-        for sent in doc.sents:
+        for sent in (piece for whole in doc.sents for piece in halves(whole)):
+            contrast = contrasted(sent)
+            if contrast:
+                found.extend(self.calibrated(r) for r in contrast if r.confidence >= self.min_confidence)
+                previous = SentenceReading(rule=contrast[-1], kind="instruction")
+                continue
             reading = self._in_context(read_sentence(sent), sent, previous, found)
             if reading is None:
                 continue  # it changed the rule before (a reason, a step more)
@@ -98,6 +121,11 @@ class KoreanRuleReader:
 
     def calibrated(self, rule: Rule) -> Rule:
         return rule.model_copy(update={"confidence": self.confidence(rule.confidence)})
+
+
+def _instead(sent: Span) -> bool:
+    words = [t.text for t in sent if not (t.is_space or t.is_punct)]
+    return bool(words) and (words[0] == "대신" or words[:2] == ["그", "대신"] or words[0] == "대신에")
 
 
 def build_korean_pipeline(calibrate: bool = True) -> Language:

@@ -107,7 +107,9 @@ def _answer(
         if own is not None:
             break
         reading = read_sentence(sent)
-        if reading.actions and reading.kind in ("instruction", "prohibition", "habit"):
+        # "덜 마른 나무를 쓰면요?" "나중에 틀어지고 갈라져요.": what follows answers a bare condition
+        kinds = ("instruction", "prohibition", "habit", *(("consequence",) if elliptical else ()))
+        if reading.actions and reading.kind in kinds:
             steps.extend(reading.actions)
             said.append(sent)
         elif steps:

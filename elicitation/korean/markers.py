@@ -18,7 +18,7 @@ class Marker:
     base confidence in it, and a sentence it covers (tested in tests/test_korean.py)."""
 
     name: str
-    role: str  # condition | exception | context
+    role: str  # condition | exception | context | rationale
     score: float
     example: str
     until: bool = False
@@ -31,6 +31,7 @@ MARKERS: dict[str, Marker] = {
         Marker("if-geodeun", "condition", 0.75, "불꽃이 하얘지거든 산소를 줄여라."),
         Marker("purpose-ryeomyeon", "condition", 0.65, "자개를 붙이려면 아교를 데워 놔야 돼요."),
         Marker("reason-nikka", "condition", 0.6, "장마철에는 그릇이 잘 안 마르니까 더 말리세요."),
+        Marker("reason-geonikka", "rationale", 0.0, "모터가 탄 거니까 소리가 나면 바로 전원을 끄세요."),
         Marker("as-soon-as", "condition", 0.75, "불이 붙자마자 뚜껑을 닫으세요."),
         Marker("the-more", "condition", 0.6, "두꺼울수록 오래 예열하세요."),
         Marker("when-ttae", "condition", 0.75, "숫돌에 갈 때는 물을 계속 부어 주세요."),
@@ -57,7 +58,8 @@ _NOUN_MARKERS = {
 # Nouns that, as a fronted topic (겨울에는, 처음엔), set the context of an instruction.
 _CONTEXT_NOUNS = {
     "봄", "여름", "가을", "겨울", "장마", "장마철", "한여름", "한겨울", "처음", "초반", "중반", "후반", "마지막",
-    "끝", "나중", "아침", "저녁", "밤", "새벽", "낮", "우기", "건기", "초벌", "재벌", "평소",
+    "끝", "나중", "아침", "저녁", "밤", "새벽", "낮", "우기", "건기", "초벌", "재벌", "평소", "야간", "주간",
+    "주말", "휴일", "성수기", "비수기", "우천", "혹한기", "혹서기",
 }  # fmt: skip
 _TRAILING = {
     "에",
@@ -174,6 +176,9 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
         if form.endswith("려면"):
             return MARKERS["purpose-ryeomyeon"], _consume_trailing(tokens, j)
         if form.endswith("니까") and not has_morpheme(tok, "EP", list(PAST)):
+            if has_morpheme(tok, "VCP") and j > 0 and pairs_of(tokens[j - 1])[:1] in ([("거", "NNB")], [("것", "NNB")]):
+                # "모터가 탄 거니까": it is because ...; an explanation, not the state the rule waits for
+                return MARKERS["reason-geonikka"], _consume_trailing(tokens, j)
             return MARKERS["reason-nikka"], _consume_trailing(tokens, j)
         if form == "자마자":
             return MARKERS["as-soon-as"], j
@@ -186,6 +191,8 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
             and last_ending(tokens[j - 1]) == ("고", "EC")
         ):
             return MARKERS["after-go-naseo"], _consume_trailing(tokens, j)
+    if ending is not None and ending[1] == "EF" and ending[0] in ("면요", "으면요"):
+        return MARKERS["if-myeon"], j  # "덜 마른 나무를 쓰면요?": what if ...
     pairs = pairs_of(tok)
     if pairs and (pairs[0][1] in ("NNG", "NNB") or pairs[0] == ("한", "MM")) and j > 0:
         noun = pairs[0][0]
@@ -198,8 +205,10 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
             last = _consume_trailing(tokens, j)
             if name == "when-ttae" and any(t.text in ("까지", "까지는") for t in tokens[j + 1 : last + 1]):
                 name = "until-ttae-kkaji"
-            if name == "as-long-as" and any(has_morpheme(t, "VX", ["않"]) for t in tokens[max(0, j - 3) : j]):
-                name = "unless"
+            if name == "as-long-as" and any(
+                has_morpheme(t, "VX", ["않"]) or has_morpheme(t, "VA", ["없"]) for t in tokens[max(0, j - 3) : j]
+            ):
+                name = "unless"  # "넘지 않는 한", "습기가 없는 한": unless it does, unless there is
             if name == "on-days" and not any(
                 t.text in ("에", "에는", "엔", "은", "는") for t in tokens[j + 1 : last + 1]
             ):
@@ -250,6 +259,9 @@ def split_clauses(sent: Span) -> list[Part]:
             if said in BACK_SAME | BACK_OPPOSITE | {"그렇지않으면", "안그러면"}:
                 j = last + 1  # "그러면", "아니면": they point back, the sentence before is the condition
                 continue
+            if _points_back(tokens[start : last + 1]):
+                start = j = last + 1  # "그럴 때는": the same, and no words of it go into the action
+                continue
             if marker.name in ("season-context", "topic-context") and parts:
                 j += 1
                 continue
@@ -262,6 +274,22 @@ def split_clauses(sent: Span) -> list[Part]:
 
 
 def _only_discourse_before(tokens: Sequence[Token], start: int, j: int) -> bool:
-    """Whether a fronted context at j opens the sentence (nothing but its own noun phrase before it)."""
+    """Whether a fronted context at j opens the sentence: nothing but its own noun phrase before
+    it, or a relative clause on the noun with no clause ending inside ("함수율이 20% 넘는 나무는")."""
     before = [t for t in tokens[start:j] if not (t.is_punct or t.is_space or t.text in DISCOURSE)]
-    return len(before) <= 4
+    if len(before) <= 4:
+        return True
+    relative = bool(before) and tags_of(before[-1])[-1:] == ["ETM"]
+    return relative and len(before) <= 10 and not any(tags_of(t)[-1:] in (["EC"], ["EF"]) for t in before)
+
+
+_POINTING = {"그럴", "그런", "이럴", "이런", "저럴", "저런", "그"}
+
+
+def _points_back(tokens: Sequence[Token]) -> bool:
+    """A clause that only points to the one before: "그럴 때는", "그런 경우에는", "이럴 땐"."""
+    content = [t for t in tokens if not (t.is_punct or t.is_space or t.text in DISCOURSE or t.text in _HEDGES)]
+    return 1 < len(content) <= 4 and content[0].text in _POINTING
+
+
+_HEDGES = {"아마", "아마도", "보통", "대개", "뭐"}

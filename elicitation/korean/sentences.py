@@ -12,7 +12,9 @@ from elicitation.korean.main_clause import main_actions, main_kind, stripped
 from elicitation.korean.markers import (
     BACK_OPPOSITE,
     BACK_SAME,
+    MARKERS,
     Part,
+    ends_in_myeon,
     has_morpheme,
     last_ending,
     pairs_of,
@@ -22,7 +24,7 @@ from elicitation.korean.values import lemma_of, measure, observed_cue
 from rules import Action, Certainty, Clause, Group, Operator, Rule
 
 _ALWAYS = {"항상", "늘", "언제나", "반드시", "꼭", "무조건", "절대", "절대로", "꼭꼭", "매번", "언제든"}
-_USUALLY = {"보통", "대개", "대체로", "주로", "대부분", "웬만하면", "거의", "일반적으로", "웬만해선"}
+_USUALLY = {"보통", "대개", "대체로", "주로", "대부분", "웬만하면", "거의", "일반적으로", "웬만해선", "아마", "아마도"}
 _SOMETIMES = {"가끔", "때때로", "간혹", "가끔씩", "때로는", "종종", "이따금"}
 
 
@@ -105,6 +107,8 @@ def clause_of(part: Part) -> Clause | None:
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     m = measure(toks, until=bool(part.marker and part.marker.until))
     text = toks[0].doc.text[start:end]
+    if text.endswith("면요"):  # "쓰면요?": the polite 요 is not part of the condition
+        text, end = text[:-1], end - 1
     if m.variable is None or m.operator is None:
         cue = observed_cue(toks)
         if cue is None:
@@ -125,6 +129,7 @@ class SentenceReading:
     rationale: str | None = None  # a -거든요 / -서 그래요 sentence: the reason for the rule before
     back: str | None = None  # "same" or "opposite": it leans on the sentence before (그러면, 아니면)
     actions: list[Action] | None = None  # the actions of a sentence with no condition of its own
+    certainty: Certainty | None = None  # a verdict's hedge, for the rule before ("아마 ... 괜찮을 거예요")
 
 
 def read_sentence(sent: Span) -> SentenceReading:
@@ -139,11 +144,17 @@ def read_sentence(sent: Span) -> SentenceReading:
         back = "same"
     if head and ("".join(head[:2]) in BACK_OPPOSITE or head[0] in BACK_OPPOSITE):
         back = "opposite"
-    parts = split_clauses(sent)
+    parts, default = _without_default(_sequenced(split_clauses(sent)))
+    tokens = [t for t in tokens if t not in default]
     main = parts[-1]
     conditions = [p for p in parts[:-1] if p.marker and p.marker.role in ("condition", "context")]
     exceptions = [p for p in parts[:-1] if p.marker and p.marker.role == "exception"]
+    reasons = [p for p in parts[:-1] if p.marker and p.marker.role == "rationale"]
     kind = main_kind(main.tokens)
+    if parts[:-1] and not main.content and parts[-2].marker and parts[-2].marker.name.startswith("reason"):
+        return SentenceReading(kind="reason", rationale=sent.text.strip())  # "모터가 탄 거니까요."
+    if final is not None and final[0].endswith("니까요"):
+        return SentenceReading(kind="reason", rationale=sent.text.strip())  # "모터가 탄 거니까요."
     if final is not None and final[0].endswith("거든요") and kind != "past":
         return SentenceReading(kind="reason", rationale=sent.text.strip())
     if (
@@ -152,18 +163,21 @@ def read_sentence(sent: Span) -> SentenceReading:
         and any(last_ending(t) in (("어서", "EC"), ("아서", "EC")) for t in words)
     ):
         return SentenceReading(kind="reason", rationale=sent.text.strip())  # "산소가 모자라서 그래요"
-    if kind in ("question", "past", "none"):
+    if kind in ("question", "past", "none") or _remark(words, kind):
         return SentenceReading(kind=kind)
     actions = main_actions(main.tokens, kind)
     if not actions:
         return SentenceReading(kind=kind)
+    if not conditions and not exceptions and _verdict(words):
+        # "아마 그 정도면 괜찮을 거예요": a verdict on what was just said, hedged or not; no rule
+        return SentenceReading(kind="verdict", back=back, certainty=certainty_of(tokens))
     contexts_only = all(p.marker and p.marker.role == "context" for p in conditions)
     if conditions and contexts_only and kind not in ("instruction", "prohibition", "habit"):
         return SentenceReading(kind=kind, back=back, actions=actions)
     if not conditions and not exceptions:
         return SentenceReading(kind=kind, back=back, actions=actions)
     clauses = [c for p in conditions for c in clauses_of(p, alternatives=True)]
-    unless = [c for p in exceptions for c in clauses_of(p) if isinstance(c, Clause)]
+    unless = [_unless(c) for p in exceptions for c in clauses_of(p) if isinstance(c, Clause)]
     if not clauses and not unless:
         return SentenceReading(kind=kind, back=back, actions=actions)  # only courtesy ("시간 되시면")
     markers = [p.marker for p in conditions + exceptions if p.marker]
@@ -178,10 +192,90 @@ def read_sentence(sent: Span) -> SentenceReading:
         conditions=Group(join="all", items=list(clauses)),
         exceptions=unless,
         actions=actions,
+        rationale=_said(reasons) if reasons else None,
         certainty=certainty_of(tokens),
         confidence=round(min(score, 0.99), 3),
     )
     return SentenceReading(rule=rule, kind=kind, back=back)
+
+
+def _unless(clause: Clause) -> Clause:
+    """An exception said with its negation, "온도가 200도를 넘지 않는 한" (as long as it does not
+    exceed 200: unless it does): the master's words kept, its test the case that stops the rule
+    (온도 > 200), since the words read as a plain clause (온도 <= 200) would invert it."""
+    if clause.operator is None:
+        return clause
+    return opposite(clause).model_copy(update={"text": clause.text})
+
+
+def _said(parts: list[Part]) -> str:
+    """The words of the parts as the master said them: "모터가 탄 거니까"."""
+    tokens = [t for p in parts for t in p.tokens if not t.is_space]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    return tokens[0].doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)] if tokens else ""
+
+
+_DEFAULT_LEADS = {*_USUALLY, "원래", "평소", "평소엔", "평소에는", "보통은", "원래는"}
+
+
+def _without_default(parts: list[Part]) -> tuple[list[Part], list[Token]]:
+    """The parts without a default said before the exception to it ("보통은 두 번 칠하는데 습도가
+    80%를 넘으면 세 번 칠해요"): the default is no condition of the rule, and its 보통 no hedge on
+    it. Returns the parts and the default's tokens."""
+    for k, part in enumerate(parts[:-1]):
+        words = [t for t in part.tokens if not (t.is_space or t.is_punct)]
+        if not words or words[0].text not in _DEFAULT_LEADS:
+            continue
+        cut = next((n for n, t in enumerate(words) if _but(t, words[n - 1] if n else None)), None)
+        if cut is None or cut + 1 >= len(words):
+            return parts, []
+        rest = [t for t in part.tokens if t.i > words[cut].i]
+        return [*parts[:k], Part(rest, part.marker), *parts[k + 1 :]], [t for t in part.tokens if t.i <= words[cut].i]
+    return parts, []
+
+
+def _but(tok: Token, before: Token | None) -> bool:
+    """Whether the token ends a clause with -는데 (Kiwi reads it as an ending, or as 데 after 는)."""
+    ending = last_ending(tok)
+    if ending is not None and ending[1] == "EC" and ending[0] in _BUT:
+        return True
+    return tok.text == "데" and pairs_of(tok)[:1] == [("데", "NNB")] and before is not None and _adnominal(before)
+
+
+_AFTER = {"after", "after-go-naseo"}
+
+
+def _sequenced(parts: list[Part]) -> list[Part]:
+    """A step said before the last one with -ㄴ 다음에 / 후에, after the sentence's own condition:
+    "자개가 두꺼운 경우에는 뒷면을 갈아서 얇게 만든 다음에 붙여요" is one instruction in two steps
+    under one condition, so the step goes back into the main clause."""
+    for k, part in enumerate(parts[:-1]):
+        earlier = [p for p in parts[:k] if p.marker and p.marker.role == "condition" and p.marker.name not in _AFTER]
+        if part.marker and part.marker.name in _AFTER and earlier:
+            main = Part([*[t for p in parts[k:-1] for t in p.tokens], *parts[-1].tokens])
+            return [*parts[:k], main]
+    return parts
+
+
+def _remark(words: Sequence[Token], kind: str) -> bool:
+    """A passing remark on how one feels or what seems so ("점심 먹고 나니까 이제 좀 살 것
+    같네요"): it ends in -네요 with 것 같다 and tells nobody to do anything."""
+    final = last_ending(words[-1]) if words else None
+    seems = any(t.text == "것" for t in words[-4:]) and any(lemma_of(t) == "같다" for t in words[-3:])
+    obliged = any(has_morpheme(t, "EC", ["어야", "아야", "야"]) for t in words)
+    return final == ("네요", "EF") and seems and not obliged and kind not in ("instruction", "prohibition")
+
+
+_VERDICTS = {"괜찮다", "되다", "좋다", "충분하다", "문제없다"}
+
+
+def _verdict(words: Sequence[Token]) -> bool:
+    """A short sentence that only judges what was said before: "그 정도면 괜찮을 거예요", "그럼 돼요"."""
+    lemmas = [lemma_of(t) for t in words]
+    points = any(t.text in ("그", "그럼", "그러면", "그렇게", "그거면", "그정도면") for t in words[:3])
+    obliged = any(has_morpheme(t, "EC", ["어야", "아야", "야"]) for t in words)  # "넣어야 돼요": a step
+    return points and not obliged and len(words) <= 10 and any(lemma in _VERDICTS for lemma in lemmas[-4:])
 
 
 def opposite(clause: Clause) -> Clause:
@@ -207,3 +301,61 @@ def continues(sent: Span) -> bool:
     if last and last[-1] == ("요", "JX") and len(words) >= 1:
         last = last[:-1] or (pairs_of(words[-2]) if len(words) > 1 else [])
     return bool(last) and last[-1][1] == "EC" and last[-1][0] in ("고", "구")
+
+
+def halves(sent: Span) -> list[Span]:
+    """A sentence that states two rules joined by -고 ("가까이 대면 얼룩이 생기고, 멀리서 뿌리면
+    거칠어져요"), cut after the -고: each half has its own -면 condition. Otherwise the sentence."""
+    tokens = [t for t in sent if not t.is_space]
+    for k, tok in enumerate(tokens):
+        if last_ending(tok) != ("고", "EC") or k + 1 >= len(tokens):
+            continue
+        before = any(ends_in_myeon(t) for t in tokens[:k])
+        after = any(ends_in_myeon(t) for t in tokens[k + 1 :])
+        if before and after:
+            cut = tok.i + 1
+            while cut < sent.end and (sent.doc[cut].is_punct or sent.doc[cut].is_space):
+                cut += 1
+            return [sent.doc[sent.start : tok.i + 1], sent.doc[cut : sent.end]]
+    return [sent]
+
+
+def contrasted(sent: Span) -> list[Rule]:
+    """Two topics set against each other, joined by -고: "바닥은 먼저 초벌로 칠하고, 마감은 붓으로
+    해도 돼요" is a rule for the floor and one for the finish. Empty for any other sentence."""
+    tokens = [t for t in sent if not t.is_space]
+    cut = next((k for k, t in enumerate(tokens) if last_ending(t) == ("고", "EC")), None)
+    if cut is None:
+        return []
+    sides = [tokens[: cut + 1], [t for t in tokens[cut + 1 :] if not (t.is_punct and t.i == tokens[cut].i + 1)]]
+    topics = [_topic(side) for side in sides]
+    if None in topics or len({side[0].text for side in sides}) < 2:
+        return []
+    rules = []
+    for side, topic in zip(sides, topics, strict=True):
+        if topic is None:
+            return []
+        rest = side[topic:]
+        kind = main_kind(rest)
+        actions = main_actions(rest, kind) if kind not in ("question", "past", "none") else []
+        clause = clause_of(Part(side[:topic], MARKERS["topic-context"]))
+        if not actions or clause is None:
+            return []
+        score = MARKERS["topic-context"].score + (0.1 if kind in ("instruction", "prohibition") else 0.0)
+        rules.append(
+            Rule(
+                conditions=Group(join="all", items=[clause]),
+                actions=actions,
+                certainty=certainty_of(side),
+                confidence=round(score, 3),
+            )
+        )
+    return rules
+
+
+def _topic(side: list[Token]) -> int | None:
+    """How many tokens the side's opening topic takes ("바닥" + "은"), or None without one."""
+    noun = len(side) > 2 and pairs_of(side[0])[:1] == [(side[0].text, "NNG")]
+    if noun and pairs_of(side[1]) == [(side[1].text, "JX")] and side[1].text in ("은", "는"):
+        return 2
+    return None

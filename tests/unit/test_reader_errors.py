@@ -116,3 +116,100 @@ def test_a_parting_kindness_is_no_rule_but_locking_up_when_you_leave_is() -> Non
 def test_an_interviewer_question_without_a_question_mark_is_no_action() -> None:
     t = parse_bytes(b"Interviewer: Do you change anything on night shifts\nKim: Not really.\n", "talk.txt")
     assert extract_transcript(t) == []
+
+
+def test_a_reason_said_as_its_own_sentence_is_the_rationale_of_the_rule_before() -> None:
+    rule = one("If the bead turns grey, close the valve. Because the hose leaks at the joint.")
+    assert actions(rule) == ["close the valve"]
+    assert rule.rationale == "the hose leaks at the joint"
+
+
+def test_a_new_point_after_a_case_is_not_under_the_question() -> None:
+    t = parse_bytes(
+        b"Interviewer: How do you judge the plaster when the bags arrive?\n"
+        b"Ko: A quick squeeze, every bag. If it is lumpy, send the bag back. We don't add lime on site.\n",
+        "talk.txt",
+    )
+    (rule,) = extract_transcript(t)
+    assert actions(rule) == ["send the bag back"]
+
+
+def test_once_a_week_is_how_often_not_a_condition() -> None:
+    assert extract_text("And once a week we flatten the stones.") == []
+
+
+def test_a_step_before_then_is_not_under_the_condition_of_the_step_after() -> None:
+    rule = one("Soak the reeds until they bend easily, then split them while they're still wet.")
+    assert conditions(rule) == ["they're still wet"]
+    assert actions(rule) == ["split them"]
+
+
+def test_a_setting_after_the_verb_is_how_to_act_not_a_condition() -> None:
+    rule = one("If it is older than a year, give it a short roast again at low heat.")
+    assert conditions(rule) == ["it is older than a year"]
+
+
+# --- Korean -----------------------------------------------------------------------------------------
+
+
+def test_unless_said_with_its_negation_tests_the_case_that_stops_the_rule() -> None:
+    rule = one("온도가 200도를 넘지 않는 한 뚜껑을 열지 마세요.")
+    assert not rule.clauses()
+    (unless,) = rule.exceptions
+    assert unless.text == "온도가 200도를 넘지 않는 한"  # the master's words
+    assert (unless.operator, unless.value, unless.unit) == (">", 200, "degC")
+    (unless,) = one("습기가 없는 한 그냥 바로 용접해요.").exceptions
+    assert (unless.variable, unless.operator) == ("습기", "is_true")
+
+
+def test_a_reason_with_geonikka_is_the_rationale_not_a_condition() -> None:
+    rule = one("모터가 탄 거니까 소리가 나면 바로 전원을 끄세요.")
+    assert conditions(rule) == ["소리가 나면"]
+    assert rule.rationale == "모터가 탄 거니까"
+    rule = one("소리가 나면 바로 전원을 끄세요. 모터가 탄 거니까요.")
+    assert rule.rationale == "모터가 탄 거니까요."
+    # a state the rule waits for, said with -니까, stays a condition
+    assert len(one("장마철에는 그릇이 잘 안 마르니까 더 말리세요.").clauses()) == 2
+
+
+def test_small_talk_and_a_verdict_after_a_rule_are_no_rules_and_the_verdicts_hedge_moves() -> None:
+    assert extract_text("점심 먹고 나니까 이제 좀 살 것 같네요.") == []
+    rule = one("압력이 5바 아래로 떨어지면 밸브를 잠가요. 아마 그 정도면 괜찮을 거예요.")
+    assert actions(rule) == ["밸브를 잠가요"]
+    assert rule.certainty == Certainty.USUALLY
+
+
+def test_pointing_back_takes_the_condition_before_and_instead_adds_an_action() -> None:
+    rules = extract_text("장부가 너무 빡빡하면 망치로 치다가 나무가 터져요. 그럴 때는 끌로 한 번 더 다듬으세요.")
+    assert any(actions(r) == ["끌로 한 번 더 다듬으세요"] and conditions(r) == ["장부가 너무 빡빡하면"] for r in rules)
+    rule = one("비가 오면 대패질은 안 해요. 대신 먹줄 놓는 일을 하죠.")
+    assert actions(rule) == ["대패질은 안 해요", "대신 먹줄 놓는 일을 하죠"]
+
+
+def test_usually_on_the_default_is_no_hedge_on_the_exception() -> None:
+    rule = one("보통은 두 번 칠하는데 습도가 80%를 넘으면 세 번 칠해요.")
+    assert conditions(rule) == ["습도가 80%를 넘으면"]
+    assert rule.certainty == Certainty.ALWAYS
+
+
+def test_two_rules_joined_by_go_are_two_rules() -> None:
+    rules = extract_text("가까이 대면 얼룩이 생기고, 멀리서 뿌리면 도료가 날려서 거칠어져요.")
+    assert sorted(conditions(r)[0] for r in rules) == ["가까이 대면", "멀리서 뿌리면"]
+    rules = extract_text("바닥은 먼저 초벌로 칠하고, 마감은 붓으로 해도 돼요.")
+    assert sorted(conditions(r)[0] for r in rules) == ["마감은", "바닥은"]
+
+
+def test_a_threshold_in_a_topic_and_a_step_before_the_last_are_read_whole() -> None:
+    rule = one("함수율이 20% 넘는 나무는 절대 기둥에 쓰지 마세요.")
+    assert conditions(rule) == ["함수율이 20% 넘는 나무는"]
+    rule = one("자개가 두꺼운 경우에는 뒷면을 사포로 갈아서 얇게 만든 다음에 붙여요.")
+    assert conditions(rule) == ["자개가 두꺼운 경우에는"]
+    assert actions(rule) == ["뒷면을 사포로 갈아서 얇게 만든 다음에 붙여요"]
+
+
+def test_a_bare_what_if_question_takes_the_consequence_answered() -> None:
+    t = parse_bytes("면담자: 덜 마른 나무를 쓰면요?\n대목장: 나중에 틀어지고 갈라져요.\n".encode(), "talk.txt")
+    (rule,) = extract_transcript(t)
+    assert conditions(rule) == ["덜 마른 나무를 쓰면"]
+    assert actions(rule) == ["나중에 틀어지고 갈라져요"]
+    assert {e.turn for e in rule.evidence} == {0, 1}
