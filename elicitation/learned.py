@@ -9,7 +9,9 @@ applied as a dot product: it costs next to nothing beside the parse.
 
 Applied to an interview's rules, it gives each rule its learned probability as the confidence
 and drops the ones it is sure a master would reject (below `threshold`). It never adds a rule:
-what the readers already do well, structure, stays theirs.
+what the readers already do well, structure, stays theirs. A model may also carry a learned trim
+of span edges (`elicitation.spans`), fitted on the masters' corrected wording; either part may be
+missing where the reviews teach it nothing (no rejection yet, no correction yet).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from elicitation.spans import SpanTrim
 from rules import Rule
 from rules.language import KOREAN, language_of
 
@@ -98,30 +101,39 @@ def cited(rule: Rule, turns: Mapping[int, str]) -> str:
 
 @dataclass(frozen=True)
 class LearnedModel:
-    """A fitted proposal filter for one language; `label` is what the import records."""
+    """A fitted model for one language; `label` is what the import records. `weights` is the
+    proposal filter (None when the reviews had no rejection to learn from), `spans` the edge trim."""
 
     language: str
     label: str
-    weights: Mapping[str, float]
+    weights: Mapping[str, float] | None
     threshold: float
+    spans: SpanTrim | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], label: str) -> LearnedModel:
         if data.get("format") != FORMAT:
             raise ValueError(f"not a proposal filter: format {data.get('format')!r}")
-        weights = {str(k): float(v) for k, v in dict(data["weights"]).items()}
-        return cls(str(data["language"]), label, weights, float(data["threshold"]))
+        raw = data.get("weights")
+        weights = {str(k): float(v) for k, v in dict(raw).items()} if raw is not None else None
+        spans = SpanTrim.from_json(data["spans"]) if data.get("spans") else None
+        return cls(str(data["language"]), label, weights, float(data["threshold"]), spans)
 
     def probability(self, rule: Rule | Mapping[str, Any], sentence: str) -> float:
-        z = sum(self.weights.get(n, 0.0) for n in features(rule, sentence))
+        weights = self.weights or {}
+        z = sum(weights.get(n, 0.0) for n in features(rule, sentence))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def apply(self, rules: Sequence[Rule], turns: Mapping[int, str]) -> list[Rule]:
-        """The rules it keeps, each with its learned probability as confidence, highest first."""
+        """The rules it keeps, each with its learned probability as confidence, highest first,
+        their span edges trimmed where it learned to."""
         out = []
         for rule in rules:
+            if self.weights is None:
+                out.append(rule)
+                continue
             p = self.probability(rule, cited(rule, turns))
             if p >= self.threshold:
                 out.append(rule.model_copy(update={"confidence": round(min(0.99, max(0.01, p)), 3)}))
         out.sort(key=lambda r: -r.confidence)
-        return out
+        return self.spans.apply(out) if self.spans is not None else out

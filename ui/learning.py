@@ -43,11 +43,11 @@ def train(kb: KnowledgeBase, language: str) -> Trained:
     """Train the language's model on the reviews on record and store it as the next version, if
     it scores at least as well on the held-out gold as the model in use (else `ModelRefused`)."""
     examples = kb.training_examples(language=language)
-    items = [learner.Labelled(e.proposed, e.sentence, e.is_rule) for e in examples]
+    items = [learner.Labelled(e.proposed, e.sentence, e.is_rule, tuple(e.final)) for e in examples]
     candidate = learner.fit(items, language)
     view = kb.reader_model(language)
     current = LearnedModel.from_json(view.weights, view.label) if view is not None else None
-    figures = learner.judged(candidate, current, learner.held_out(language))
+    candidate, figures = learner.best_part(candidate, current, learner.held_out(language))
     figures["decisions"] = {d: sum(e.decision == d for e in examples) for d in sorted({e.decision for e in examples})}
     stored = kb.store_reader_model(
         language, candidate, fingerprint=fingerprint(examples), examples=len(examples), figures=figures

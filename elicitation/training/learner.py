@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from elicitation import evaluation
+from elicitation import evaluation, spans
 from elicitation.errors import ModelRefused
 from elicitation.learned import FORMAT, LearnedModel, features
 from elicitation.pipeline import read_interview
@@ -28,37 +28,60 @@ KEEP_WEIGHT = 0.02  # smaller weights are left out of the artefact
 
 @dataclass(frozen=True)
 class Labelled:
-    """A reviewed proposal: the reader's rule as JSON, the words it cites, and the verdict."""
+    """A reviewed proposal: the reader's rule as JSON, the words it cites, the verdict, and the
+    bodies the master left (the corrected rule, or each part of a split)."""
 
     body: Mapping[str, Any]
     sentence: str
     is_rule: bool
+    final: tuple[Mapping[str, Any], ...] = ()
+
+
+MIN_EDGES = 20  # fewer labelled span edges than this teach no trim
+SPAN_THRESHOLD = 0.6  # an edge word is cut only when the trim is fairly sure a master would
 
 
 def fit(items: Sequence[Labelled], language: str, *, c: float = C, threshold: float = THRESHOLD) -> dict[str, Any]:
-    """The model's JSON (scikit-learn's logistic regression over `learned.features`); refused,
-    naming the counts, when there are too few examples or only one verdict among them."""
+    """The model's JSON: the proposal filter (scikit-learn's logistic regression over
+    `learned.features`) where the reviews hold both verdicts, and the span trim where they hold
+    enough corrected wording; refused, naming the counts, when neither can be learned."""
     rules = sum(i.is_rule for i in items)
-    if len(items) < MIN_EXAMPLES or rules in (0, len(items)):
+    one_sided = rules in (0, len(items))
+    spans = _fit_spans(items, c)
+    if len(items) < MIN_EXAMPLES or (one_sided and spans is None):
         raise ModelRefused(
             "too little to learn from in {language}: {n} reviewed proposals ({rules} kept, {rejected} rejected); "
-            "a model needs at least {least}, with both verdicts",
+            "a model needs at least {least}, with both verdicts or with corrected wording",
             language=language,
             n=len(items),
             rules=rules,
             rejected=len(items) - rules,
             least=MIN_EXAMPLES,
         )
+    weights = (
+        None if one_sided else _logistic([features(i.body, i.sentence) for i in items], [i.is_rule for i in items], c)
+    )
+    return {"format": FORMAT, "language": language, "threshold": threshold, "weights": weights, "spans": spans}
+
+
+def _fit_spans(items: Sequence[Labelled], c: float) -> dict[str, Any] | None:
+    found = [e for i in items if i.is_rule and len(i.final) == 1 for e in spans.edges(i.body, i.final[0])]
+    if len(found) < MIN_EDGES or all(e.dropped for e in found) or not any(e.dropped for e in found):
+        return None
+    weights = _logistic([list(e.features) for e in found], [e.dropped for e in found], c)
+    return {"format": spans.FORMAT, "threshold": SPAN_THRESHOLD, "weights": weights}
+
+
+def _logistic(rows: Sequence[Sequence[str]], labels: Sequence[bool], c: float) -> dict[str, float]:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(features(i.body, i.sentence), 1) for i in items])
+    x = vec.fit_transform([dict.fromkeys(r, 1) for r in rows])
     model = LogisticRegression(C=c, max_iter=5000, fit_intercept=False)
-    model.fit(x, [i.is_rule for i in items])
+    model.fit(x, list(labels))
     names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 5) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= KEEP_WEIGHT}
-    return {"format": FORMAT, "language": language, "threshold": threshold, "weights": weights}
+    return {str(n): round(float(w), 5) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= KEEP_WEIGHT}
 
 
 @dataclass(frozen=True)
@@ -77,7 +100,10 @@ class HeldOutReading:
             matches.append(evaluation.match_rules(interview, kept))
         total = evaluation.total(m.score for m in matches)
         confidence = evaluation.calibration_error([p for m in matches for p in m.calibration()])
-        return {**total.as_dict(), "brier": confidence["brier"], "ece": confidence["ece"]}
+        # how close the matched rules' words are to the masters' (1.0: nothing to correct)
+        pairs = [evaluation.pair_score(m.predicted[p], m.gold[g]) or 0.0 for m in matches for p, g in m.pairs]
+        wording = round(sum(pairs) / (2 * len(pairs)), 4) if pairs else 0.0
+        return {**total.as_dict(), "brier": confidence["brier"], "ece": confidence["ece"], "span_f1": wording}
 
 
 def turn_texts(interview: evaluation.GoldInterview) -> dict[int, str]:
@@ -112,7 +138,17 @@ def judged(candidate: dict[str, Any], current: LearnedModel | None, reading: Hel
             old=before["f1"],
             current=figures["replaced_label"],
         )
-    if new["f1"] == before["f1"] and new["brier"] > before["brier"]:
+    if new["f1"] == before["f1"] and new["span_f1"] < before["span_f1"]:
+        raise ModelRefused(
+            "the new {language} model finds the same rules on the held-out interviews (F1 {new}) in words further "
+            "from the masters' (span F1 {span} against {old} of {current}); it is not used",
+            language=candidate["language"],
+            new=new["f1"],
+            span=new["span_f1"],
+            old=before["span_f1"],
+            current=figures["replaced_label"],
+        )
+    if new["f1"] == before["f1"] and new["span_f1"] == before["span_f1"] and new["brier"] > before["brier"]:
         raise ModelRefused(
             "the new {language} model finds the same rules on the held-out interviews (F1 {new}) with a worse "
             "confidence (Brier {brier} against {old} of {current}); it is not used",
@@ -123,3 +159,22 @@ def judged(candidate: dict[str, Any], current: LearnedModel | None, reading: Hel
             current=figures["replaced_label"],
         )
     return figures
+
+
+def best_part(
+    candidate: dict[str, Any], current: LearnedModel | None, reading: HeldOutReading
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The candidate, or where it is refused and holds both parts, its span trim alone (the
+    filter may have learned too little while the trim learned enough): the first that passes
+    the gate, with its figures; the candidate's own refusal when neither does."""
+    try:
+        return candidate, judged(candidate, current, reading)
+    except ModelRefused:
+        if candidate.get("weights") is None or not candidate.get("spans"):
+            raise
+        trim_only = {**candidate, "weights": None}
+        try:
+            return trim_only, judged(trim_only, current, reading)
+        except ModelRefused:
+            pass
+        raise

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from elicitation import evaluation
 from knowledge_base import KnowledgeBase
 from rules import Clause, Group
 
@@ -394,3 +395,19 @@ def test_admin_page_marks_a_rule_confidential(loaded: KnowledgeBase) -> None:
     at.number_input[0].set_value(top.id)
     at.button(key="FormSubmitter:classify-Apply").click().run()
     assert loaded.get_rule(top.id).confidential
+
+
+def test_admin_page_trains_the_reader_and_shows_the_learning_curve_of_the_replay(loaded: KnowledgeBase) -> None:
+    at = app(page="admin")
+    assert any("No model trained yet" in i.value for i in at.info)
+    at.button(key="learning_train").click().run()
+    assert not at.exception
+    said = [e.value for e in at.error] + [s.value for s in at.success]
+    assert len(said) == 1 and "too little to learn from" in said[0], said  # nothing reviewed yet: one line
+    next(r for r in at.radio if r.key == "learning_language").set_value("Korean").run()
+    at.button(key="learning_replay").click().run()
+    assert not at.exception
+    curve = next(m.value for m in at.markdown if "Learning curve" in m.value)
+    assert "for the reader alone" in curve
+    steps = next(d.value for d in at.dataframe if "interview" in d.value.columns)
+    assert len(steps) >= 3 and set(steps["interview"]) <= {p.name for p in evaluation.GOLD_DIR_KO.glob("*.gold.json")}

@@ -1,4 +1,5 @@
-"""Admin: accounts and roles, masters' consent, confidential rules, backups and the audit trail."""
+"""Admin: accounts and roles, masters' consent, confidential rules, the reader's learning, backups
+and the audit trail."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import streamlit as st
 from knowledge_base import CONSENT_SCOPES, ROLES, KnowledgeBaseError
 from ui.components import md, show_error
 from ui.i18n import choose, t, word
+from ui.learning_view import show_learning
 from ui.state import knowledge_base, masters_table
 
 kb = knowledge_base()
 st.title(t("Admin"))
-users_tab, consent_tab, confidential_tab, backup_tab, audit_tab = st.tabs(
-    [t("Users and roles"), t("Consent"), t("Confidential rules"), t("Backups"), t("Audit trail")]
+users_tab, consent_tab, confidential_tab, learning_tab, backup_tab, audit_tab = st.tabs(
+    [t("Users and roles"), t("Consent"), t("Confidential rules"), t("Reader learning"), t("Backups"), t("Audit trail")]
 )
 masters = kb.masters()
 
@@ -129,6 +131,9 @@ with confidential_tab:
                 st.success(t("Rule #{rule_id} is now {state}.", rule_id=int(rule_id), state=word(confidential)))
             except KnowledgeBaseError as exc:
                 show_error(exc)
+
+with learning_tab:
+    show_learning(kb)
 
 with backup_tab:
     st.caption(
