@@ -126,7 +126,9 @@ def answer_rules(
     """The turn's rules, cited. After a question with conditions, those conditions join what the
     answer opens with (its first three sentences): a rule in the first two sentences takes them
     on, and the steps said in a row without a condition of their own ("Pull it out right away.
-    Then cut off the end.") become one more rule under the question's conditions. `calibrated` is the
+    Then cut off the end.") become one more rule under the question's conditions, unless the
+    answer has already taken up a case of its own ("If the slump is over 150 mm, send it back.
+    We don't add water on site.": a general point, not one for the question's case). `calibrated` is the
     reader's calibration (`RuleExtractor.confidence` of the pipeline that read the turn)."""
     rules: list[Rule] = list(doc._.rules)
     if question is None:
