@@ -77,9 +77,9 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
         )
     actions = [moved(a, offset) for a in sentence_actions(inner)]
     follows = tokens[context[-1].i - tokens[0].i + 1]
-    if not actions and clause.cue_kind == "number" and (follows.lower_ == "and" or _bare_threshold(context, rest)):
-        # "More than 60 bar and the walls spring", "Below 58, it gets re-hardened": what follows
-        # the threshold, as the master said it
+    if not actions and (follows.lower_ == "and" or (clause.cue_kind == "number" and _bare_threshold(context, rest))):
+        # "More than 60 bar and the walls spring", "Two repairs on one spot and the joint is cut
+        # out", "Below 58, it gets re-hardened": what follows the threshold or count, as said
         said = text_of(rest)
         actions = [Action(text=said, start=rest[0].idx, end=rest[0].idx + len(said))]
     if not actions:

@@ -49,6 +49,9 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
             phrase = _threshold_phrase(tokens)
             if phrase:
                 return phrase
+    counted = _counted_phrase(tokens)
+    if counted:
+        return counted
     if len(tokens) > 3 and tokens[0].lower_ in ("anything", "everything") and tokens[1].lower_ in _COMPARING:
         comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
         if comma is not None and comma <= 8 and find_measure(text_of(tokens[:comma])):
@@ -103,3 +106,20 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
     if len(phrase) < 2 or len(phrase) > 12 or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
         return []
     return phrase
+
+
+def _counted_phrase(tokens: list[Token]) -> list[Token]:
+    """A count and what is counted, then "and" and what follows: "Two rejects in a row and we
+    stop the line", "One more drop of hardener and the resin cooks". The phrase before "and"."""
+    if len(tokens) < 5:
+        return []
+    first, second = tokens[0].lower_, tokens[1].lower_
+    if not (tokens[0].like_num or first == "another" or (first == "one" and second == "more")):
+        return []
+    joint = next((n for n, t in enumerate(tokens[:9]) if t.lower_ == "and"), None)
+    if joint is None or joint < 2 or any(t.pos_ in ("VERB", "AUX") for t in tokens[:joint]):
+        return []
+    after = tokens[joint + 1 :]
+    if not any(t.dep_ in ("nsubj", "nsubjpass") for t in after[:4]):
+        return []
+    return tokens[:joint]

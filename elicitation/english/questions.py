@@ -106,6 +106,22 @@ def _asked_action(asked: Span) -> Action | None:
     return action_of(tokens, root).model_copy(update={"start": None, "end": None})
 
 
+_ANSWER_WORDS = {"yes", "yeah", "yep", "sure", "no", "always", ","}
+
+
+def _completed(action: Action, sent: Span, clause: Clause) -> Action:
+    """The asked action with what the answer adds after its condition: "Do you preheat?" "For walls
+    over 20 mm, yes, to about 120 degrees." is to preheat to about 120 degrees."""
+    end = clause.end if clause.end is not None else sent.start_char
+    rest = [t for t in sent if t.idx >= end and not t.is_space]
+    while rest and (rest[0].lower_ in _ANSWER_WORDS or rest[0].is_punct):
+        rest = rest[1:]
+    rest = trim(rest)
+    if not rest or rest[0].lower_ not in ("to", "at", "until", "for", "about", "around") or len(rest) > 8:
+        return action
+    return action.model_copy(update={"text": f"{action.text} {sent.doc[rest[0].i : rest[-1].i + 1].text}"})
+
+
 def _answer_condition(sent: Span) -> Clause | None:
     """The condition an answer fragment gives: "When the bleed water is gone.", "For old cars, yes"."""
     markers = find_markers(sent)
@@ -145,8 +161,9 @@ def answer_rules(
         cited_rules = [cite(r, doc, turn, spoken) for r in rules]
         if clause is None or first is None:
             return cited_rules
+        action = _completed(question.action, first, clause)
         return [
-            _asked_rule([clause], [question.action], first, 0.55, asked, doc, turn, spoken, calibrated),
+            _asked_rule([clause], [action], first, 0.55, asked, doc, turn, spoken, calibrated),
             *cited_rules,
         ]
     joined: set[int] = set()

@@ -207,7 +207,9 @@ def _main_actions(root: Token, excluded: set[int], heads: list[Token]) -> list[A
         # "Soak the reeds until they bend, then split them while they're wet", "split" parsed under "soak"
         root, excluded = later, excluded | {t.i for t in later.subtree if t.dep_ == "cc"}
     verbs = [root] + [
-        t for t in root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.i not in excluded
+        t
+        for t in root.children
+        if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.i not in excluded and not _remark(root, t)
     ]
     actions: list[Action] = []
     for verb in verbs:
@@ -221,6 +223,15 @@ def _main_actions(root: Token, excluded: set[int], heads: list[Token]) -> list[A
         if tokens:
             actions.append(action_of(tokens, verb))
     return actions
+
+
+def _remark(root: Token, verb: Token) -> bool:
+    """ "Grind it out and reweld it, and the foreman signs off in the end": a conjunct told of
+    someone else after an instruction to the worker is a remark, not one more step for him."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and subject.lower_ not in ("you", "we", "i") and subject.pos_ in ("NOUN", "PROPN")
 
 
 def _condition_items(conditions: list[tuple[list[Token], Token, float]], flipped: set[int]) -> tuple[list[Clause], str]:

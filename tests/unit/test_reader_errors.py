@@ -213,3 +213,21 @@ def test_a_bare_what_if_question_takes_the_consequence_answered() -> None:
     assert conditions(rule) == ["덜 마른 나무를 쓰면"]
     assert actions(rule) == ["나중에 틀어지고 갈라져요"]
     assert {e.turn for e in rule.evidence} == {0, 1}
+
+
+def test_a_remark_about_someone_else_is_not_merged_into_the_instruction() -> None:
+    rule = one("If the weld is porous, grind it out and reweld it, and the foreman signs off in the end.")
+    assert actions(rule) == ["grind it out", "reweld it"]
+
+
+def test_a_count_then_and_is_a_condition() -> None:
+    rule = one("Two rejects in a row and we stop the line.")
+    assert conditions(rule) == ["Two rejects in a row"]
+    assert actions(rule) == ["we stop the line"]
+
+
+def test_what_an_answer_adds_after_its_condition_completes_the_asked_action() -> None:
+    t = parse_bytes(b"Interviewer: Do you preheat?\nNoh: For walls over 20 mm, yes, to about 120 degrees.\n", "t.txt")
+    (rule,) = extract_transcript(t)
+    assert conditions(rule) == ["For walls over 20 mm"]
+    assert actions(rule) == ["preheat to about 120 degrees"]
