@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from knowledge_base.context import Context
 from knowledge_base.errors import KnowledgeBaseError
@@ -66,15 +66,18 @@ def _consenting_to_training() -> Any:
     return select(Consent.master_id).where(Consent.withdrawn_at.is_(None), Consent.scope == "training")
 
 
-def _sentence(s: Session, rule_id: int) -> str:
-    """The words the rule cites, turn by turn in order."""
+def _sentences(s: Session, rule_ids: Sequence[int]) -> dict[int, str]:
+    """The words each rule cites, turn by turn in order, for all the rules in one query."""
     q = (
-        select(TurnRow.text, RuleEvidence.start, RuleEvidence.end)
+        select(RuleEvidence.rule_id, TurnRow.text, RuleEvidence.start, RuleEvidence.end)
         .join(TurnRow, TurnRow.id == RuleEvidence.turn_id)
-        .where(RuleEvidence.rule_id == rule_id)
-        .order_by(TurnRow.index, RuleEvidence.start)
+        .where(RuleEvidence.rule_id.in_(rule_ids))
+        .order_by(RuleEvidence.rule_id, TurnRow.index, RuleEvidence.start)
     )
-    return " ".join(text[start:end].strip() for text, start, end in s.execute(q))
+    parts: dict[int, list[str]] = {}
+    for rule_id, text, start, end in s.execute(q):
+        parts.setdefault(rule_id, []).append(text[start:end].strip())
+    return {rule_id: " ".join(words) for rule_id, words in parts.items()}
 
 
 def _reading(body: dict[str, Any]) -> dict[str, Any]:
@@ -119,8 +122,9 @@ def examples(kb: Context, *, language: str | None = None, actor: str | None = No
                 TranscriptRow.confidential.is_not(True),
             )
             .order_by(RuleRow.id)
+            .options(selectinload(RuleRow.versions))
         )
-        out = []
+        decided = []
         for row in s.scalars(q):
             if row.id in parts:
                 continue  # a part is in its split's example
@@ -129,9 +133,12 @@ def examples(kb: Context, *, language: str | None = None, actor: str | None = No
                 continue  # not the reader's proposal
             first, current = versions[0].body, versions[-1].body
             decision = _decision(row, first, current, row.id in splits)
-            if decision is None:
-                continue
-            sentence = _sentence(s, row.id)
+            if decision is not None:
+                decided.append((row, first, current, decision))
+        cited = _sentences(s, [row.id for row, *_ in decided])
+        out = []
+        for row, first, current, decision in decided:
+            sentence = cited.get(row.id, "")
             lang = language_of(sentence)
             if language is not None and lang != language:
                 continue
