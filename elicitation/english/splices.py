@@ -76,8 +76,7 @@ def _instruction_before(sent: Span, before: int) -> bool:
     them with the lamp, ...")."""
     if _opens_with_instruction(sent, before):
         return True
-    context = fronted_tokens(trim(list(sent.doc[sent.start : before])))
-    if context and is_directive(sent.root) and sent.root.i < before:
+    if sent.root.i < before and is_directive(sent.root) and fronted_tokens(trim(list(sent.doc[sent.start : before]))):
         return True  # "With gas-shielded wire you have to stop above 2 m/s, ..."
     commas = [t.i for t in sent.doc[sent.start : before] if t.text == ","]
     if not commas or not any(m.role == "condition" and first < commas[-1] for m, first, _ in find_markers(sent)):
