@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from elicitation.english.filters import past_verb
 from elicitation.english.markers import find_markers
@@ -15,6 +15,7 @@ from elicitation.english.shapes import (
     clause_of,
     confidence_of,
     is_directive,
+    is_imperative,
     opposite,
     sentence_actions,
     split_conjuncts,
@@ -118,7 +119,11 @@ def after_diagnosis(rule: Rule, sent: Span) -> dict[str, Any] | None:
     if kind is None:
         return None
     after_semicolon = sent.start > 0 and sent.doc[sent.start - 1].text == ";"
-    if not after_semicolon and kind == "plain":
+    if (
+        not after_semicolon
+        and kind == "plain"
+        and (sent[0].lower_ in ("and", "also", "plus") or not is_imperative(sent.root))
+    ):
         return None  # "The vat is too acid. And look at the lines.": a new instruction
     steps = sentence_actions(sent)
     if not steps:
@@ -150,10 +155,12 @@ def _diagnosis(rule: Rule, doc: Doc) -> str | None:
             kinds.add("plain")
         elif is_directive(root) or not has_subject:
             return None  # "maybe reduce earlier": a hedged instruction is still an instruction
-        elif words[0] in _HEDGES or (words[0] in ("it", "that") and "must" in words[:3]):
-            kinds.add("weak")
-        elif past_verb(root) or (words[0] == "you" and _too(span)):
+        elif set(words[:3]) & _HEDGES or (words[0] in ("it", "that") and "must" in words[:3]):
+            kinds.add("weak")  # "maybe its heater is fouled", "you've probably got too little acid"
+        elif past_verb(root) or (words[0] == "you" and _too(span)) or _perfect(root):
             kinds.add("weak")  # "you used too little", "you let it slip too long"
+        elif words[0] not in ("i", "we", "you"):
+            kinds.add("plain")  # "it won't tack properly": what the cue means, an instruction may follow
         else:
             return None
     return "plain" if "plain" in kinds else "weak"
@@ -191,3 +198,9 @@ def reason_alone(sent: Span) -> str | None:
         return None  # "Because of the heat, we open the doors": a main clause follows
     tokens = trim(words[1:])
     return sent.doc[tokens[0].i : tokens[-1].i + 1].text if tokens else None
+
+
+def _perfect(verb: Token) -> bool:
+    """ "it's gone skinny", "the seal has failed": what has happened to the work, said in the
+    present perfect."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)

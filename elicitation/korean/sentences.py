@@ -13,6 +13,7 @@ from elicitation.korean.markers import (
     BACK_OPPOSITE,
     BACK_SAME,
     MARKERS,
+    PAST,
     Part,
     ends_in_myeon,
     has_morpheme,
@@ -43,14 +44,18 @@ def certainty_of(tokens: Sequence[Token]) -> Certainty:
 
 
 _COURTESY = {"싶다", "원하다", "괜찮다"}
+_COMING_AND_GOING = {"가다", "나가다", "오다", "들어오다", "나오다", "들어가다", "돌아가다"}
 
 
 def courtesy(tokens: Sequence[Token]) -> bool:
     """A condition on what the listener wants or minds, not on the work: "해 주고 싶은 말이
     있다면요", "괜찮으시면", "시간 되시면" (the honorific 시 on the listener's own state)."""
     lemmas = {lemma_of(t) for t in tokens}
-    if lemmas & _COURTESY:
-        return True
+    if lemmas & _COURTESY or ("생각하다" in lemmas and any(t.text in ("지금", "돌이켜") for t in tokens)):
+        return True  # "지금 생각하면": a reflection, not a state of the work
+    honorific = any(f == "시" and tag == "EP" for t in tokens for f, tag in pairs_of(t))
+    if honorific and lemmas & _COMING_AND_GOING:
+        return True  # "나가실 때": when the visitor leaves
     return any(t.text.startswith("시간") for t in tokens) and any(
         f == "시" and tag == "EP" for t in tokens for f, tag in pairs_of(t)
     )
@@ -76,6 +81,12 @@ def clauses_of(part: Part, *, alternatives: bool = False) -> list[Clause | Group
         # Kiwi often reads 높은데 as 높 + 은 (ETM) + 데 (NNB)
         bound = tok.text == "데" and pairs_of(tok)[:1] == [("데", "NNB")] and k > 0 and _adnominal(tokens[k - 1])
         either = alternatives and ending == ("거나", "EC")
+        # "색이 까맣게 되고 냄새가 올라오면": two states, both wanted
+        joined = joined or (
+            ending == ("고", "EC")
+            and (_predicate(tok) or (k > 0 and _predicate(tokens[k - 1])))
+            and _new_subject(tokens[k + 1 :])
+        )
         if (joined or bound or either) and k + 1 < len(tokens):
             pieces.append([])
             joins.append("any" if either else "all")
@@ -91,6 +102,20 @@ def clauses_of(part: Part, *, alternatives: bool = False) -> list[Clause | Group
     if "any" in joins:  # -거나 beside -는데: read as before, one condition each
         return [c for c in (clause_of(p) for p in [part]) if c is not None]
     return list(found)
+
+
+def _new_subject(rest: Sequence[Token]) -> bool:
+    """Whether a second state starts after -고: no auxiliary at once ("끄고 나서", "해 주고 싶은"),
+    and a subject of its own ("... 냄새가 올라오면")."""
+    words = [t for t in rest if not (t.is_space or t.is_punct)]
+    if not words or any(tag == "VX" for _, tag in pairs_of(words[0])):
+        return False
+    return any(pairs_of(t)[:1] and pairs_of(t)[0][1] in ("JKS",) for t in words[:6])
+
+
+def _predicate(tok: Token) -> bool:
+    pairs = pairs_of(tok)
+    return any(tag in ("VV", "VA", "VX", "XSV", "XSA") for _, tag in pairs)
 
 
 def _adnominal(tok: Token) -> bool:
@@ -130,6 +155,7 @@ class SentenceReading:
     back: str | None = None  # "same" or "opposite": it leans on the sentence before (그러면, 아니면)
     actions: list[Action] | None = None  # the actions of a sentence with no condition of its own
     certainty: Certainty | None = None  # a verdict's hedge, for the rule before ("아마 ... 괜찮을 거예요")
+    cases: list[Clause] | None = None  # a case named ("...경우가 있어요") for a 그럴 때는 after it
 
 
 def read_sentence(sent: Span) -> SentenceReading:
@@ -144,13 +170,17 @@ def read_sentence(sent: Span) -> SentenceReading:
         back = "same"
     if head and ("".join(head[:2]) in BACK_OPPOSITE or head[0] in BACK_OPPOSITE):
         back = "opposite"
-    parts, default = _without_default(_sequenced(split_clauses(sent)))
+    parts, default = _without_default(_sequenced(_how_long(split_clauses(sent))))
     tokens = [t for t in tokens if t not in default]
     main = parts[-1]
     conditions = [p for p in parts[:-1] if p.marker and p.marker.role in ("condition", "context")]
     exceptions = [p for p in parts[:-1] if p.marker and p.marker.role == "exception"]
     reasons = [p for p in parts[:-1] if p.marker and p.marker.role == "rationale"]
     kind = main_kind(main.tokens)
+    cases = [p for p in parts[:-1] if p.marker and p.marker.role == "case"]
+    if cases and not conditions and any(lemma_of(t) in ("있다", "생기다") for t in words[-2:]):
+        # "원단이 꼬여서 안 도는 경우가 있어요": a case named, for the sentence after to act on
+        return SentenceReading(kind="case", cases=[c for p in cases for c in [clause_of(p)] if c is not None])
     if parts[:-1] and not main.content and parts[-2].marker and parts[-2].marker.name.startswith("reason"):
         return SentenceReading(kind="reason", rationale=sent.text.strip())  # "모터가 탄 거니까요."
     if final is not None and final[0].endswith("니까요"):
@@ -168,7 +198,8 @@ def read_sentence(sent: Span) -> SentenceReading:
     actions = main_actions(main.tokens, kind)
     if not actions:
         return SentenceReading(kind=kind)
-    if not conditions and not exceptions and _verdict(words):
+    amount_only = bool(conditions) and all("".join(t.text for t in p.content).endswith("정도면") for p in conditions)
+    if (not conditions or amount_only) and not exceptions and _verdict(words, amount_only):
         # "아마 그 정도면 괜찮을 거예요": a verdict on what was just said, hedged or not; no rule
         return SentenceReading(kind="verdict", back=back, certainty=certainty_of(tokens))
     contexts_only = all(p.marker and p.marker.role == "context" for p in conditions)
@@ -243,7 +274,19 @@ def _but(tok: Token, before: Token | None) -> bool:
     return tok.text == "데" and pairs_of(tok)[:1] == [("데", "NNB")] and before is not None and _adnominal(before)
 
 
-_AFTER = {"after", "after-go-naseo"}
+def _how_long(parts: list[Part]) -> list[Part]:
+    """ "물이 맑아질 때까지 헹구고요": until, with an action not forbidden, is how long to act, not
+    when (as in English); the clause goes back into the action. "300도 될 때까지는 ... 조금씩만"
+    and "...때까지 열지 마세요" keep it as a condition."""
+    if len(parts) < 2 or not parts[-2].marker or not parts[-2].marker.until:
+        return parts
+    main = parts[-1]
+    if main_kind(main.tokens) == "prohibition" or any(t.text in ("까지는", "는") for t in parts[-2].tokens[-2:]):
+        return parts
+    return [*parts[:-2], Part([*parts[-2].tokens, *main.tokens])]
+
+
+_AFTER = {"after", "after-go-naseo", "before"}  # a step before or after another, in a sequence
 
 
 def _sequenced(parts: list[Part]) -> list[Part]:
@@ -270,10 +313,11 @@ def _remark(words: Sequence[Token], kind: str) -> bool:
 _VERDICTS = {"괜찮다", "되다", "좋다", "충분하다", "문제없다"}
 
 
-def _verdict(words: Sequence[Token]) -> bool:
-    """A short sentence that only judges what was said before: "그 정도면 괜찮을 거예요", "그럼 돼요"."""
+def _verdict(words: Sequence[Token], amount: bool = False) -> bool:
+    """A short sentence that only judges what was said before: "그 정도면 괜찮을 거예요", "그럼 돼요",
+    "보통 세 번 정도면 될 거예요" (`amount`: its only condition is "about so much")."""
     lemmas = [lemma_of(t) for t in words]
-    points = any(t.text in ("그", "그럼", "그러면", "그렇게", "그거면", "그정도면") for t in words[:3])
+    points = amount or any(t.text in ("그", "그럼", "그러면", "그렇게", "그거면", "그정도면") for t in words[:3])
     obliged = any(has_morpheme(t, "EC", ["어야", "아야", "야"]) for t in words)  # "넣어야 돼요": a step
     return points and not obliged and len(words) <= 10 and any(lemma in _VERDICTS for lemma in lemmas[-4:])
 
@@ -295,8 +339,8 @@ def opposite(clause: Clause) -> Clause:
 def continues(sent: Span) -> bool:
     """A sentence that only adds a step to the one before: it ends in -고(요) ("바꿔 끼고요")."""
     words = [t for t in sent if not (t.is_punct or t.is_space)]
-    if not words:
-        return False
+    if not words or any(has_morpheme(t, "EP", [*PAST, "셨", "었었"]) for t in words):
+        return False  # "우리 어머님은 냄새로만 아셨어요, 시계도 안 보시고": a story, not a step
     last = pairs_of(words[-1])
     if last and last[-1] == ("요", "JX") and len(words) >= 1:
         last = last[:-1] or (pairs_of(words[-2]) if len(words) > 1 else [])

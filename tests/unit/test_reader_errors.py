@@ -231,3 +231,72 @@ def test_what_an_answer_adds_after_its_condition_completes_the_asked_action() ->
     (rule,) = extract_transcript(t)
     assert conditions(rule) == ["For walls over 20 mm"]
     assert actions(rule) == ["preheat to about 120 degrees"]
+
+
+# --- shapes from interviews written after the first round of fixes ---------------------------------
+
+
+def test_a_consequence_then_bare_instructions_give_the_instructions_the_condition() -> None:
+    rule = one(
+        "If the glue pot's been open more than two hours, it's gone stringy, it won't hold. Bin it. Mix a new pot."
+    )
+    assert actions(rule) == ["Bin it", "Mix a new pot"]
+    assert rule.rationale and "gone stringy" in rule.rationale
+
+
+def test_a_warning_after_a_forbidden_until_is_its_reason() -> None:
+    rule = one("Don't open the press until the platen's cooled under 60 degrees, you'll warp the sheet.")
+    assert actions(rule) == ["Don't open the press"]
+    assert rule.rationale == "you'll warp the sheet"
+    (until,) = rule.clauses()
+    assert (until.operator, until.value) == (">=", 60.0)  # forbidden while it is at least 60
+
+
+def test_any_thing_bigger_than_a_threshold_opens_a_condition() -> None:
+    rule = one("Any crack longer than 5 mm in the weld, it needs a full repair.")
+    assert conditions(rule) == ["Any crack longer than 5 mm in the weld"]
+    assert actions(rule) == ["it needs a full repair"]
+
+
+def test_a_rule_for_everyone_with_only_an_exception() -> None:
+    rule = one("Nobody touches the acid tank unless the foreman is in the room.")
+    assert [e.text for e in rule.exceptions] == ["the foreman is in the room"]
+    assert actions(rule) == ["Nobody touches the acid tank"]
+
+
+def test_a_fronted_threshold_after_and_starts_its_own_rule() -> None:
+    rules = extract_text("It goes in the oven at 180 degrees, and for loaves heavier than 2 kilos I add ten minutes.")
+    assert any(
+        conditions(r) == ["for loaves heavier than 2 kilos"] and actions(r) == ["I add ten minutes"] for r in rules
+    )
+
+
+def test_a_named_case_then_pointing_back_is_one_rule() -> None:
+    rule = one("가끔 실이 기계 안에서 엉켜서 안 도는 경우가 있어요. 그럴 때는 바로 세우고 장력부터 봐요.")
+    assert conditions(rule) == ["가끔 실이 기계 안에서 엉켜서 안 도는 경우가"]
+    assert actions(rule) == ["바로 세우고", "장력부터 봐요"]
+
+
+def test_a_korean_diagnosis_hands_its_condition_to_the_remedy_after_it() -> None:
+    rule = one("시편이 기준보다 누렇게 나오면 황이 많이 들어간 거예요. 청색을 조금 더 넣어서 다시 돌려요.")
+    assert conditions(rule) == ["시편이 기준보다 누렇게 나오면"]
+    assert actions(rule) == ["청색을 조금 더 넣어서 다시 돌려요"]
+    assert rule.rationale == "황이 많이 들어간 거예요"
+
+
+def test_until_with_a_plain_action_is_how_long_and_two_states_with_go_are_two_conditions() -> None:
+    assert extract_text("물이 맑아질 때까지 헹구고요.") == []
+    rule = one("색이 까맣게 되고 구수한 냄새가 올라오면 불을 꺼요.")
+    assert conditions(rule) == ["색이 까맣게 되고", "구수한 냄새가 올라오면"]
+
+
+def test_about_so_much_is_a_verdict_and_the_visitor_leaving_is_no_condition() -> None:
+    rule = one("얼룩이 보이면 다시 헹궈요. 보통 세 번 정도면 될 거예요.")
+    assert actions(rule) == ["다시 헹궈요"] and rule.certainty == Certainty.USUALLY
+    assert extract_text("나가실 때 옷에 염료 안 묻게 조심하세요.") == []
+
+
+def test_since_it_is_said_with_the_copula_is_a_reason() -> None:
+    rule = one("바람이 불면 물에 안 녹는 염료니까 분산제를 꼭 같이 넣으세요.")
+    assert conditions(rule) == ["바람이 불면"]
+    assert rule.rationale == "물에 안 녹는 염료니까"
