@@ -11,10 +11,10 @@ from elicitation.english.tokens import text_of, trim
 from elicitation.values import find_measure
 
 _COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
-_THRESHOLDS = {"above", "below", "over", "under", "beyond"}
+THRESHOLDS = {"above", "below", "over", "under", "beyond"}
 
 
-FRONTED = {"for", "with", "in", "on", "during", "at", "between", *_THRESHOLDS}
+FRONTED = {"for", "with", "in", "on", "during", "at", "between", *THRESHOLDS}
 
 
 def _threshold_phrase(tokens: list[Token]) -> list[Token]:
@@ -42,7 +42,7 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
     "Anything under five degrees", "Over 20 mm you preheat"."""
     lead_words = [t.lower_ for t in tokens[:2]]
     if lead_words[:1] and (
-        lead_words[0] in _THRESHOLDS or lead_words == ["more", "than"] or lead_words == ["less", "than"]
+        lead_words[0] in THRESHOLDS or lead_words == ["more", "than"] or lead_words == ["less", "than"]
     ):
         comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
         if comma is None or comma > 10:
@@ -67,7 +67,7 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
             n
             for n, t in enumerate(tokens[:8])
             if t.lower_ in FRONTED
-            and (t.dep_ == "prep" or (t.lower_ in _THRESHOLDS and t.dep_ in ("advmod", "quantmod")))
+            and (t.dep_ == "prep" or (t.lower_ in THRESHOLDS and t.dep_ in ("advmod", "quantmod")))
             and (n == 0 or tokens[n - 1].text == "," or tokens[n - 1].lower_ in ("but", "and", "so"))
         ),
         None,
@@ -81,7 +81,7 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
         words & patterns.CONTEXT_NOUNS or any(w in patterns.WEATHER_ADJECTIVES for w in words)
     ):
         return []
-    if first.lower_ in _THRESHOLDS:
+    if first.lower_ in THRESHOLDS:
         # "Above three mites per hundred bees, treat the hive": a threshold, up to the comma.
         comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
         if comma is None or comma > 10 or find_measure(text_of(tokens[:comma])) is None:

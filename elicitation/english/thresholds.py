@@ -11,10 +11,11 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from elicitation.english import patterns
+from elicitation.english.openings import THRESHOLDS
 from elicitation.english.tokens import is_negated
 from elicitation.values import find_measure
 
-_THRESHOLDS = {"above", "below", "over", "under", "beyond", "past"}
+_THRESHOLDS = {*THRESHOLDS, "past"}  # the words that open a threshold phrase, and "past"
 _CHANGING = {"stop", "slow", "reduce", "ease", "change", "switch", "pause", "wait", "quit", "cut", "back", "lower"}
 _WITH_IT = {"on", "for", "with", "in"}
 
