@@ -7,7 +7,7 @@ cut from its edges: each cut word is a "drop", the first word kept on that side 
 model is a logistic regression over the edge word, its side, the kind of span and the word inside
 it, stored as JSON weights beside the proposal filter (`elicitation.learned`). Applied, it cuts
 edge words while it is fairly sure a master would, at most `MAX_CUT` a side, never the last word
-of a span and never a word with a digit (a threshold stays whole).
+of a span, never a word with a digit (a threshold stays whole) and never a negation.
 """
 
 from __future__ import annotations
@@ -34,6 +34,16 @@ class Edge:
     dropped: bool
 
 
+_NEGATIONS = {"never", "not", "no", "nobody", "nothing", "none", "cannot", "without", "unless", "안", "못"}
+_NEGATING = ("않", "없", "말", "마세요", "마라", "못")  # Korean: 하지 않다, 없으면, 하지 마세요, 못 하다
+
+
+def negation(word: str) -> bool:
+    """Whether cutting the word could turn the rule's meaning round ("never", "don't", 마세요)."""
+    bare = _bare(word)
+    return bare in _NEGATIONS or bare.endswith("n't") or any(part in bare for part in _NEGATING)
+
+
 def _bare(word: str) -> str:
     return _BARE.sub("", word.lower()) or word
 
@@ -47,7 +57,7 @@ def edge_features(words: Sequence[str], index: int, side: str, kind: str) -> tup
         f"{side}:{_bare(word)}",
         f"{side}:{kind}:{_bare(word)}",
     }
-    if (len(words) - 1 if side == "start" else index) <= 2:
+    if (len(words) - 1 - index if side == "start" else index) <= 2:
         out.add(f"{side}:few-left")  # cutting it would leave a span of one or two words
     if word[-1:] in ",;:" and side == "start":
         out.add("start:comma-after")
@@ -135,7 +145,9 @@ class SpanTrim:
         return found[first].start(), len(text) - found[last].end()
 
     def _cuts(self, words: Sequence[str], index: int, side: str, kind: str) -> bool:
-        return not any(ch.isdigit() for ch in words[index]) and self.drop(words, index, side, kind) > self.threshold
+        word = words[index]
+        kept = any(ch.isdigit() for ch in word) or negation(word)
+        return not kept and self.drop(words, index, side, kind) > self.threshold
 
     def apply(self, rules: Iterable[Rule]) -> list[Rule]:
         """The rules with their span edges trimmed (offsets moved to the words kept)."""

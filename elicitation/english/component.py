@@ -48,6 +48,9 @@ def read_sentence(sent: Span, reparse: Reparse | None = None) -> Rule | None:
     return without_overlap(rule) if rule is not None else None
 
 
+MORE_STEPS = 2  # bare steps after a diagnosis's steps that still belong to it ("Bin it. Get a fresh tin.")
+
+
 @Language.factory("myeongjang_rules", default_config={"min_confidence": 0.3, "calibrate": True})
 def make_rule_extractor(nlp: Language, name: str, min_confidence: float, calibrate: bool) -> RuleExtractor:
     return RuleExtractor(nlp, name, min_confidence=min_confidence, calibrate=calibrate)
@@ -89,22 +92,19 @@ class RuleExtractor:
         found: list[Rule] = []
         possible: list[PossibleSpan] = []
         previous: Previous | None = None
-        steps_follow = False  # the sentence before gave a diagnosis its steps: more may follow
+        steps_follow = 0  # the bare steps that may still join a diagnosis's steps
         for sent in doc.sents:
-            if previous is not None and previous[1] is not None and found:
+            rule = self.sentence_rule(sent, previous)
+            if (rule is None or after_verb(rule, sent)) and previous is not None and previous[1] is not None and found:
                 leaned = self.leaning(found[-1], previous[1], sent, steps_follow)
+                if leaned is None:
+                    spliced = self.splice_diagnosis(found[-1], previous[1], sent)
+                    leaned = None if spliced is None else (spliced, MORE_STEPS)
                 if leaned is not None:
                     found[-1], steps_follow = leaned
                     previous = ([sent], found[-1])
                     continue
-            rule = self.sentence_rule(sent, previous)
-            if rule is None and previous is not None and previous[1] is not None and found:
-                spliced = self.splice_diagnosis(found[-1], previous[1], sent)
-                if spliced is not None:
-                    found[-1], steps_follow = spliced, True
-                    previous = ([sent], found[-1])
-                    continue
-            steps_follow = False
+            steps_follow = 0
             if rule is None:
                 flagged = self.possible_rule(sent)
                 if flagged is not None:
@@ -116,23 +116,23 @@ class RuleExtractor:
         return found, possible
 
     @staticmethod
-    def leaning(last: Rule, previous: Rule, sent: Span, steps_follow: bool) -> tuple[Rule, bool] | None:
-        """The last rule as a sentence that leans on it changes it, and whether steps may still
-        follow: the other way ("Use oil that day instead."), a reason said alone ("Because the
-        hose leaks."), or one more step after a diagnosis's steps ("Bin it. Get a fresh tin.").
-        None when the sentence stands on its own."""
+    def leaning(last: Rule, previous: Rule, sent: Span, steps_follow: int) -> tuple[Rule, int] | None:
+        """The last rule as a sentence with no rule of its own that leans on it changes it, and
+        how many bare steps may still follow: the other way ("Use oil that day instead."), a
+        reason said alone ("Because the hose leaks."), or one more step after a diagnosis's steps
+        ("Bin it. Get a fresh tin."). None when the sentence stands on its own."""
         if last.actions != previous.actions:
             return None
         alternative = instead(last, sent)
         if alternative is not None:
-            return alternative, False
+            return alternative, 0
         reason = reason_alone(sent)
         if reason is not None:
             return (last if last.rationale else last.model_copy(update={"rationale": reason})), steps_follow
-        if steps_follow and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
+        if steps_follow > 0 and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
             more = sentence_actions(sent)
             if more and all(a.verb is not None for a in more) and is_imperative(sent.root):
-                return last.model_copy(update={"actions": [*last.actions, *more]}), True
+                return last.model_copy(update={"actions": [*last.actions, *more]}), steps_follow - 1
         return None
 
     def set_annotations(self, doc: Doc, found: list[Rule], possible: list[PossibleSpan]) -> None:
@@ -169,6 +169,13 @@ class RuleExtractor:
 
     def calibrated(self, rule: Rule) -> Rule:
         return rule.model_copy(update={"confidence": self.confidence(rule.confidence)})
+
+
+def after_verb(rule: Rule, sent: Span) -> bool:
+    """Whether all the rule's conditions come after the sentence's verb ("Fire it at cone 5
+    instead."): no case of its own said first, so the sentence may still lean on the one before."""
+    clauses = [*rule.clauses(), *rule.exceptions]
+    return all(c.start is not None and c.start > sent.root.idx for c in clauses)
 
 
 def carried(previous: Previous | None, sent: Span, rule: Rule | None) -> Previous:

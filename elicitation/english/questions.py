@@ -18,6 +18,7 @@ from elicitation.english.shapes import (
     certainty_of,
     clause_of,
     confidence_of,
+    is_imperative,
     sentence_actions,
     split_conjuncts,
 )
@@ -186,6 +187,10 @@ def answer_rules(
             continue
         if joined and not steps and starts_with(sent, ("then",)) is not None:
             # "After the kiln is cool, replace the shelf. And then check the others.": one sequence.
+            then.setdefault(max(joined), []).extend(actions)
+            continue
+        if cased and is_imperative(sent.root) and not steps and n == len(joined):
+            # "If it is heavy, stop. Cover the slab.": one more step of the answer's own case
             then.setdefault(max(joined), []).extend(actions)
             continue
         if cased:

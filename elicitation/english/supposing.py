@@ -3,7 +3,7 @@ with 400 grit", "Suppose the melt runs cold, you add a little coke"."""
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from elicitation.citing import moved
 from elicitation.english.shapes import certainty_of, clause_of, confidence_of, sentence_actions
@@ -13,6 +13,15 @@ from rules import Group, Rule
 _LEADS = {("say",), ("suppose",), ("supposing",), ("imagine",), ("assume",), ("assuming",), ("let", "'s", "say")}
 _OPENERS = {"so", "now", "well", "okay", "ok", "and", "but", "uh", "um", ","}
 _BASE_CONFIDENCE = 0.7  # as sure as "if": the master names the case himself
+
+
+_WOULD = {"would", "'d", "could", "might"}
+
+
+def _would(rest: list[Token]) -> bool:
+    """Whether the answer to the supposition is only imagined ("you'd lose the batch", "I would
+    not"), not what one does then."""
+    return any(t.lower_ in _WOULD and t.tag_ == "MD" for t in rest[:4])
 
 
 def supposed_rule(sent: Span, reparse: Reparse) -> Rule | None:
@@ -32,6 +41,8 @@ def supposed_rule(sent: Span, reparse: Reparse) -> Rule | None:
     rest = trim(list(sent.doc[comma + 1 : sent.end]))
     if len(supposed) < 2 or not rest or not any(t.pos_ in ("VERB", "AUX") for t in supposed):
         return None
+    if rest[-1].text == "?" or sent.text.rstrip().endswith("?") or _would(rest):
+        return None  # "Suppose the melt runs cold, would you add coke?": asked, or only imagined
     offset = rest[0].idx
     part = reparse(text_of(rest))
     actions = [moved(a, offset) for a in sentence_actions(part[:])]

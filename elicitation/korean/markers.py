@@ -134,6 +134,12 @@ def ends_in_myeon(tok: Token) -> bool:
     return ending is not None and ending[0].endswith("면") and not ending[0].endswith("면서")
 
 
+def conditional_myeon(tokens: Sequence[Token], j: int) -> bool:
+    """Whether tokens[j] ends in a -면 that states a condition, not the -면 of "열면 안 돼요" or
+    "덮으면 돼요" (an instruction)."""
+    return ends_in_myeon(tokens[j]) and not _is_suffices(tokens[j], tokens[j + 1 :])
+
+
 def last_ending(tok: Token) -> tuple[str, str] | None:
     """The token's last ending morpheme (EC or EF), if it ends in one."""
     pairs = pairs_of(tok)

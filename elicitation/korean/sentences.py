@@ -15,7 +15,7 @@ from elicitation.korean.markers import (
     MARKERS,
     PAST,
     Part,
-    ends_in_myeon,
+    conditional_myeon,
     has_morpheme,
     last_ending,
     pairs_of,
@@ -202,6 +202,9 @@ def read_sentence(sent: Span) -> SentenceReading:
     if (not conditions or amount_only) and not exceptions and _verdict(words, amount_only):
         # "아마 그 정도면 괜찮을 거예요": a verdict on what was just said, hedged or not; no rule
         return SentenceReading(kind="verdict", back=back, certainty=certainty_of(tokens))
+    if reasons and not conditions and not exceptions and kind in ("instruction", "prohibition", "habit"):
+        # "물에 안 녹는 염료니까 먼저 풀어서 넣으세요": the reason is the only case it names
+        conditions, reasons = [Part(p.tokens, MARKERS["reason-nikka"]) for p in reasons], []
     contexts_only = all(p.marker and p.marker.role == "context" for p in conditions)
     if conditions and contexts_only and kind not in ("instruction", "prohibition", "habit"):
         return SentenceReading(kind=kind, back=back, actions=actions)
@@ -317,8 +320,10 @@ def _verdict(words: Sequence[Token], amount: bool = False) -> bool:
     """A short sentence that only judges what was said before: "그 정도면 괜찮을 거예요", "그럼 돼요",
     "보통 세 번 정도면 될 거예요" (`amount`: its only condition is "about so much")."""
     lemmas = [lemma_of(t) for t in words]
-    points = amount or any(t.text in ("그", "그럼", "그러면", "그렇게", "그거면", "그정도면") for t in words[:3])
+    back = any(t.text in ("그", "그럼", "그러면", "그렇게", "그거면", "그정도면") for t in words[:3])
     obliged = any(has_morpheme(t, "EC", ["어야", "아야", "야"]) for t in words)  # "넣어야 돼요": a step
+    permits = any(has_morpheme(t, "EC", ["어도", "아도"]) for t in words)  # "60% 정도면 칠해도 좋아요"
+    points = back or (amount and not permits)
     return points and not obliged and len(words) <= 10 and any(lemma in _VERDICTS for lemma in lemmas[-4:])
 
 
@@ -354,8 +359,8 @@ def halves(sent: Span) -> list[Span]:
     for k, tok in enumerate(tokens):
         if last_ending(tok) != ("고", "EC") or k + 1 >= len(tokens):
             continue
-        before = any(ends_in_myeon(t) for t in tokens[:k])
-        after = any(ends_in_myeon(t) for t in tokens[k + 1 :])
+        before = any(conditional_myeon(tokens, j) for j in range(k))
+        after = any(conditional_myeon(tokens, j) for j in range(k + 1, len(tokens)))
         if before and after:
             cut = tok.i + 1
             while cut < sent.end and (sent.doc[cut].is_punct or sent.doc[cut].is_space):
@@ -377,29 +382,51 @@ def contrasted(sent: Span) -> list[Rule]:
         return []
     rules = []
     for side, topic in zip(sides, topics, strict=True):
-        if topic is None:
+        rule = _side_rule(sent, side, topic) if topic is not None else None
+        if rule is None:
             return []
-        rest = side[topic:]
-        kind = main_kind(rest)
-        actions = main_actions(rest, kind) if kind not in ("question", "past", "none") else []
-        clause = clause_of(Part(side[:topic], MARKERS["topic-context"]))
-        if not actions or clause is None:
-            return []
-        score = MARKERS["topic-context"].score + (0.1 if kind in ("instruction", "prohibition") else 0.0)
-        rules.append(
-            Rule(
-                conditions=Group(join="all", items=[clause]),
-                actions=actions,
-                certainty=certainty_of(side),
-                confidence=round(score, 3),
-            )
-        )
+        rules.append(rule)
     return rules
 
 
+def _side_rule(sent: Span, side: list[Token], topic: int) -> Rule | None:
+    """One side's rule: its topic is its case, and a condition of its own after the topic joins it
+    ("철판은 두께가 10밀리를 넘으면 예열하고": the plate, over 10 mm)."""
+    rest = side[topic:]
+    parts = split_clauses(sent.doc[rest[0].i : rest[-1].i + 1])
+    own = [p for p in parts[:-1] if p.marker and p.marker.role == "condition"]
+    if len(own) != len(parts) - 1:
+        return None  # an exception, a reason or a context inside: read the sentence whole
+    main = [t for t in parts[-1].tokens if not t.is_space]
+    kind = main_kind(main)
+    actions = main_actions(main, kind) if kind not in ("question", "past", "none") else []
+    if own:
+        first = Part([*side[:topic], *own[0].tokens], own[0].marker)
+        clauses = [c for p in [first, *own[1:]] for c in clauses_of(p)]
+    else:
+        clauses = [c for c in [clause_of(Part(side[:topic], MARKERS["topic-context"]))] if c is not None]
+    if not actions or not clauses:
+        return None
+    marker = own[0].marker if own and own[0].marker else MARKERS["topic-context"]
+    score = marker.score + (0.1 if kind in ("instruction", "prohibition") else 0.0)
+    return Rule(
+        conditions=Group(join="all", items=clauses),
+        actions=actions,
+        certainty=certainty_of(side),
+        confidence=round(min(score, 0.99), 3),
+    )
+
+
 def _topic(side: list[Token]) -> int | None:
-    """How many tokens the side's opening topic takes ("바닥" + "은"), or None without one."""
-    noun = len(side) > 2 and pairs_of(side[0])[:1] == [(side[0].text, "NNG")]
-    if noun and pairs_of(side[1]) == [(side[1].text, "JX")] and side[1].text in ("은", "는"):
-        return 2
+    """How many tokens the side's opening topic takes ("바닥" + "은", "얇은 판은"), or None."""
+    # an adjective before the noun: "두꺼운" is one token, "얇 은" two
+    start = next((k + 1 for k, t in enumerate(side[:2]) if _adnominal(t) and _predicate(side[0])), 0)
+    if len(side) <= start + 2 or pairs_of(side[start])[:1] != [(side[start].text, "NNG")]:
+        return None
+    end = start + 1
+    if pairs_of(side[end]) == [("에", "JKB")]:
+        end += 1  # "여름에는"
+    after = side[end] if end < len(side) - 1 else None
+    if after is not None and pairs_of(after) == [(after.text, "JX")] and after.text in ("은", "는"):
+        return end + 1
     return None

@@ -56,6 +56,21 @@ def test_a_number_and_the_last_word_are_never_cut() -> None:
     assert (head, tail) == (0, 0)
 
 
+def test_a_negation_is_never_cut_whatever_the_weights() -> None:
+    trim = spans.SpanTrim({"bias": 10.0})
+    assert trim.trimmed("never open the door", "action")[0] == 0
+    assert trim.trimmed("so don't open it", "action") == (len("so "), len(" open it"))  # "don't" stays
+    assert trim.trimmed("뚜껑을 열지 마세요", "action")[1] == 0  # the prohibition keeps its 마세요
+    assert trim.trimmed("불을 끄면 안 돼요", "action")[1] == len(" 돼요")  # 안 stays
+
+
+def test_few_left_counts_the_words_a_cut_at_the_start_would_leave() -> None:
+    words = ["so", "then", "pull", "the", "tray"]
+    assert "start:few-left" not in spans.edge_features(words, 0, "start", "action")  # four left
+    assert "start:few-left" in spans.edge_features(words, 2, "start", "action")  # two left
+    assert "end:few-left" in spans.edge_features(words, 2, "end", "action")
+
+
 def test_neither_a_verdict_nor_a_correction_to_learn_from_is_refused() -> None:
     same = [learner.Labelled(_body("a b", "c d"), "x", True, (_body("a b", "c d"),))] * 12
     with pytest.raises(ModelRefused, match="with both verdicts or with corrected wording"):

@@ -300,3 +300,58 @@ def test_since_it_is_said_with_the_copula_is_a_reason() -> None:
     rule = one("바람이 불면 물에 안 녹는 염료니까 분산제를 꼭 같이 넣으세요.")
     assert conditions(rule) == ["바람이 불면"]
     assert rule.rationale == "물에 안 녹는 염료니까"
+
+
+# --- shapes from the adversarial read of the second round ------------------------------------------
+
+
+def test_a_sentence_with_its_own_case_does_not_lean_on_the_rule_before() -> None:
+    rules = extract_text("If the glaze runs, don't fire it that high. For stoneware over 10 kilos, use cone 5 instead.")
+    assert [actions(r) for r in rules] == [["don't fire it that high"], ["use cone 5 instead"]]
+    assert conditions(rules[1]) == ["For stoneware over 10 kilos"]
+
+
+def test_at_most_two_bare_steps_join_a_diagnosis() -> None:
+    rule = one("If the dough is slack, the flour is weak. Add salt. Knead it longer. Rest it. Shape it.")
+    assert actions(rule) == ["Add salt", "Knead it longer", "Rest it"]
+
+
+def test_a_bare_step_after_the_answers_own_case_is_one_more_step_of_it() -> None:
+    t = parse_bytes(
+        b"Interviewer: What do you do when it rains during a pour?\nKo: If it is heavy, stop. Cover the slab.\n",
+        "talk.txt",
+    )
+    (rule,) = extract_transcript(t)
+    assert actions(rule) == ["stop", "Cover the slab"]
+    assert conditions(rule) == ["it rains during a pour", "it is heavy"]
+
+
+def test_a_supposition_asked_or_only_imagined_is_no_rule() -> None:
+    assert extract_text("Suppose the melt runs cold, would you add coke?") == []
+    assert extract_text("Say the belt snapped, you'd lose the whole batch.") == []
+    assert actions(one("Suppose the melt runs cold, you add a little coke.")) == ["you add a little coke"]
+
+
+def test_a_prohibition_with_myeon_is_not_a_second_rule_after_go() -> None:
+    rule = one("물이 끓으면 소금을 붓고 뚜껑을 열면 안 돼요.")
+    assert conditions(rule) == ["물이 끓으면"]
+    assert actions(rule) == ["소금을 붓고", "뚜껑을 열면 안 돼요"]
+
+
+def test_about_so_much_with_a_measure_and_a_permission_is_a_rule() -> None:
+    rule = one("습도가 60% 정도면 그냥 칠해도 좋아요.")
+    assert conditions(rule) == ["습도가 60% 정도면"] and actions(rule) == ["그냥 칠해도 좋아요"]
+
+
+def test_contrasted_sides_keep_their_own_conditions_and_adjectives() -> None:
+    thick, thin = extract_text("철판은 두께가 10밀리를 넘으면 예열하고, 얇은 판은 그냥 용접해요.")
+    assert conditions(thick) == ["철판은 두께가 10밀리를 넘으면"] and actions(thick) == ["예열하고"]
+    assert thick.conditions.items[0].value == 10
+    assert conditions(thin) == ["얇은 판은"] and actions(thin) == ["그냥 용접해요"]
+    summer, winter = extract_text("여름에는 물을 많이 주고, 겨울에는 적게 줘요.")
+    assert conditions(summer) == ["여름에는"] and conditions(winter) == ["겨울에는"]
+
+
+def test_a_copula_reason_as_the_only_case_is_the_condition() -> None:
+    rule = one("물에 안 녹는 염료니까 먼저 풀어서 넣으세요.")
+    assert conditions(rule) == ["물에 안 녹는 염료니까"] and actions(rule) == ["먼저 풀어서 넣으세요"]
