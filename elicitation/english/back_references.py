@@ -125,11 +125,16 @@ def after_diagnosis(rule: Rule, sent: Span) -> dict[str, Any] | None:
         and (sent[0].lower_ in ("and", "also", "plus") or not is_imperative(sent.root))
     ):
         return None  # "The vat is too acid. And look at the lines.": a new instruction
-    steps = sentence_actions(sent)
+    said = sentence_actions(sent)
+    steps = [a for a in said if not a.text.lower().startswith(_WARNINGS)]
     if not steps:
         return None
     diagnosis = "; ".join(a.text for a in rule.actions)
     return {"actions": steps, "rationale": rule.rationale or diagnosis, "certainty": certainty_of(sent)}
+
+
+# "Ease the depth off, or you'll chip the punch tip": what happens otherwise is no step
+_WARNINGS = ("you'll", "you will", "it'll", "it will", "otherwise")
 
 
 _HEDGES = {"maybe", "probably", "likely", "perhaps", "possibly"}
@@ -161,6 +166,8 @@ def _diagnosis(rule: Rule, doc: Doc) -> str | None:
             kinds.add("weak")  # "you used too little", "you let it slip too long"
         elif words[0] not in ("i", "we", "you"):
             kinds.add("plain")  # "it won't tack properly": what the cue means, an instruction may follow
+        elif words[:2] in (["you", "'re"], ["you", "are"]) and root.tag_ == "VBG" and root.lemma_ != "go":
+            kinds.add("weak")  # "you're bottoming out": what is going wrong as one works
         else:
             return None
     return "plain" if "plain" in kinds else "weak"

@@ -18,9 +18,11 @@ from elicitation.english import hyphens, patterns
 from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead, reason_alone
 from elicitation.english.filters import farewell, past_story, social, told
 from elicitation.english.fronted import fronted_rule
+from elicitation.english.joined import joined_rule
 from elicitation.english.markers import find_markers
 from elicitation.english.sentences import sentence_rule
 from elicitation.english.shapes import is_imperative, sentence_actions
+from elicitation.english.similes import simile_rule
 from elicitation.english.splices import spliced_rule
 from elicitation.english.supposing import supposed_rule
 from elicitation.english.tokens import Reparse
@@ -39,7 +41,11 @@ def read_sentence(sent: Span, reparse: Reparse | None = None) -> Rule | None:
     """The rule one sentence states: the core reading, after cutting off a spliced reason or
     result clause, or with a fronted context phrase ("For bars thicker than 40 mm, ...")."""
     if reparse is not None:
-        spliced = spliced_rule(sent, reparse, read_sentence)
+        spliced = (
+            joined_rule(sent, reparse)
+            or simile_rule(sent, reparse, read_sentence)
+            or spliced_rule(sent, reparse, read_sentence)
+        )
         if spliced is not None:
             return spliced
     rule = sentence_rule(sent, reparse)

@@ -55,7 +55,9 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
         return None
     clause = clause_of(context, context[0])
     doc = sent.doc
-    has_marker = any(m.role == "condition" and first > context[-1].i for m, first, _ in find_markers(sent))
+    has_marker = any(
+        m.role in ("condition", "exception") and first > context[-1].i for m, first, _ in find_markers(sent)
+    )
     if not has_marker and sent.root.i > context[-1].i:
         # The parse already reads the rest as the main clause: no need to parse it again.
         actions = sentence_actions(doc[rest[0].i : rest[-1].i + 1])

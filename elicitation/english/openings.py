@@ -62,6 +62,9 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
         comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
         if comma is not None and comma <= 12 and find_measure(text_of(tokens[:comma])):
             return tokens[:comma]
+        joint = next((n for n, t in enumerate(tokens[:6]) if t.lower_ == "and"), None)
+        if joint is not None and any(t.lower_ == "than" for t in tokens[:joint]):
+            return tokens[:joint]  # "Any more than that and the burr goes on the inside"
     lead = next(
         (
             n
@@ -73,7 +76,7 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
         None,
     )
     if lead is None:
-        return []
+        return _topic_phrase(tokens)
     tokens = tokens[lead:]
     first = tokens[0]
     words = {t.lower_ for t in tokens[:6]}
@@ -129,3 +132,32 @@ def _counted_phrase(tokens: list[Token]) -> list[Token]:
     if not any(t.dep_ in ("nsubj", "nsubjpass") for t in after[:4]):
         return []
     return tokens[:joint]
+
+
+_DISCOURSE = {"yes", "no", "well", "oh", "okay", "ok", "so", "now", "then", "and", "but", "sometimes", "usually"}
+_DOERS = {"i", "we", "you"}
+
+
+def _topic_phrase(tokens: list[Token]) -> list[Token]:
+    """What a sentence is about, named first with no verb of its own, then a comma and what one
+    does with it: "Stainless, I overbend by two degrees", "Raw-milk wheels, I don't sell one
+    unless ...", "Any tank that arrives warmer than six degrees, I won't take it". Not "Cold oil,
+    the angles drift" (no one acts) unless the topic states a measure."""
+    comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+    if comma is None or comma < 1 or comma > 10 or comma + 2 >= len(tokens):
+        return []
+    head = tokens[:comma]
+    if head[0].lower_ in _DISCOURSE or head[0].pos_ not in ("NOUN", "PROPN", "ADJ", "DET"):
+        return []
+    own_verb = any(
+        t.pos_ in ("VERB", "AUX")
+        and t.tag_ not in ("VBG", "VBN")
+        and t.dep_ not in ("amod", "relcl", "acl", "compound")
+        and t.head.dep_ not in ("relcl", "acl")
+        for t in head
+    )
+    if own_verb or not any(t.pos_ in ("NOUN", "PROPN", "ADJ") for t in head):
+        return []
+    rest = [t for t in tokens[comma + 1 :] if t.lower_ != "then"]
+    acts = rest[0].lower_ in _DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
+    return head if acts or find_measure(text_of(head)) is not None else []

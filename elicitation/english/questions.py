@@ -42,6 +42,7 @@ class Question:
 
 _CASES = {"if-clause", "whenever-clause", "when-clause", "every-time", "each-time", "in-case"}
 _QUESTION_LEADS = {"suppose", "imagine", "say"}
+_TELLING = {"know", "tell", "judge", "see", "check", "decide", "recognise", "recognize", "spot", "notice"}
 _QUESTION_AUX = {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "was", "were", "'s"}
 
 
@@ -62,11 +63,13 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
                     clauses.extend(clause_of(p, h) for p, h, _ in split_conjuncts(tokens, comp))
             break
     if not clauses:
-        for marker, _first, last in find_markers(asked):
+        for marker, first, last in find_markers(asked):
             if marker.role != "condition" or marker.words[0] not in ("if", "in", "whenever", "when", "once"):
                 continue
             if last + 1 < asked.end and doc[last + 1].lower_ in _QUESTION_AUX:
                 continue  # "When do you reheat?" asks for a condition; it does not give one
+            if first > asked.start and doc[first - 1].lemma_ in _TELLING:
+                continue  # "How do you know when it's set?" asks for the signs; the answer names them
             head = clause_head(asked, doc[last])
             if head is None:
                 continue

@@ -39,6 +39,13 @@ def _splice_point(sent: Span) -> tuple[Token, str] | None:
             and any(t.text == "," for t in sent.doc[sent.start : tok.i])  # the condition ended before
         ):
             return tok, "rationale"  # "When the smoke turns black, open the damper, you are starving the fire"
+        if (
+            nxt.lower_ == "that"
+            and tok.i + 2 < sent.end
+            and sent.doc[tok.i + 2].lemma_ == "be"
+            and any(m.role in ("condition", "exception") and first < tok.i for m, first, _ in find_markers(sent))
+        ):
+            return tok, "rationale"  # "I don't sell one unless it's had its sixty days, that's the law"
         if nxt.lower_ in ("it", "they") and _opens_with_instruction(sent, tok.i):
             return tok, "rationale"  # "Never iron silk without a cloth on top, it goes shiny"
         if _states_a_fact(sent, tok.i + 1) and _instruction_before(sent, tok.i):
@@ -153,7 +160,7 @@ def _rationale_splice(
         # The parse kept the reason apart already: no need to parse the first part again.
         return whole.model_copy(update={"rationale": whole.rationale or rationale})
     offset = head_tokens[0].idx
-    part = reparse(text_of(head_tokens))
+    part = reparse(text_of(head_tokens) + ".")  # ended as a sentence, so the parser reads it as one
     inner = next(iter(part.sents), None)
     rule = read(inner, reparse) if inner is not None else None
     if rule is None:

@@ -73,7 +73,8 @@ class KoreanRuleReader:
         before = previous.rule if previous is not None and found else None
         if before is None or previous is None:
             return reading
-        if previous.kind == "diagnosis" and reading.rule is None and reading.actions and _steps(reading):
+        remedy = _steps(reading) or (reading.back == "same" and reading.kind in ("instruction", "habit"))
+        if previous.kind == "diagnosis" and reading.rule is None and reading.actions and remedy:
             # "붉게 나오면 빨강이 많이 들어간 거예요. 블루를 조금 추가해서 다시 돌려요.": the steps
             # answer the diagnosis; it becomes their reason
             said = "; ".join(a.text for a in found[-1].actions)

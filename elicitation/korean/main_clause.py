@@ -132,6 +132,9 @@ def main_kind(tokens: Sequence[Token]) -> str:
     return "habit"
 
 
+_NOUNS = ("NNG", "NNP", "SL", "SN")
+
+
 def main_actions(tokens: Sequence[Token], kind: str) -> list[Action]:
     """The main clause's actions: one per step ("걷어 내고 부어야 돼요", "긁지 말고 씻으세요") for
     instructions and habits; a consequence or diagnosis is one action."""
@@ -154,6 +157,10 @@ def main_actions(tokens: Sequence[Token], kind: str) -> list[Action]:
             continue
         if has_morpheme(rest[0], "VX", ["있", "나", "싶", "보", "말"]):  # -고 있다, -고 나서, -고 싶다: one verb
             continue
+        verb = tok if tok.text == "말고" else words[k - 1] if k > 0 and tok.text == "고" else None
+        noun = words[k - 1] if tok.text == "말고" else words[k - 2] if k > 1 else None
+        if verb is not None and lemma_of(verb) == "말다" and noun is not None and pairs_of(noun)[-1][1] in _NOUNS:
+            continue  # "SC1 말고 SPM부터 돌려요": not this but that, one step
         steps.append([])
     return [a for a in (_action(stripped(s), kind) for s in steps if stripped(s)) if a is not None]
 
@@ -161,7 +168,12 @@ def main_actions(tokens: Sequence[Token], kind: str) -> list[Action]:
 def stripped(tokens: Sequence[Token]) -> list[Token]:
     toks = list(tokens)
     while toks and (toks[0].is_punct or toks[0].is_space or toks[0].text in DISCOURSE | BACK_SAME | BACK_OPPOSITE):
+        pointed = toks[0].text in ("그런", "이런")
         toks = toks[1:]
+        if pointed and toks and toks[0].text in ("건", "거", "것", "거는", "것은"):
+            toks = toks[1:]  # "그런 건 ...": such ones
+            if toks and toks[0].text in ("는", "은"):
+                toks = toks[1:]
     while toks and (toks[-1].is_punct or toks[-1].is_space):
         toks = toks[:-1]
     return toks

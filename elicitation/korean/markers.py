@@ -182,7 +182,8 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
             return MARKERS["if-geodeun"], j
         if form.endswith("려면"):
             return MARKERS["purpose-ryeomyeon"], _consume_trailing(tokens, j)
-        if form.endswith("니까") and not has_morpheme(tok, "EP", list(PAST)):
+        past = has_morpheme(tok, "EP", list(PAST)) or (j > 0 and has_morpheme(tokens[j - 1], "EP", list(PAST)))
+        if form.endswith("니까") and not past:  # "팔십칠 년에 들어왔으니까": since (a story), no case
             if has_morpheme(tok, "VCP") or (j > 0 and has_morpheme(tokens[j - 1], "VCP") and tok.text == "니까"):
                 # "모터가 탄 거니까", "물에 안 녹는 염료니까": because it is ...; an explanation, not the
                 # state the rule waits for

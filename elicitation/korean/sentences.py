@@ -193,8 +193,17 @@ def read_sentence(sent: Span) -> SentenceReading:
         and any(last_ending(t) in (("어서", "EC"), ("아서", "EC")) for t in words)
     ):
         return SentenceReading(kind="reason", rationale=sent.text.strip())  # "산소가 모자라서 그래요"
-    if kind in ("question", "past", "none") or _remark(words, kind):
+    if kind in ("question", "past", "none") or _remark(words, kind) or _so_it_is(main.tokens):
         return SentenceReading(kind=kind)
+    if conditions and all(_pointer(p) for p in conditions) and kind not in ("instruction", "prohibition"):
+        # "아마 그때쯤이면 거의 바닥일 거예요": by then, what is so; the reason for the rule before
+        return SentenceReading(kind="reason", rationale=sent.text.strip())
+    if not conditions and not exceptions and words[0].text in _SOMETIMES and kind == "consequence":
+        # "가끔 블록이 뒤틀린 채로 와요": a case named, for a "그러면 ..." after it
+        case = clause_of(Part([t for t in tokens if t.i > words[0].i], None))
+        return SentenceReading(kind="case", cases=[case] if case is not None else None)
+    parts, conditions = _sequence_only(parts, conditions, back)
+    main = parts[-1]
     actions = main_actions(main.tokens, kind)
     if not actions:
         return SentenceReading(kind=kind)
@@ -314,6 +323,30 @@ def _remark(words: Sequence[Token], kind: str) -> bool:
 
 
 _VERDICTS = {"괜찮다", "되다", "좋다", "충분하다", "문제없다"}
+_SOMETIMES = {"가끔", "가끔은", "간혹", "때로는", "때때로", "어쩌다"}
+_POINTERS = ("그때", "그쯤", "그정도", "그럴", "그런")
+
+
+def _pointer(part: Part) -> bool:
+    """A condition that only points back: "그때쯤이면", "그 정도면"."""
+    said = "".join(t.text for t in part.content if t.text not in ("아마", "한", "거의"))
+    return said.startswith(_POINTERS) and len(part.content) <= 5
+
+
+def _so_it_is(main: Sequence[Token]) -> bool:
+    """A main clause that only says "it is so" ("처음엔 다 그래요")."""
+    words = [t for t in main if not (t.is_punct or t.is_space)]
+    return bool(words) and lemma_of(words[-1]) == "그렇다" and all(t.pos_ == "ADV" for t in words[:-1])
+
+
+def _sequence_only(parts: list[Part], conditions: list[Part], back: str | None) -> tuple[list[Part], list[Part]]:
+    """ "그럼 다음 배치 넣기 전에 밸브부터 봐요": after 그럼, a "before"/"after" with no case of its
+    own is when to do the step, not a condition; it goes back into the action."""
+    sequenced = [p for p in conditions if p.marker and p.marker.name in _AFTER]
+    if back != "same" or not sequenced or len(sequenced) != len(conditions) or len(parts) < 2:
+        return parts, conditions
+    tokens = [t for p in parts if p in sequenced or p is parts[-1] for t in p.tokens]
+    return [*[p for p in parts[:-1] if p not in sequenced], Part(tokens)], []
 
 
 def _verdict(words: Sequence[Token], amount: bool = False) -> bool:

@@ -193,9 +193,10 @@ def test_a_geodeunyo_sentence_is_the_reason_for_the_rule_before() -> None:
     assert rule.rationale == "습기를 먹으면 기공이 생기거든요."
 
 
-def test_then_after_a_diagnosis_adds_the_step_and_otherwise_takes_the_opposite() -> None:
+def test_then_after_a_diagnosis_gives_the_step_and_otherwise_takes_the_opposite() -> None:
     (rule,) = extract_text("망치 소리가 맑게 울리면 쇠가 식은 거예요. 그러면 다시 화덕에 넣어야 돼요.")
-    assert [a.text for a in rule.actions] == ["쇠가 식은 거예요", "다시 화덕에 넣어야 돼요"]
+    assert [a.text for a in rule.actions] == ["다시 화덕에 넣어야 돼요"]
+    assert rule.rationale == "쇠가 식은 거예요"  # the diagnosis is why
     _, second = extract_text("습도가 80% 이상이면 예열하세요. 아니면 바로 용접해요.")
     assert second.clauses()[0].operator is Operator.LT and second.clauses()[0].value == 80
 

@@ -355,3 +355,69 @@ def test_contrasted_sides_keep_their_own_conditions_and_adjectives() -> None:
 def test_a_copula_reason_as_the_only_case_is_the_condition() -> None:
     rule = one("물에 안 녹는 염료니까 먼저 풀어서 넣으세요.")
     assert conditions(rule) == ["물에 안 녹는 염료니까"] and actions(rule) == ["먼저 풀어서 넣으세요"]
+
+
+# --- shapes from the interviews written in session 32 ---------------------------------------------
+
+
+def test_a_topic_named_first_is_the_condition_of_what_one_does_with_it() -> None:
+    rule = one("Brass, I always anneal it twice before the deep draw.")
+    assert conditions(rule) == ["Brass"] and actions(rule) == ["I always anneal it twice before the deep draw"]
+    rule = one("Any crate that comes in wetter than twelve percent, we send it straight back.")
+    assert conditions(rule) == ["Any crate that comes in wetter than twelve percent"]
+    assert extract_text("Cold oil, the angles drift all morning.") == []  # nobody acts on it
+
+
+def test_a_topic_keeps_the_exception_and_a_remark_after_it_is_the_reason() -> None:
+    rule = one("Oak boards, I don't plane one unless it's had its two winters, that's the old way and it works.")
+    assert conditions(rule) == ["Oak boards"] and [e.text for e in rule.exceptions] == ["it's had its two winters"]
+    assert actions(rule) == ["I don't plane one"]
+    assert rule.rationale == "that's the old way and it works"
+
+
+def test_anything_more_than_that_and_is_a_condition() -> None:
+    rule = one("Anything thicker than that and I switch to the big die.")
+    assert conditions(rule) == ["Anything thicker than that"] and actions(rule) == ["I switch to the big die"]
+
+
+def test_a_likeness_stays_in_the_cue_and_a_second_cue_after_a_comma_joins_it() -> None:
+    rule = one("When the glaze crawls, like beads of water on wax, and the edges go matt, you refire it.")
+    assert conditions(rule) == ["the glaze crawls, like beads of water on wax", "the edges go matt"]
+    assert actions(rule) == ["you refire it"]
+    rule = one("When the melt goes bright, like the sun at noon, pour it.")
+    assert conditions(rule) == ["the melt goes bright, like the sun at noon"] and actions(rule) == ["pour it"]
+
+
+def test_asking_how_one_knows_gives_the_answer_no_condition() -> None:
+    t = parse_bytes(
+        b"Interviewer: How do you know when the dough is proved?\n"
+        b"Ko: You press it with a floured finger. Once the dent springs back slowly, you bake.\n",
+        "talk.txt",
+    )
+    (rule,) = extract_transcript(t)
+    assert conditions(rule) == ["the dent springs back slowly"] and actions(rule) == ["you bake"]
+
+
+def test_what_is_going_wrong_as_you_work_is_the_reason_and_the_warning_no_step() -> None:
+    rule = one("If the drill squeals, you're riding the bit too hard. Ease the feed off, or you'll snap it.")
+    assert conditions(rule) == ["the drill squeals"] and actions(rule) == ["Ease the feed off"]
+    assert rule.rationale == "you're riding the bit too hard"
+
+
+def test_korean_a_case_said_with_sometimes_then_pointed_back_to_is_one_rule() -> None:
+    rule = one("가끔 원단이 덜 마른 채로 와요. 그런 건 건조기 말고 자연 건조부터 한 번 더 해요.")
+    assert conditions(rule) == ["원단이 덜 마른 채로 와요"]
+    assert actions(rule) == ["건조기 말고 자연 건조부터 한 번 더 해요"]
+
+
+def test_korean_then_after_a_diagnosis_with_a_step_before_is_the_remedy() -> None:
+    rule = one("펌프 소리가 평소보다 높게 나면 필터가 막히고 있는 거예요. 그럼 다음 배치 넣기 전에 필터부터 봐요.")
+    assert actions(rule) == ["다음 배치 넣기 전에 필터부터 봐요"]
+    assert rule.rationale == "필터가 막히고 있는 거예요"
+
+
+def test_korean_a_story_since_and_a_by_then_and_it_is_so_are_no_rules() -> None:
+    assert extract_text("구십 년에 들어왔으니까 올해로 서른다섯 해네요.") == []
+    assert extract_text("처음엔 다 그래요.") == []
+    rule = one("압력이 2바 이하로 떨어지면 밸브를 잠그세요. 아마 그때쯤이면 탱크가 거의 빈 거예요.")
+    assert actions(rule) == ["밸브를 잠그세요"] and rule.rationale is not None and "그때쯤" in rule.rationale
