@@ -66,6 +66,12 @@ def _like_that(sent: Span) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
+def _pro_verb(sent: Span) -> bool:
+    """ "Everybody does.", "I do.": a sentence whose verb only stands in for one said before."""
+    root = sent.root
+    return root.lemma_ == "do" and not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in root.children)
+
+
 def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | None) -> Rule | None:
     """ "In that case, wait at the bench": the condition is the sentence before (or, for
     "otherwise", the opposite of the rule before)."""
@@ -93,6 +99,8 @@ def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | No
         else:
             if before[-1].text.strip().endswith("?") or previous_rule is not None:
                 return None  # "If A, do B. Then do C." is a sequence, not a new condition
+            if any(_pro_verb(previous) for previous in before):
+                return None  # "Everybody does. Then they chase it all afternoon.": a story goes on
             items = []
             for previous in before:
                 tokens = trim([t for t in previous if not t.is_space])

@@ -16,14 +16,14 @@ from elicitation import calibration, detector
 from elicitation.citing import made, register_extensions, without_overlap
 from elicitation.english import hyphens, patterns
 from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead, reason_alone
-from elicitation.english.filters import farewell, past_story, social, told
+from elicitation.english.filters import farewell, offered, past_story, social, told
 from elicitation.english.fronted import fronted_rule
 from elicitation.english.joined import joined_rule
 from elicitation.english.markers import find_markers
 from elicitation.english.sentences import sentence_rule
 from elicitation.english.shapes import is_imperative, sentence_actions
 from elicitation.english.similes import simile_rule
-from elicitation.english.splices import spliced_rule
+from elicitation.english.splices import spliced_rule, without_purpose
 from elicitation.english.supposing import supposed_rule
 from elicitation.english.tokens import Reparse
 from elicitation.values import find_measure
@@ -51,7 +51,7 @@ def read_sentence(sent: Span, reparse: Reparse | None = None) -> Rule | None:
     rule = sentence_rule(sent, reparse)
     if rule is None and reparse is not None:
         rule = fronted_rule(sent, reparse) or supposed_rule(sent, reparse)
-    return without_overlap(rule) if rule is not None else None
+    return without_purpose(without_overlap(rule), sent) if rule is not None else None
 
 
 MORE_STEPS = 2  # bare steps after a diagnosis's steps that still belong to it ("Bin it. Get a fresh tin.")
@@ -135,6 +135,11 @@ class RuleExtractor:
         reason = reason_alone(sent)
         if reason is not None:
             return (last if last.rationale else last.model_copy(update={"rationale": reason})), steps_follow
+        if sent[0].lower_ in ("and", "also", "plus") and last.clauses() and not find_markers(sent):
+            more = sentence_actions(sent)
+            if more and is_imperative(sent.root) and all(a.verb is not None for a in more):
+                # "If it cracks, turn the blank. And open up the radius a bit.": one more step
+                return last.model_copy(update={"actions": [*last.actions, *more]}), 0
         if steps_follow > 0 and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
             more = sentence_actions(sent)
             if more and all(a.verb is not None for a in more) and is_imperative(sent.root):
@@ -151,7 +156,7 @@ class RuleExtractor:
         rule = back_reference_rule(sent, *previous) if previous is not None else None
         if rule is None:
             rule = read_sentence(sent, self.reparse)
-        if rule is not None and (social(rule.actions) or farewell(rule) or past_story(sent, rule)):
+        if rule is not None and (social(rule.actions) or farewell(rule) or offered(rule) or past_story(sent, rule)):
             rule = None
         return rule
 

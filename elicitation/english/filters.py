@@ -108,3 +108,14 @@ def is_anecdote(root: Token, heads: list[Token]) -> bool:
         if h.pos_ in ("VERB", "AUX")
     )
     return root_past and cond_past
+
+
+_OFFERED = ("there ", "help yourself", "feel free", "just ask")
+
+
+def offered(rule: Rule) -> bool:
+    """ "There are boots on the rack if you want to come through": what the visitor may have if
+    he wishes, not craft. Only when every condition is the visitor's wish."""
+    said = [tuple(w.strip(",.").lower() for w in c.text.split()) for c in rule.clauses()]
+    wishes = said and all(any(s[: len(p)] == p for p in _POLITE) for s in said)
+    return bool(wishes) and all(a.text.lower().startswith(_OFFERED) for a in rule.actions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from elicitation.citing import moved, offsets, shift
 from elicitation.english import patterns
@@ -205,3 +205,48 @@ def _actions_alone(tokens: list[Token], reparse: Reparse) -> list[Action]:
     offset = tokens[0].idx
     part = reparse(text_of(tokens))
     return [moved(a, offset) for a in sentence_actions(part[:])]
+
+
+_SUBJECTS = {"you", "it", "they", "we", "i", "the", "your", "that", "he", "she", "nothing"}
+
+
+def _purpose_follows(doc: Doc, start: int, end: int) -> bool:
+    """Whether "so" at `start - 1` opens a purpose: "(that) you're bending ...", "the glue can grab"."""
+    if start < end and doc[start].lower_ == "that":
+        start += 1
+    if start >= end or doc[start].lower_ not in _SUBJECTS:
+        return False
+    return any(t.pos_ in ("VERB", "AUX") for t in doc[start + 1 : min(end, start + 5)])
+
+
+def without_purpose(rule: Rule, sent: Span) -> Rule:
+    """The rule with a purpose said after an action ("turn the blank ninety degrees so you're
+    bending across the grain") cut from the action and kept as its reason."""
+    doc = sent.doc
+    actions, reasons = [], []
+    for action in rule.actions:
+        cut = None
+        if action.start is not None and action.end is not None:
+            cut = next(
+                (
+                    t
+                    for t in sent
+                    if action.start < t.idx < action.end
+                    and t.lower_ == "so"
+                    and _purpose_follows(doc, t.i + 1, sent.end)
+                ),
+                None,
+            )
+        if cut is None or cut.i == sent.start:
+            actions.append(action)
+            continue
+        kept = trim(list(doc[doc.char_span(action.start, cut.idx, alignment_mode="expand").start : cut.i]))
+        if not kept:
+            actions.append(action)
+            continue
+        reasons.append(doc.text[cut.idx : action.end])
+        said = text_of(kept)
+        actions.append(action.model_copy(update={"text": said, "end": kept[0].idx + len(said)}))
+    if not reasons:
+        return rule
+    return rule.model_copy(update={"actions": actions, "rationale": rule.rationale or "; ".join(reasons)})

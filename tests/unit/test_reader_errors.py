@@ -421,3 +421,22 @@ def test_korean_a_story_since_and_a_by_then_and_it_is_so_are_no_rules() -> None:
     assert extract_text("처음엔 다 그래요.") == []
     rule = one("압력이 2바 이하로 떨어지면 밸브를 잠그세요. 아마 그때쯤이면 탱크가 거의 빈 거예요.")
     assert actions(rule) == ["밸브를 잠그세요"] and rule.rationale is not None and "그때쯤" in rule.rationale
+
+
+def test_a_purpose_after_the_action_is_its_reason_and_an_and_step_joins_the_rule() -> None:
+    rule = one(
+        "If the veneer lifts at the edge, clamp it overnight so the glue can grab. And wipe off the squeeze-out."
+    )
+    assert actions(rule) == ["clamp it overnight", "wipe off the squeeze-out"]
+    assert rule.rationale == "so the glue can grab"
+
+
+def test_a_story_going_on_after_a_pro_verb_and_an_offer_to_the_visitor_are_no_rules() -> None:
+    t = parse_bytes(
+        b"Interviewer: I'd have thought you just type in a new number.\n"
+        b"Ko: Everybody does. Then they fiddle with it all week.\n",
+        "talk.txt",
+    )
+    assert extract_transcript(t) == []
+    assert extract_text("There are gloves in the cupboard if you want to try it yourself.") == []
+    assert actions(one("If you want a finer finish, use the 600 grit.")) == ["use the 600 grit"]
