@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
-from elicitation.citing import moved, offsets, shift
+from elicitation.citing import doc_text, moved, offsets, shift
 from elicitation.english import patterns
 from elicitation.english.fronted import context_rule
 from elicitation.english.markers import find_markers
@@ -225,26 +225,23 @@ def without_purpose(rule: Rule, sent: Span) -> Rule:
     doc = sent.doc
     actions, reasons = [], []
     for action in rule.actions:
+        start, end = action.start, action.end
         cut = None
-        if action.start is not None and action.end is not None:
+        if start is not None and end is not None:
             cut = next(
                 (
                     t
                     for t in sent
-                    if action.start < t.idx < action.end
-                    and t.lower_ == "so"
-                    and _purpose_follows(doc, t.i + 1, sent.end)
+                    if start < t.idx < end and t.lower_ == "so" and _purpose_follows(doc, t.i + 1, sent.end)
                 ),
                 None,
             )
-        if cut is None or cut.i == sent.start:
+        kept = [t for t in sent if start is not None and start <= t.idx and cut is not None and t.i < cut.i]
+        kept = trim(kept)
+        if cut is None or not kept or end is None:
             actions.append(action)
             continue
-        kept = trim(list(doc[doc.char_span(action.start, cut.idx, alignment_mode="expand").start : cut.i]))
-        if not kept:
-            actions.append(action)
-            continue
-        reasons.append(doc.text[cut.idx : action.end])
+        reasons.append(doc_text(doc)[cut.idx : end])
         said = text_of(kept)
         actions.append(action.model_copy(update={"text": said, "end": kept[0].idx + len(said)}))
     if not reasons:
