@@ -10,7 +10,7 @@ from elicitation.citing import moved, shift
 from elicitation.english import patterns
 from elicitation.english.comma import segment_actions
 from elicitation.english.markers import find_markers
-from elicitation.english.openings import fronted_tokens
+from elicitation.english.openings import fronted_tokens, threshold_subject
 from elicitation.english.sentences import sentence_rule
 from elicitation.english.shapes import certainty_of, clause_of, confidence_of, sentence_actions
 from elicitation.english.tokens import Reparse, text_of, trim
@@ -79,7 +79,10 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
         )
     actions = [moved(a, offset) for a in sentence_actions(inner)]
     follows = tokens[context[-1].i - tokens[0].i + 1]
-    if not actions and (follows.lower_ == "and" or (clause.cue_kind == "number" and _bare_threshold(context, rest))):
+    subject = context[-1].i + 1 == rest[0].i and threshold_subject(tokens) == context
+    if not actions and (
+        follows.lower_ == "and" or subject or (clause.cue_kind == "number" and _bare_threshold(context, rest))
+    ):
         # "More than 60 bar and the walls spring", "Two repairs on one spot and the joint is cut
         # out", "Below 58, it gets re-hardened": what follows the threshold or count, as said
         said = text_of(rest)

@@ -65,6 +65,9 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
         joint = next((n for n, t in enumerate(tokens[:6]) if t.lower_ == "and"), None)
         if joint is not None and any(t.lower_ == "than" for t in tokens[:joint]):
             return tokens[:joint]  # "Any more than that and the burr goes on the inside"
+        subject = threshold_subject(tokens)
+        if subject:
+            return subject
     lead = next(
         (
             n
@@ -161,3 +164,16 @@ def _topic_phrase(tokens: list[Token]) -> list[Token]:
     rest = [t for t in tokens[comma + 1 :] if t.lower_ != "then"]
     acts = rest[0].lower_ in _DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
     return head if acts or find_measure(text_of(head)) is not None else []
+
+
+def threshold_subject(tokens: list[Token]) -> list[Token]:
+    """A threshold said as the subject of what happens to it: "Any wheel over ten kilos gets
+    turned every day", "Anything thinner than 2 mm goes back to the mill"."""
+    if not tokens or tokens[0].lower_ not in ("any", "anything", "every", "each", "everything"):
+        return []
+    root = tokens[0].sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.left_edge.i != tokens[0].i or subject.right_edge.i + 1 >= root.sent.end:
+        return []
+    phrase = [t for t in tokens if t.i <= subject.right_edge.i]
+    return phrase if len(phrase) >= 3 and find_measure(text_of(phrase)) is not None else []

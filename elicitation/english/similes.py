@@ -24,6 +24,8 @@ SentenceReader = Callable[[Span, Reparse], Rule | None]
 def _likeness(sent: Span) -> tuple[int, int] | None:
     """The character span, from its comma to its last word, of a likeness set off by commas
     after a condition has started, or None."""
+    if not any(t.lower_ == "like" and t.i > sent.start and sent.doc[t.i - 1].text == "," for t in sent):
+        return None  # the cheap test first: most sentences have no likeness
     markers = [first for m, first, _ in find_markers(sent) if m.role == "condition"]
     for tok in sent:
         if tok.text != "," or tok.i + 2 >= sent.end or sent.doc[tok.i + 1].lower_ != "like":

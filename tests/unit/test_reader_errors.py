@@ -440,3 +440,11 @@ def test_a_story_going_on_after_a_pro_verb_and_an_offer_to_the_visitor_are_no_ru
     assert extract_transcript(t) == []
     assert extract_text("There are gloves in the cupboard if you want to try it yourself.") == []
     assert actions(one("If you want a finer finish, use the 600 grit.")) == ["use the 600 grit"]
+
+
+def test_a_threshold_said_as_the_subject_is_the_condition_of_what_happens_to_it() -> None:
+    rule = one("Anything thinner than 2 mm goes back to the mill.")
+    assert conditions(rule) == ["Anything thinner than 2 mm"] and actions(rule) == ["goes back to the mill"]
+    (clause,) = rule.clauses()
+    assert clause.operator is not None and clause.value == 2
+    assert extract_text("Every casting is checked twice.") == []
