@@ -74,13 +74,19 @@ class KoreanRuleReader:
         if before is None or previous is None:
             return reading
         remedy = _steps(reading) or (reading.back == "same" and reading.kind in ("instruction", "habit"))
-        if previous.kind == "diagnosis" and reading.rule is None and reading.actions and remedy:
+        if previous.kind in _EXPLAINED and reading.rule is None and reading.actions and remedy:
             # "붉게 나오면 빨강이 많이 들어간 거예요. 블루를 조금 추가해서 다시 돌려요.": the steps
             # answer the diagnosis; it becomes their reason
             said = "; ".join(a.text for a in found[-1].actions)
-            found[-1] = found[-1].model_copy(
+            remedied = found[-1].model_copy(
                 update={"actions": reading.actions, "rationale": found[-1].rationale or said}
             )
+            if previous.kind == "consequence":
+                # "물이 너무 차가우면 날이 갈라져요. 그러니까 미지근한 물을 쓰세요.": the warning is a
+                # rule of its own, and the remedy one more under the same condition
+                found.append(remedied)
+            else:
+                found[-1] = remedied
             previous.rule, previous.kind = found[-1], reading.kind
             return None
         if reading.rationale:
@@ -148,6 +154,10 @@ class KoreanRuleReader:
 
     def calibrated(self, rule: Rule) -> Rule:
         return rule.model_copy(update={"confidence": self.confidence(rule.confidence)})
+
+
+# what a cue means or does, for the steps said next to answer: "...넘으면 슬래그가 많이 나와요. 생석회를 더 넣어요."
+_EXPLAINED = ("diagnosis", "consequence")
 
 
 def _steps(reading: SentenceReading) -> bool:

@@ -51,7 +51,8 @@ def courtesy(tokens: Sequence[Token]) -> bool:
     """A condition on what the listener wants or minds, not on the work: "해 주고 싶은 말이
     있다면요", "괜찮으시면", "시간 되시면" (the honorific 시 on the listener's own state)."""
     lemmas = {lemma_of(t) for t in tokens}
-    if lemmas & _COURTESY or ("생각하다" in lemmas and any(t.text in ("지금", "돌이켜") for t in tokens)):
+    thinking = "생각하다" in lemmas or any(t.text == "생각" for t in tokens)  # Kiwi: 생각 + 하면, or 생각하면
+    if lemmas & _COURTESY or (thinking and any(t.text in ("지금", "돌이켜") for t in tokens)):
         return True  # "지금 생각하면": a reflection, not a state of the work
     honorific = any(f == "시" and tag == "EP" for t in tokens for f, tag in pairs_of(t))
     if honorific and lemmas & _COMING_AND_GOING:

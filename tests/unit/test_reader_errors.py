@@ -448,3 +448,11 @@ def test_a_threshold_said_as_the_subject_is_the_condition_of_what_happens_to_it(
     (clause,) = rule.clauses()
     assert clause.operator is not None and clause.value == 2
     assert extract_text("Every casting is checked twice.") == []
+
+
+def test_korean_a_warning_then_the_remedy_are_two_rules_under_one_condition() -> None:
+    warning, remedy = extract_text("기름이 너무 뜨거우면 반죽이 타요. 그러니까 불을 줄이고 기다리세요.")
+    assert conditions(warning) == conditions(remedy) == ["기름이 너무 뜨거우면"]
+    assert actions(warning) == ["반죽이 타요"]
+    assert actions(remedy) == ["불을 줄이고", "기다리세요"] and remedy.rationale == "반죽이 타요"
+    assert extract_text("지금 생각하면 참 무모했죠.") == []
