@@ -288,11 +288,11 @@ _RANGE = re.compile(
 )
 _COMPARE = re.compile(
     rf"(?<![\w])(?:(?P<adj>{_COMPARATIVE})\s+than|(?P<cmp>{_COMPARATOR}))\s+(?:about\s+|around\s+|roughly\s+)?"
-    rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?(?![\w])(?P<tail>\s+or\s+(?:more|less|above|below))?",
+    rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?(?![\w])(?P<tail>\s+or\s+(?:more|less|above|below|lower|higher|longer|fewer|over|under))?",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?\s+(?P<cmp>or more|or less|or above|or below|and up|and above|and below)",
+    rf"(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})?\s+(?P<cmp>or more|or less|or above|or below|or lower|or higher|or longer|or over|or under|or fewer|and up|and above|and below)",
     re.IGNORECASE,
 )
 
@@ -455,6 +455,10 @@ def _stage(text: str) -> Measure | None:
     return Measure(">=", float(m.group("num")), None, STAGE, m.start(), m.end())
 
 
+_AT_LEAST_TAILS = ("more", "above", "higher", "longer", "over")
+_AT_MOST_TAILS = ("less", "below", "lower", "fewer", "under")
+
+
 def _comparison(text: str) -> Measure | None:
     m = _COMPARE.search(text)
     if m:
@@ -467,10 +471,12 @@ def _comparison(text: str) -> Measure | None:
             else:
                 op, dim = COMPARATORS[m.group("cmp").lower()], None
             tail = (m.group("tail") or "").lower()
-            if tail and ("more" in tail or "above" in tail):
+            if tail.endswith(_AT_LEAST_TAILS):
                 op = ">=" if op in (">", ">=") else op
-            if tail and ("less" in tail or "below" in tail):
-                op = "<=" if op in ("<", "<=") else op
+            if tail.endswith(_AT_MOST_TAILS):
+                # "it reads 5 mm or less": the tail says which way, whatever the verb before
+                reading = op == ">=" and m.group("adj") is None  # "reads", "shows"
+                op = "<=" if op in ("<", "<=") or reading else op
             return Measure(op, number, unit, dim or UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
 
     m = _RANGE.search(text)
@@ -484,7 +490,7 @@ def _comparison(text: str) -> Measure | None:
         number = words_to_number(m.group("num"))
         if number is not None:
             unit = normalise_unit(m.group("unit"), text)
-            op = ">=" if any(w in m.group("cmp").lower() for w in ("more", "above", "up")) else "<="
+            op = ">=" if m.group("cmp").lower().endswith((*_AT_LEAST_TAILS, "up")) else "<="
             return Measure(op, number, unit, UNIT_DIMENSIONS.get(unit or ""), m.start(), m.end())
     return None
 

@@ -26,6 +26,8 @@ MARKERS: tuple[Marker, ...] = (
     Marker("every-time", ("every", "time"), "condition", 0.7, "Every time it rains, we cover the joint."),
     Marker("each-time", ("each", "time"), "condition", 0.7, "Each time the tool squeals, reduce the feed."),
     Marker("the-moment", ("the", "moment"), "condition", 0.65, "The moment it sounds dead, put it aside."),
+    Marker("the-minute", ("the", "minute"), "condition", 0.65, "The minute you smell burning, kill the power."),
+    Marker("by-the-time", ("by", "the", "time"), "condition", 0.65, "By the time the crust is brown, pull the tray."),
     Marker("if-clause", ("if",), "condition", 0.8, "If the humidity is above 80 percent, add more filler."),
     Marker("whenever-clause", ("whenever",), "condition", 0.75, "Whenever the flame turns white, stop blowing."),
     Marker("when-clause", ("when",), "condition", 0.7, "When it rains, we put up the screens."),

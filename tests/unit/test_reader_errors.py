@@ -456,3 +456,9 @@ def test_korean_a_warning_then_the_remedy_are_two_rules_under_one_condition() ->
     assert actions(warning) == ["반죽이 타요"]
     assert actions(remedy) == ["불을 줄이고", "기다리세요"] and remedy.rationale == "반죽이 타요"
     assert extract_text("지금 생각하면 참 무모했죠.") == []
+
+
+def test_by_the_time_and_the_minute_open_a_condition() -> None:
+    rule = one("By the time the crust is brown, pull the tray.")
+    assert conditions(rule) == ["the crust is brown"] and actions(rule) == ["pull the tray"]
+    assert conditions(one("The minute you smell burning, kill the power.")) == ["you smell burning"]

@@ -60,3 +60,14 @@ def test_text_without_a_comparison_has_no_measure() -> None:
 def test_variable_names_are_identifiers() -> None:
     assert snake("the arc length") == "arc_length"
     assert snake("25 mm") == ""
+
+
+def test_a_trailing_or_lower_says_which_way_whatever_the_verb_before() -> None:
+    lower = find_measure("the dip reads 1,360 or lower")
+    assert lower is not None and (lower.operator, lower.value) == ("<=", 1360.0)
+    less = find_measure("it reads 5 mm or less")
+    assert less is not None and (less.operator, less.unit) == ("<=", "mm")
+    longer = find_measure("30 minutes or longer")
+    assert longer is not None and (longer.operator, longer.value, longer.unit) == (">=", 30.0, "min")
+    shows = find_measure("the gauge shows 3 bar or more")
+    assert shows is not None and shows.operator == ">="
