@@ -51,6 +51,8 @@ def courtesy(tokens: Sequence[Token]) -> bool:
     """A condition on what the listener wants or minds, not on the work: "해 주고 싶은 말이
     있다면요", "괜찮으시면", "시간 되시면" (the honorific 시 on the listener's own state)."""
     lemmas = {lemma_of(t) for t in tokens}
+    if _seems(tokens):
+        lemmas.discard("싶다")  # "시큼하다 싶으면": when it seems sour, a state of the work
     thinking = "생각하다" in lemmas or any(t.text == "생각" for t in tokens)  # Kiwi: 생각 + 하면, or 생각하면
     if lemmas & _COURTESY or (thinking and any(t.text in ("지금", "돌이켜") for t in tokens)):
         return True  # "지금 생각하면": a reflection, not a state of the work
@@ -59,6 +61,14 @@ def courtesy(tokens: Sequence[Token]) -> bool:
         return True  # "나가실 때": when the visitor leaves
     return any(t.text.startswith("시간") for t in tokens) and any(
         f == "시" and tag == "EP" for t in tokens for f, tag in pairs_of(t)
+    )
+
+
+def _seems(tokens: Sequence[Token]) -> bool:
+    """Whether 싶다 follows a sentence-like -다 ("짙어진다 싶으면": it seems to darken), not a wish."""
+    return any(
+        lemma_of(t) == "싶다" and k > 0 and any(f.endswith("다") and tag == "EC" for f, tag in pairs_of(tokens[k - 1]))
+        for k, t in enumerate(tokens)
     )
 
 

@@ -462,3 +462,9 @@ def test_by_the_time_and_the_minute_open_a_condition() -> None:
     rule = one("By the time the crust is brown, pull the tray.")
     assert conditions(rule) == ["the crust is brown"] and actions(rule) == ["pull the tray"]
     assert conditions(one("The minute you smell burning, kill the power.")) == ["you smell burning"]
+
+
+def test_korean_it_seems_with_da_sipeumyeon_is_a_condition_not_a_wish() -> None:
+    rule = one("색이 짙어진다 싶으면 바로 불을 줄여요.")
+    assert conditions(rule) == ["색이 짙어진다 싶으면"] and actions(rule) == ["바로 불을 줄여요"]
+    assert extract_text("보고 싶으면 언제든 오세요.") == []  # the visitor's wish stays courtesy
