@@ -52,22 +52,9 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
     counted = _counted_phrase(tokens)
     if counted:
         return counted
-    compared = _COMPARING | {"older", "newer", "bigger", "smaller", "deeper", "wider", "heavier", "higher", "lower"}
-    if (
-        len(tokens) > 3
-        and tokens[0].lower_ in ("anything", "everything", "any", "every")
-        and (tokens[1].lower_ in compared or (tokens[1].pos_ == "NOUN" and tokens[2].lower_ in compared))
-    ):
-        # "Anything older than seven years by the DOT code, ...", "Any injury bigger than 10 mm, ..."
-        comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
-        if comma is not None and comma <= 12 and find_measure(text_of(tokens[:comma])):
-            return tokens[:comma]
-        joint = next((n for n, t in enumerate(tokens[:6]) if t.lower_ == "and"), None)
-        if joint is not None and any(t.lower_ == "than" for t in tokens[:joint]):
-            return tokens[:joint]  # "Any more than that and the burr goes on the inside"
-        subject = threshold_subject(tokens)
-        if subject:
-            return subject
+    anything = _anything_phrase(tokens)
+    if anything:
+        return anything
     lead = next(
         (
             n
@@ -177,3 +164,22 @@ def threshold_subject(tokens: list[Token]) -> list[Token]:
         return []
     phrase = [t for t in tokens if t.i <= subject.right_edge.i]
     return phrase if len(phrase) >= 3 and find_measure(text_of(phrase)) is not None else []
+
+
+def _anything_phrase(tokens: list[Token]) -> list[Token]:
+    """ "Anything older than seven years by the DOT code, ...", "Any injury bigger than 10 mm, ...",
+    "Any more than that and ...", "Any wheel over ten kilos gets turned ..."."""
+    compared = _COMPARING | {"older", "newer", "bigger", "smaller", "deeper", "wider", "heavier", "higher", "lower"}
+    if not (
+        len(tokens) > 3
+        and tokens[0].lower_ in ("anything", "everything", "any", "every")
+        and (tokens[1].lower_ in compared or (tokens[1].pos_ == "NOUN" and tokens[2].lower_ in compared))
+    ):
+        return []
+    comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+    if comma is not None and comma <= 12 and find_measure(text_of(tokens[:comma])):
+        return tokens[:comma]
+    joint = next((n for n, t in enumerate(tokens[:6]) if t.lower_ == "and"), None)
+    if joint is not None and any(t.lower_ == "than" for t in tokens[:joint]):
+        return tokens[:joint]  # "Any more than that and the burr goes on the inside"
+    return threshold_subject(tokens)

@@ -198,11 +198,7 @@ def read_sentence(sent: Span) -> SentenceReading:
         return SentenceReading(kind="reason", rationale=sent.text.strip())  # "모터가 탄 거니까요."
     if final is not None and final[0].endswith("거든요") and kind != "past":
         return SentenceReading(kind="reason", rationale=sent.text.strip())
-    if (
-        lemma_of(words[-1]) == "그렇다"
-        and len(words) <= 6
-        and any(last_ending(t) in (("어서", "EC"), ("아서", "EC")) for t in words)
-    ):
+    if _because_so(words):
         return SentenceReading(kind="reason", rationale=sent.text.strip())  # "산소가 모자라서 그래요"
     if kind in ("question", "past", "none") or _remark(words, kind) or _so_it_is(main.tokens):
         return SentenceReading(kind=kind)
@@ -251,6 +247,15 @@ def read_sentence(sent: Span) -> SentenceReading:
         confidence=round(min(score, 0.99), 3),
     )
     return SentenceReading(rule=rule, kind=kind, back=back)
+
+
+def _because_so(words: Sequence[Token]) -> bool:
+    """ "산소가 모자라서 그래요": it is so because ..., the reason for the rule before."""
+    return (
+        lemma_of(words[-1]) == "그렇다"
+        and len(words) <= 6
+        and any(last_ending(t) in (("어서", "EC"), ("아서", "EC")) for t in words)
+    )
 
 
 def _unless(clause: Clause) -> Clause:
