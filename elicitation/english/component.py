@@ -135,11 +135,6 @@ class RuleExtractor:
         reason = reason_alone(sent)
         if reason is not None:
             return (last if last.rationale else last.model_copy(update={"rationale": reason})), steps_follow
-        if sent[0].lower_ in ("and", "also", "plus") and last.clauses() and not find_markers(sent):
-            more = sentence_actions(sent)
-            if more and is_imperative(sent.root) and all(a.verb is not None for a in more):
-                # "If it cracks, turn the blank. And open up the radius a bit.": one more step
-                return last.model_copy(update={"actions": [*last.actions, *more]}), 0
         if steps_follow > 0 and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
             more = sentence_actions(sent)
             if more and all(a.verb is not None for a in more) and is_imperative(sent.root):

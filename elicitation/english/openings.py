@@ -148,9 +148,12 @@ def _topic_phrase(tokens: list[Token]) -> list[Token]:
     )
     if own_verb or not any(t.pos_ in ("NOUN", "PROPN", "ADJ") for t in head):
         return []
+    if any(t.lower_.rstrip(".") in ("mister", "mr", "mrs", "ms", "miss", "sir") for t in head):
+        return []  # "Mister Park, you should see ...": someone addressed
     rest = [t for t in tokens[comma + 1 :] if t.lower_ != "then"]
     acts = rest[0].lower_ in _DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
-    return head if acts or find_measure(text_of(head)) is not None else []
+    back = any(t.lower_ in ("it", "one", "them", "those") for t in rest)  # "Stainless, I overbend it"
+    return head if (acts and back) or find_measure(text_of(head)) is not None else []
 
 
 def threshold_subject(tokens: list[Token]) -> list[Token]:

@@ -16,12 +16,15 @@ _BASE_CONFIDENCE = 0.7  # as sure as "if": the master names the case himself
 
 
 _WOULD = {"would", "'d", "could", "might"}
+_RESULTS = {"lose", "ruin", "get", "end", "have", "be", "waste", "break", "crack", "burn"}
 
 
 def _would(rest: list[Token]) -> bool:
     """Whether the answer to the supposition is only imagined ("you'd lose the batch", "I would
     not"), not what one does then."""
-    return any(t.lower_ in _WOULD and t.tag_ == "MD" for t in rest[:4])
+    return any(
+        t.lower_ in _WOULD and t.tag_ == "MD" and t.head.lemma_ in _RESULTS for t in rest[:4]
+    )  # "you'd add a little coke" is still a step
 
 
 def supposed_rule(sent: Span, reparse: Reparse) -> Rule | None:
