@@ -16,7 +16,7 @@ from elicitation.english.shapes import (
     sentence_actions,
     split_conjuncts,
 )
-from elicitation.english.tokens import Reparse, text_of, trim
+from elicitation.english.tokens import Reparse, comma_parts, text_of, trim
 from rules import Action, Clause, Group, Rule
 
 
@@ -66,13 +66,7 @@ def segment_actions(tokens: list[Token], reparse: Reparse) -> tuple[list[Action]
     "..., we don't lay stone with lime mortar, the frost breaks it". Each comma-separated part is
     parsed alone; the parts that say what to do are the actions, the others the reason. None
     when there is a single part or no part says what to do."""
-    parts: list[list[Token]] = [[]]
-    for tok in tokens:
-        if tok.text == ",":
-            parts.append([])
-        else:
-            parts[-1].append(tok)
-    parts = [p for p in (trim(p) for p in parts) if p]
+    parts = [p for p in (trim(p) for p in comma_parts(tokens)) if p]
     if len(parts) < 2:
         return None
     actions: list[Action] = []

@@ -9,23 +9,13 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from elicitation.citing import moved
+from elicitation.english.openings import DOERS
 from elicitation.english.shapes import certainty_of, clause_of, confidence_of, sentence_actions
-from elicitation.english.tokens import Reparse, text_of, trim
+from elicitation.english.tokens import Reparse, comma_parts, text_of, trim
 from rules import Clause, Group, Rule
 
 _LEADS = {"if", "when", "whenever", "once"}
-_DOERS = {"i", "we", "you"}
 _BASE_CONFIDENCE = 0.7  # as sure as the reader's "if": the master names each case himself
-
-
-def _segments(tokens: list[Token]) -> list[list[Token]]:
-    out: list[list[Token]] = [[]]
-    for tok in tokens:
-        if tok.text == ",":
-            out.append([])
-        else:
-            out[-1].append(tok)
-    return out
 
 
 def _clause(tokens: list[Token], reparse: Reparse) -> Clause | None:
@@ -42,7 +32,7 @@ def joined_rule(sent: Span, reparse: Reparse) -> Rule | None:
     tokens = trim([t for t in sent if not t.is_space])
     if len(tokens) < 6 or tokens[0].lower_ not in _LEADS:
         return None
-    segments = _segments(tokens)
+    segments = comma_parts(tokens)
     if len(segments) < 3 or not all(segments):
         return None
     cases: list[list[Token]] = [segments[0][1:]]
@@ -56,7 +46,7 @@ def joined_rule(sent: Span, reparse: Reparse) -> Rule | None:
         else:
             return None
     last = segments[-1]
-    if len(cases) < 2 or len(joins) > 1 or not (last[0].lower_ in _DOERS or last[0].tag_ == "VB"):
+    if len(cases) < 2 or len(joins) > 1 or not (last[0].lower_ in DOERS or last[0].tag_ == "VB"):
         return None
     clauses = [_clause(case, reparse) for case in cases]
     part = reparse(text_of(last))

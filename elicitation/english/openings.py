@@ -125,7 +125,7 @@ def _counted_phrase(tokens: list[Token]) -> list[Token]:
 
 
 _DISCOURSE = {"yes", "no", "well", "oh", "okay", "ok", "so", "now", "then", "and", "but", "sometimes", "usually"}
-_DOERS = {"i", "we", "you"}
+DOERS = {"i", "we", "you"}
 
 
 def _topic_phrase(tokens: list[Token]) -> list[Token]:
@@ -151,7 +151,7 @@ def _topic_phrase(tokens: list[Token]) -> list[Token]:
     if any(t.lower_.rstrip(".") in ("mister", "mr", "mrs", "ms", "miss", "sir") for t in head):
         return []  # "Mister Park, you should see ...": someone addressed
     rest = [t for t in tokens[comma + 1 :] if t.lower_ != "then"]
-    acts = rest[0].lower_ in _DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
+    acts = rest[0].lower_ in DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
     back = any(t.lower_ in ("it", "one", "them", "those") for t in rest)  # "Stainless, I overbend it"
     return head if (acts and back) or find_measure(text_of(head)) is not None else []
 

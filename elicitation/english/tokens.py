@@ -59,3 +59,14 @@ def starts_with(sent: Span, words: tuple[str, ...]) -> int | None:
             j += 1
         return toks[j].i if j < len(toks) else None
     return None
+
+
+def comma_parts(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens cut at each comma, the commas left out (a part may be empty)."""
+    parts: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.text == ",":
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    return parts
