@@ -12,6 +12,7 @@ of a span, never a word with a digit (a threshold stays whole) and never a negat
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules import Rule
+from rules.language import is_hangul
+from rules.morphology import kiwi
 
 FORMAT = "myeongjang-span-trim/1"
 MAX_CUT = 3
@@ -35,13 +38,21 @@ class Edge:
 
 
 _NEGATIONS = {"never", "not", "no", "nobody", "nothing", "none", "cannot", "without", "unless", "안", "못"}
-_NEGATING = ("않", "없", "말", "마세요", "마라", "못")  # Korean: 하지 않다, 없으면, 하지 마세요, 못 하다
+_NEGATING = {("않", "VX"), ("없", "VA"), ("말", "VX"), ("말", "VV"), ("못", "MAG"), ("안", "MAG"), ("못하", "VX")}
 
 
 def negation(word: str) -> bool:
-    """Whether cutting the word could turn the rule's meaning round ("never", "don't", 마세요)."""
+    """Whether cutting the word could turn the rule's meaning round ("never", "don't", 마세요,
+    하지 않으면; Korean read as morphemes, so 정말 and 말리고 are no negation)."""
     bare = _bare(word)
-    return bare in _NEGATIONS or bare.endswith("n't") or any(part in bare for part in _NEGATING)
+    if bare in _NEGATIONS or bare.endswith("n't"):
+        return True
+    return any(is_hangul(ch) for ch in bare) and _korean_negation(bare)
+
+
+@functools.lru_cache(maxsize=4096)
+def _korean_negation(word: str) -> bool:
+    return any((t.form, t.tag.split("-")[0]) in _NEGATING for t in kiwi().tokenize(word))
 
 
 def _bare(word: str) -> str:
@@ -58,7 +69,9 @@ def edge_features(words: Sequence[str], index: int, side: str, kind: str) -> tup
         f"{side}:{kind}:{_bare(word)}",
     }
     if (len(words) - 1 - index if side == "start" else index) <= 2:
-        out.add(f"{side}:few-left")  # cutting it would leave a span of one or two words
+        # cutting it would leave a span of one or two words (named anew when its count was put
+        # right, so a model trained on the old count gives it no weight)
+        out.add(f"{side}:few-kept")
     if word[-1:] in ",;:" and side == "start":
         out.add("start:comma-after")
     if 0 <= inner < len(words):

@@ -110,7 +110,7 @@ def is_anecdote(root: Token, heads: list[Token]) -> bool:
     return root_past and cond_past
 
 
-_OFFERED = ("there ", "help yourself", "feel free", "just ask")
+_OFFERED = ("there ", "there's", "there're", "help yourself", "feel free", "just ask", "you can have", "you're welcome to")  # fmt: skip
 
 
 def offered(rule: Rule) -> bool:

@@ -15,6 +15,10 @@ from elicitation.english.tokens import Reparse, comma_parts, text_of, trim
 from rules import Clause, Group, Rule
 
 _LEADS = {"if", "when", "whenever", "once"}
+# words that open a clause of their own in the last part ("..., you cut, unless it sags"): the reader
+# of whole sentences keeps the exception or the reason, so such a sentence is left to it
+_OWN_CLAUSE = {"unless", "because", "cause", "since", "otherwise", "if", "when", "until", "so", "but"}
+_ASIDE_ENDS = {"will", "would", "does", "do", "did", "is", "was", "can", "could", "might", "may", "should", "usually"}
 _BASE_CONFIDENCE = 0.7  # as sure as the reader's "if": the master names each case himself
 
 
@@ -25,6 +29,17 @@ def _clause(tokens: list[Token], reparse: Reparse) -> Clause | None:
     part = reparse(text_of(said))
     words = trim([t for t in part if not t.is_space])
     return moved(clause_of(words, part[:].root), said[0].idx) if words else None
+
+
+def _states_a_case(tokens: list[Token]) -> bool:
+    """Whether ", and ..." names a case ("and the whey in the crack is clear"), not an aside
+    ("and it will", "and I mean it")."""
+    words = [t for t in tokens if not t.is_punct]
+    if len(words) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in words):
+        return False
+    if words[-1].lower_ in _ASIDE_ENDS or words[-1].pos_ == "AUX":
+        return False  # "and it will": the verb left out
+    return not (words[0].lower_ == "i" and words[1].lemma_ in ("mean", "think", "guess", "know"))
 
 
 def joined_rule(sent: Span, reparse: Reparse) -> Rule | None:
@@ -40,13 +55,15 @@ def joined_rule(sent: Span, reparse: Reparse) -> Rule | None:
     for seg in segments[1:-1]:
         if seg[0].lower_ == "like" and len(seg) <= 9:
             cases[-1] = [*cases[-1], *seg]  # the likeness belongs to the case it describes
-        elif seg[0].lower_ in ("and", "or") and any(t.pos_ in ("VERB", "AUX") for t in seg):
-            cases.append(seg[1:])
+        elif seg[0].lower_ in ("and", "or") and _states_a_case(seg[1:]):
+            cases.append(seg[2:] if seg[1].lower_ in _LEADS else seg[1:])
             joins.add(seg[0].lower_)
         else:
             return None
     last = segments[-1]
     if len(cases) < 2 or len(joins) > 1 or not (last[0].lower_ in DOERS or last[0].tag_ == "VB"):
+        return None
+    if any(t.lower_ in _OWN_CLAUSE for t in last[1:]):
         return None
     clauses = [_clause(case, reparse) for case in cases]
     part = reparse(text_of(last))

@@ -52,6 +52,8 @@ def clause_head(sent: Span, last: Token) -> Token | None:
             return candidate.head  # "when the water is gone": the marker hangs on the auxiliary
         if candidate.i > last.i and candidate.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
             return candidate
+        if candidate.i > last.i and candidate.lower_ in ("'s", "’s") and candidate.dep_ != "case":
+            return candidate  # "when the foot pedal's live": the "is" taken for a possessive
         if candidate.dep_ == "ROOT":
             break
     for tok in sent.doc[last.i + 1 : min(sent.end, last.i + 9)]:

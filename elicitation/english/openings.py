@@ -11,6 +11,7 @@ from elicitation.english.tokens import text_of, trim
 from elicitation.values import find_measure
 
 _COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
+_MORE_COMPARING = {"older", "newer", "bigger", "smaller", "deeper", "wider", "heavier", "higher", "lower", "warmer", "cooler"}  # fmt: skip
 THRESHOLDS = {"above", "below", "over", "under", "beyond"}
 
 
@@ -49,7 +50,7 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
             phrase = _threshold_phrase(tokens)
             if phrase:
                 return phrase
-    counted = _counted_phrase(tokens)
+    counted = _counted_phrase(tokens) or _pointed_threshold(tokens)
     if counted:
         return counted
     anything = _anything_phrase(tokens)
@@ -105,6 +106,26 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
     if len(phrase) < 2 or len(phrase) > 12 or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
         return []
     return phrase
+
+
+_POINTED = ("that", "this", "it", "those")
+
+
+def _pointed_threshold(tokens: list[Token]) -> list[Token]:
+    """A threshold that points back to a number said before, then a comma or "and": "More than
+    that, I change the depth", "A bit hotter than that and the glaze runs", "Past that, stop"."""
+    words = [t.lower_ for t in tokens[:7]]
+    start = 2 if words[:2] in (["a", "bit"], ["a", "lot"], ["a", "little"]) else int(words[:1] in (["any"], ["much"]))
+    compared = _COMPARING | _MORE_COMPARING
+    if words[start : start + 1] and words[start] in compared and words[start + 1 : start + 2] == ["than"]:
+        end = start + 3
+    elif words[:1] and words[0] in (*THRESHOLDS, "past"):
+        end = 2
+    else:
+        return []
+    if words[end - 1 : end] and words[end - 1] in _POINTED and words[end : end + 1] in ([","], ["and"]):
+        return tokens[:end] if len(tokens) > end + 2 else []
+    return []
 
 
 def _counted_phrase(tokens: list[Token]) -> list[Token]:
@@ -172,7 +193,7 @@ def threshold_subject(tokens: list[Token]) -> list[Token]:
 def _anything_phrase(tokens: list[Token]) -> list[Token]:
     """ "Anything older than seven years by the DOT code, ...", "Any injury bigger than 10 mm, ...",
     "Any more than that and ...", "Any wheel over ten kilos gets turned ..."."""
-    compared = _COMPARING | {"older", "newer", "bigger", "smaller", "deeper", "wider", "heavier", "higher", "lower"}
+    compared = _COMPARING | _MORE_COMPARING
     if not (
         len(tokens) > 3
         and tokens[0].lower_ in ("anything", "everything", "any", "every")

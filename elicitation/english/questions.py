@@ -183,7 +183,7 @@ def answer_rules(
             joined.add(own[0])
             cased = cased or any(m.name in _CASES for m, *_ in find_markers(sent))
             continue
-        actions = sentence_actions(sent)
+        actions = sentence_actions(sent) or (_then_what_happens(sent) if n == 0 else [])
         if not actions:
             if steps or joined:
                 break
@@ -213,6 +213,24 @@ def answer_rules(
             0, _asked_rule(list(question.conditions), steps, first_step, 0.6, asked, doc, turn, spoken, calibrated)
         )
     return out
+
+
+_HANDLED = {"go", "get", "come", "stay", "sit", "need", "want", "wait"}  # "it goes through", "it gets ..."
+
+
+def _then_what_happens(sent: Span) -> list[Action]:
+    """ "And if the sheet arrives bowed?" "Then it goes through the leveller first.": an answer that
+    opens with "then" says what is done in the asked case, though it names no one doing it."""
+    at = starts_with(sent, ("then",))
+    root = sent.root
+    passive = root.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in root.children)
+    handled = passive or (root.tag_ in ("VBZ", "VBP") and root.lemma_ in _HANDLED)
+    if at is None or not handled or root.i < at:
+        return []  # "Then it cracks" is what follows, not what is done
+    if sent.text.strip().endswith("?") or any(c.dep_ == "neg" for c in root.children):
+        return []
+    tokens = trim([t for t in sent if t.i >= at and not t.is_space])
+    return [action_of(tokens, root)] if tokens else []
 
 
 def _asked_rule(

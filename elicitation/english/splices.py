@@ -13,7 +13,7 @@ from elicitation.english.fronted import context_rule
 from elicitation.english.markers import find_markers
 from elicitation.english.openings import fronted_tokens
 from elicitation.english.sentences import sentence_rule
-from elicitation.english.shapes import clause_of, is_directive, sentence_actions
+from elicitation.english.shapes import action_of, clause_of, is_directive, sentence_actions
 from elicitation.english.tokens import Reparse, text_of, trim
 from rules import Action, Rule
 
@@ -219,9 +219,28 @@ def _purpose_follows(doc: Doc, start: int, end: int) -> bool:
     return any(t.pos_ in ("VERB", "AUX") for t in doc[start + 1 : min(end, start + 5)])
 
 
+def _purpose_end(sent: Span, cut: Token, end: int) -> Token | None:
+    """Where a purpose stops and a later step begins: "so the glue can grab, and then clamp it"."""
+    doc = sent.doc
+    for t in doc[cut.i + 1 : sent.end]:
+        if t.idx >= end:
+            break
+        after = doc[t.i + 1].lower_ if t.i + 1 < sent.end else ""
+        if (t.text in (",", ";") and after in ("and", "then")) or (t.lower_ == "and" and after == "then"):
+            return t
+    return None
+
+
+def _later_step(sent: Span, stop: Token, end: int) -> Action | None:
+    tokens = trim([t for t in sent if t.i > stop.i and t.idx < end])
+    verbs = [t for t in tokens if t.pos_ == "VERB"]
+    return action_of(tokens, verbs[0]) if tokens and verbs else None
+
+
 def without_purpose(rule: Rule, sent: Span) -> Rule:
     """The rule with a purpose said after an action ("turn the blank ninety degrees so you're
-    bending across the grain") cut from the action and kept as its reason."""
+    bending across the grain") cut from the action and kept as its reason; a step said after the
+    purpose (", and then clamp it") stays a step."""
     doc = sent.doc
     actions, reasons = [], []
     for action in rule.actions:
@@ -241,9 +260,13 @@ def without_purpose(rule: Rule, sent: Span) -> Rule:
         if cut is None or not kept or end is None:
             actions.append(action)
             continue
-        reasons.append(doc_text(doc)[cut.idx : end])
+        stop = _purpose_end(sent, cut, end)
+        reasons.append(doc_text(doc)[cut.idx : stop.idx if stop is not None else end].strip())
         said = text_of(kept)
         actions.append(action.model_copy(update={"text": said, "end": kept[0].idx + len(said)}))
+        later = _later_step(sent, stop, end) if stop is not None else None
+        if later is not None:
+            actions.append(later)
     if not reasons:
         return rule
     return rule.model_copy(update={"actions": actions, "rationale": rule.rationale or "; ".join(reasons)})

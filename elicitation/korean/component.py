@@ -72,6 +72,10 @@ class KoreanRuleReader:
             )
         before = previous.rule if previous is not None and found else None
         if before is None or previous is None:
+            if reading.back == "same" and reading.rule is None:
+                # "그럼 다음 배치 넣기 전에 ..." with no rule before to lean on: its own case
+                alone = read_sentence(sent, leaning=False)
+                return alone if alone.rule is not None else reading
             return reading
         remedy = _steps(reading) or (reading.back == "same" and reading.kind in ("instruction", "habit"))
         if previous.kind in _EXPLAINED and reading.rule is None and reading.actions and remedy:

@@ -123,6 +123,8 @@ def main_kind(tokens: Sequence[Token]) -> str:
     if lemmas[-1] in ("좋다", "충분하다", "괜찮다", "되다", "맞다", "이다", "알맞다", "적당하다"):
         return "diagnosis"
     _, at = subject(words)
+    if at <= 0:  # "바람 닿는 데가 말라요": a subject that is a bound noun ("where the wind reaches")
+        at = next((k for k, t in enumerate(words) if k > 0 and ("가", "JKS") in pairs_of(t)), -1)
     said_subject = at >= 0 and words[at - 1].text not in _PERSON_SUBJECTS if at > 0 else False
     has_object = any(tag == "JKO" for _, tag in all_pairs)
     if said_subject and not has_object:

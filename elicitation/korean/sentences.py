@@ -26,7 +26,7 @@ from rules import Action, Certainty, Clause, Group, Operator, Rule
 
 _ALWAYS = {"항상", "늘", "언제나", "반드시", "꼭", "무조건", "절대", "절대로", "꼭꼭", "매번", "언제든"}
 _USUALLY = {"보통", "대개", "대체로", "주로", "대부분", "웬만하면", "거의", "일반적으로", "웬만해선", "아마", "아마도"}
-_SOMETIMES = {"가끔", "때때로", "간혹", "가끔씩", "때로는", "종종", "이따금"}
+_SOMETIMES = {"가끔", "가끔은", "가끔씩", "때때로", "간혹", "때로는", "종종", "이따금", "어쩌다"}
 
 
 def certainty_of(tokens: Sequence[Token]) -> Certainty:
@@ -169,7 +169,8 @@ class SentenceReading:
     cases: list[Clause] | None = None  # a case named ("...경우가 있어요") for a 그럴 때는 after it
 
 
-def read_sentence(sent: Span) -> SentenceReading:
+def read_sentence(sent: Span, leaning: bool = True) -> SentenceReading:
+    """What the sentence says; `leaning`: a 그럼 "before/after X" may be when to act, not a case."""
     tokens = [t for t in sent if not t.is_space]
     words = [t for t in tokens if not t.is_punct]
     if not words:
@@ -209,7 +210,8 @@ def read_sentence(sent: Span) -> SentenceReading:
         # "가끔 블록이 뒤틀린 채로 와요": a case named, for a "그러면 ..." after it
         case = clause_of(Part([t for t in tokens if t.i > words[0].i], None))
         return SentenceReading(kind="case", cases=[case] if case is not None else None)
-    parts, conditions = _sequence_only(parts, conditions, back)
+    if leaning:
+        parts, conditions = _sequence_only(parts, conditions, back)
     main = parts[-1]
     actions = main_actions(main.tokens, kind)
     if not actions:
@@ -339,14 +341,20 @@ def _remark(words: Sequence[Token], kind: str) -> bool:
 
 
 _VERDICTS = {"괜찮다", "되다", "좋다", "충분하다", "문제없다"}
-_SOMETIMES = {"가끔", "가끔은", "간혹", "때로는", "때때로", "어쩌다"}
 _POINTERS = ("그때", "그쯤", "그정도", "그럴", "그런")
 
 
+_POINTING = {"그때", "때", "정도", "쯤", "경우", "그쯤", "그정도", "그럴", "그런", "그렇"}
+_NAMING = {"NNG", "NNP", "NNB", "NP", "VV", "VA", "XR", "SN", "NR"}
+
+
 def _pointer(part: Part) -> bool:
-    """A condition that only points back: "그때쯤이면", "그 정도면"."""
-    said = "".join(t.text for t in part.content if t.text not in ("아마", "한", "거의"))
-    return said.startswith(_POINTERS) and len(part.content) <= 5
+    """A condition that only points back: "그때쯤이면", "그 정도면", "그럴 때면" (not "그런 냄새가
+    나면", which names a case of its own)."""
+    content = [t for t in part.content if t.text not in ("아마", "한", "거의")]
+    if not "".join(t.text for t in content).startswith(_POINTERS):
+        return False
+    return all(t.text in _POINTING for t in content if t.tag_.split("+")[0] in _NAMING)
 
 
 def _so_it_is(main: Sequence[Token]) -> bool:

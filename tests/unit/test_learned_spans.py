@@ -66,9 +66,9 @@ def test_a_negation_is_never_cut_whatever_the_weights() -> None:
 
 def test_few_left_counts_the_words_a_cut_at_the_start_would_leave() -> None:
     words = ["so", "then", "pull", "the", "tray"]
-    assert "start:few-left" not in spans.edge_features(words, 0, "start", "action")  # four left
-    assert "start:few-left" in spans.edge_features(words, 2, "start", "action")  # two left
-    assert "end:few-left" in spans.edge_features(words, 2, "end", "action")
+    assert "start:few-kept" not in spans.edge_features(words, 0, "start", "action")  # four left
+    assert "start:few-kept" in spans.edge_features(words, 2, "start", "action")  # two left
+    assert "end:few-kept" in spans.edge_features(words, 2, "end", "action")
 
 
 def test_neither_a_verdict_nor_a_correction_to_learn_from_is_refused() -> None:

@@ -1,0 +1,106 @@
+"""What an adversarial read of the session-32 reader found, one made-up sentence of each shape
+(issue 20, part 4): conditions joined by commas that keep their exception and drop an aside, a
+purpose that ends where the next step begins, an offer that is no craft, a Korean pointer that
+names a case, a 그럼 step with no rule before, and negations read as morphemes."""
+
+from elicitation import extract_text, extract_transcript
+from elicitation.spans import negation
+from elicitation.transcripts import Transcript, Turn
+from rules import Certainty, Rule
+
+
+def one(text: str) -> Rule:
+    rules = extract_text(text)
+    assert len(rules) == 1, [r.summary() for r in rules]
+    return rules[0]
+
+
+def test_joined_conditions_keep_the_exception_said_after_the_action() -> None:
+    rule = one("If the sand is damp, and the mould is cold, you dry it under the lamp unless the pour is small.")
+    assert [c.text for c in rule.conditions.items] == ["the sand is damp", "the mould is cold"]
+    assert [c.text for c in rule.exceptions] == ["the pour is small"]
+    assert [a.text for a in rule.actions] == ["you dry it under the lamp"]
+
+
+def test_an_aside_between_joined_conditions_is_no_condition() -> None:
+    rule = one("If the sand is damp, and it will be, you dry it under the lamp.")
+    assert [c.text for c in rule.conditions.items] == ["the sand is damp"]
+    assert [a.text for a in rule.actions] == ["you dry it under the lamp"]
+
+
+def test_a_purpose_ends_where_the_next_step_begins() -> None:
+    rule = one("If the joint is loose, clamp the frame square so the glue can grab, and then leave it for an hour.")
+    assert [a.text for a in rule.actions] == ["clamp the frame square", "leave it for an hour"]
+    assert rule.rationale == "so the glue can grab"
+
+
+def test_an_offer_with_there_is_is_no_rule() -> None:
+    assert extract_text("If you need a break, there's a kettle in the back.") == []
+
+
+def test_a_korean_pointer_with_a_noun_of_its_own_names_a_case() -> None:
+    rule = one("그런 냄새가 나면 바로 전원을 꺼요.")
+    assert [c.text for c in rule.conditions.items] == ["냄새가 나면"]
+    assert [a.text for a in rule.actions] == ["바로 전원을 꺼요"]
+
+
+def test_a_korean_pointer_alone_is_still_the_reason_for_the_rule_before() -> None:
+    rule = one("유량이 십오 리터 이하로 떨어지면 실린더를 바꿔요. 아마 그때쯤이면 거의 바닥일 거예요.")
+    assert rule.rationale == "아마 그때쯤이면 거의 바닥일 거예요."
+
+
+def test_a_geureom_step_with_no_rule_before_is_a_rule_of_its_own() -> None:
+    rule = one("그럼 다음 배치 넣기 전에 밸브부터 봐요.")
+    assert [c.text for c in rule.conditions.items] == ["다음 배치 넣기 전에"]
+    assert [a.text for a in rule.actions] == ["밸브부터 봐요"]
+
+
+def test_a_geureom_step_after_a_rule_leans_on_it() -> None:
+    rules = extract_text("압력이 떨어지면 펌프를 멈춰요. 그럼 다음 배치 넣기 전에 밸브부터 봐요.")
+    assert len(rules) == 2
+    assert [c.text for c in rules[1].conditions.items] == ["압력이 떨어지면"]
+    assert "다음 배치 넣기 전에" in rules[1].actions[0].text
+
+
+def test_every_word_for_now_and_then_hedges_a_korean_rule() -> None:
+    for word in ("가끔", "종종", "이따금", "간혹", "어쩌다"):
+        assert one(f"습도가 높으면 {word} 두 번 칠해요.").certainty == Certainty.SOMETIMES, word
+
+
+def test_korean_negations_are_read_as_morphemes_not_as_letters() -> None:
+    for word in ("않으면", "없으면", "마세요", "못", "안", "말고"):
+        assert negation(word), word
+    for word in ("정말", "말리고", "말하면", "말씀"):
+        assert not negation(word), word
+    assert negation("don't") and negation("never") and not negation("nearly")
+
+
+def test_a_threshold_that_points_back_opens_a_rule() -> None:
+    rules = extract_text(
+        "If it reads within half a degree of the drawing, it goes on the pallet. "
+        "More than that, I change the depth on the ram."
+    )
+    assert [c.text for c in rules[1].conditions.items] == ["More than that"]
+    assert [a.text for a in rules[1].actions] == ["I change the depth on the ram"]
+    past = one("Past that, stop the pump.")
+    assert [c.text for c in past.conditions.items] == ["Past that"]
+    assert extract_text("More than that, the answer is no.") == []
+
+
+def test_an_is_said_as_s_is_no_possessive() -> None:
+    rule = one("Never put your hand between the punch and the die when the foot pedal's live.")
+    assert [c.text for c in rule.conditions.items] == ["the foot pedal's live"]
+    assert [a.text for a in rule.actions] == ["Never put your hand between the punch and the die"]
+
+
+def test_an_answer_opening_with_then_says_what_is_done_in_the_asked_case() -> None:
+    said = [
+        ("Interviewer", "And if the sheet arrives bowed?"),
+        ("Baek", "Then it goes through the leveller first."),
+        ("Interviewer", "And if the glaze crawls?"),
+        ("Baek", "Then it cracks, nothing to do."),
+    ]
+    turns = [Turn(index=i, speaker=s, text=t) for i, (s, t) in enumerate(said)]
+    rules = extract_transcript(Transcript(turns=turns, format="txt", encoding="utf-8"))
+    assert [[a.text for a in r.actions] for r in rules] == [["it goes through the leveller first"]]
+    assert {e.turn for e in rules[0].evidence} == {0, 1}
