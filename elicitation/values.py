@@ -41,6 +41,7 @@ _SMALL = {
     "eighty": 80,
     "ninety": 90,
     "a": 1,
+    "an": 1,
     "half": 0.5,
 }
 _SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
@@ -48,8 +49,14 @@ _NUMBER_WORD = "|".join(sorted(list(_SMALL) + list(_SCALE) + ["point", "nought",
 # "and" only inside a number that has a hundred or a thousand in it ("one hundred and fifty"), so
 # "between fifty and fifty-five" is two numbers; "one and a half" is one and a half.
 _AND = r"(?:(?<=hundred)|(?<=thousand)|(?<=million))\s+and\s+|\s+and\s+(?=a\s+half\b)"
+# "a tenth of a millimetre", "three quarters of an inch": a fraction of the unit said after it
+_FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "tenth": 0.1, "hundredth": 0.01, "thousandth": 0.001}
+_FRACTION = re.compile(
+    rf"^(?P<count>a|an|one|two|three|{'|'.join(['four', 'five', 'nine'])})\s+(?P<part>{'|'.join(_FRACTIONS)})s?\s+of\s+an?$"
+)
 NUMBER = (
-    r"(?:[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|"
+    rf"(?:\b(?:a|one|two|three|four|five|nine)\s+(?:{'|'.join(_FRACTIONS)})s?\s+of\s+an?(?=\s)|"
+    r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|"
     rf"(?:(?:minus\s+|negative\s+)?\b(?:{_NUMBER_WORD})\b(?:(?:{_AND}|[\s-]+)(?:{_NUMBER_WORD})\b)*))"
 )
 
@@ -167,6 +174,21 @@ UNITS: dict[str, str] = {
     "day": "day",
     "weeks": "week",
     "week": "week",
+    "months": "month",
+    "month": "month",
+    "years": "year",
+    "year": "year",
+    "square metres": "m**2",
+    "square meters": "m**2",
+    "square metre": "m**2",
+    "square meter": "m**2",
+    "m2": "m**2",
+    "m²": "m**2",
+    "microsiemens": "uS/cm",
+    "µs/cm": "uS/cm",
+    "us/cm": "uS/cm",
+    "ppm": "ppm",
+    "parts per million": "ppm",
     "grams": "g",
     "g": "g",
     "litres": "L",
@@ -240,6 +262,9 @@ COMPARATIVES: dict[str, tuple[str, str]] = {
     "further": (">", "length"),
     "deeper": (">", "length"),
     "shallower": ("<", "length"),
+    "older": (">", "age"),
+    "newer": ("<", "age"),
+    "younger": ("<", "age"),
     "stronger": (">", ""),
     "weaker": ("<", ""),
 }
@@ -259,6 +284,8 @@ UNIT_DIMENSIONS = {
     "L/min": "flow",
     "day": "duration",
     "week": "duration",
+    "month": "duration",
+    "year": "duration",
     "mm": "thickness",
     "min": "duration",
     "s": "duration",
@@ -276,6 +303,9 @@ UNIT_DIMENSIONS = {
     "km/h": "speed",
     "mm/s": "velocity",
     "mm/min": "feed",
+    "m**2": "area",
+    "uS/cm": "conductivity",
+    "ppm": "concentration",
 }
 
 _COMPARATOR = "|".join(re.escape(c) for c in sorted(COMPARATORS, key=len, reverse=True))
@@ -309,6 +339,10 @@ def words_to_number(text: str) -> float | None:
     for prefix in ("minus ", "negative "):
         if raw.startswith(prefix):
             sign, raw = -1.0, raw[len(prefix) :].strip()
+    fraction = _FRACTION.match(raw)
+    if fraction is not None:
+        count = 1 if fraction.group("count") in ("a", "an") else _SMALL[fraction.group("count")]
+        return round(count * _FRACTIONS[fraction.group("part")], 6)
     raw = re.sub(
         r"\bhalf\s+an?\b", "half", re.sub(r"\s+and\s+a\s+half\b", " half", raw)
     )  # "half a percent": a half, not a half and one
@@ -345,7 +379,7 @@ def _words_value(raw: str) -> float | None:
             seen = True
         else:
             return None
-    if not seen or raw in ("a", "and"):
+    if not seen or raw in ("a", "an", "and"):
         return None
     return total + current
 
@@ -370,14 +404,14 @@ class Measure:
     end: int
 
 
-_DURATION_UNITS = {"s", "min", "h", "day", "week"}
+_DURATION_UNITS = {"s", "min", "h", "day", "week", "month", "year"}
 # The variable of a bare number whose subject is "it": what it measures is resolved from the
 # number with a unit said just before (elicitation.references).
 GENERIC = "value"
 # "after two days" (at least), "within six hours" (at most), "the first three hours" (so far,
 # at most), "within 5 degrees of the setpoint" and "plus or minus 2 mm" (a tolerance, at most).
 _ELAPSED = re.compile(
-    rf"(?P<word>\b(?:after|before|within|inside of|in the first|the first|for the first|first|plus or minus)\b|±|\+/-)\s*"
+    rf"(?P<word>\b(?:after|before|within|inside of|in the first|the first|for the first|first|plus or minus|had its)\b|±|\+/-)\s*"
     rf"(?:about\s+|around\s+|roughly\s+|a\s+few\s+)?(?P<num>{NUMBER})?\s*(?P<unit>{_UNIT})(?![\w])",
     re.IGNORECASE,
 )
@@ -385,6 +419,7 @@ _FREEZING = re.compile(r"\b(?P<cmp>below|under|above|over)\s+(?P<what>zero|freez
 _EITHER = re.compile(rf"\b(?P<lo>{NUMBER})\s+or\s+(?P<hi>{NUMBER})\s+(?:of\b|(?P<unit>{_UNIT})(?![\w]))", re.IGNORECASE)
 
 
+_EVENTS = ("shots", "cycles", "heats", "batches", "runs", "parts", "pieces", "repairs", "rejects", "strokes", "hits")
 # Nouns whose numbers count the steps of an ordered sequence ("cone 8", "pass 3", "coat 2").
 _STAGE_NOUNS = ("cone", "stage", "step", "phase", "pass", "coat", "layer", "course", "round", "gear", "grade")
 STAGE = "stage"
@@ -404,7 +439,24 @@ def find_measure(text: str) -> Measure | None:
     found = _comparison(text)
     if found is not None:
         return found
-    return _elapsed(text) or _either(text) or _stage(text)
+    return _elapsed(text) or _either(text) or _stage(text) or _count(text)
+
+
+# "two repairs on the same spot", "five bad shots in a row", "steady for about twenty shots": a
+# count of events, reached from that count on (no unit)
+_COUNT = re.compile(
+    rf"(?:^|\bfor\s+(?:about\s+|around\s+)?)(?P<num>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?"
+    rf"(?:(?:in\s+a\s+row|running|straight)\b|(?:on|from|in)\s+the\s+same\b|(?=(?:{'|'.join(_EVENTS)})\b))",
+    re.IGNORECASE,
+)
+
+
+def _count(text: str) -> Measure | None:
+    m = _COUNT.search(text.strip())
+    number = words_to_number(m.group("num")) if m else None
+    if m is None or number is None or number < 2 or number != int(number):
+        return None
+    return Measure(">=", number, None, "count", m.start(), m.end())
 
 
 def _elapsed(text: str) -> Measure | None:
@@ -422,14 +474,14 @@ def _elapsed(text: str) -> Measure | None:
     )
     if unit not in _DURATION_UNITS and not tolerance:
         return None
-    op = ">=" if word == "after" else "<" if word == "before" else "<="
+    op = ">=" if word in ("after", "had its") else "<" if word == "before" else "<="
     dimension = "deviation" if tolerance else "time"
     return Measure(op, number, unit, dimension, m.start(), m.end())
 
 
 def _amount(raw: str, unit: str | None) -> float | None:
     """A number as said before its unit: "a minute" is one minute, though "a" alone is no number."""
-    if unit is not None and raw.strip().lower() == "a":
+    if unit is not None and raw.strip().lower() in ("a", "an"):
         return 1.0
     return words_to_number(raw)
 
@@ -455,6 +507,7 @@ def _stage(text: str) -> Measure | None:
     return Measure(">=", float(m.group("num")), None, STAGE, m.start(), m.end())
 
 
+_REACHED = re.compile(r"(?:\b(?:is|are|gets|get|comes|come|goes|go)|'s|’s)\s+$", re.IGNORECASE)
 _AT_LEAST_TAILS = ("more", "above", "higher", "longer", "over")
 _AT_MOST_TAILS = ("less", "below", "lower", "fewer", "under")
 
@@ -470,6 +523,8 @@ def _comparison(text: str) -> Measure | None:
                 dim = UNIT_DIMENSIONS.get(unit or "", dim)  # "longer than a minute": a duration
             else:
                 op, dim = COMPARATORS[m.group("cmp").lower()], None
+                if m.group("cmp").lower() == "up to" and _REACHED.search(text[: m.start()]):
+                    op = ">="  # "until the oil is up to forty degrees": it has reached it
             tail = (m.group("tail") or "").lower()
             if tail.endswith(_AT_LEAST_TAILS):
                 op = ">=" if op in (">", ">=") else op

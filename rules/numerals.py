@@ -75,7 +75,8 @@ UNITS: dict[str, str] = {
     "분": "min", "초": "s", "시간": "h", "일": "day", "주": "week", "달": "month", "개월": "month",
     "리터": "L", "l": "L", "cc": "mL", "밀리리터": "mL",
     "암페어": "A", "a": "A", "볼트": "V", "v": "V", "와트": "W", "기압": "atm", "바": "bar", "bar": "bar",
-    "rpm": "rpm", "알피엠": "rpm", "옴": "ohm",
+    "rpm": "rpm", "알피엠": "rpm", "옴": "ohm", "년": "year", "피피엠": "ppm", "ppm": "ppm",
+    "마이크로지멘스": "uS/cm", "제곱미터": "m**2", "평방미터": "m**2",
 }  # fmt: skip
 # Counters: a number of things, with no unit of measure.
 COUNTERS = {"개", "번", "장", "회", "벌", "자루", "켜", "겹", "바퀴", "살", "명", "군데", "차례"}

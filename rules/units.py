@@ -53,7 +53,22 @@ def _registry() -> Any:
 # extractor decides by the words around it (`degrees_unit`).
 DEGREES = "degrees"
 _DEGREE_WORDS = {"degree", "degrees", "도", "°", "deg"}
-_ANGLE_WORDS = ("angle", "bevel", "tilt", "slope", "incline", "rotat", "각도", "기울", "경사", "각")
+_ANGLE_WORDS = (
+    "angle",
+    "bevel",
+    "tilt",
+    "slope",
+    "incline",
+    "rotat",
+    "overbend",
+    "springback",
+    "protractor",
+    "drawing",
+    "각도",
+    "기울",
+    "경사",
+    "각",
+)
 # Units people write that pint spells otherwise.
 _ALIASES = {
     "℃": "degC", "°c": "degC", "℉": "degF", "°f": "degF", "hrc": "HRC", "퍼센트": "%", "프로": "%",

@@ -158,7 +158,7 @@ def _topic_phrase(tokens: list[Token]) -> list[Token]:
     if comma is None or comma < 1 or comma > 10 or comma + 2 >= len(tokens):
         return []
     head = tokens[:comma]
-    if head[0].lower_ in _DISCOURSE or head[0].pos_ not in ("NOUN", "PROPN", "ADJ", "DET"):
+    if head[0].lower_ in _DISCOURSE or head[0].pos_ not in ("NOUN", "PROPN", "ADJ", "DET", "NUM"):
         return []
     own_verb = any(
         t.pos_ in ("VERB", "AUX")

@@ -52,6 +52,8 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
     sents = [s for s in doc.sents if s.text.strip()]
     asked = next((s for s in reversed(sents) if s.text.strip().endswith("?")), None)
     if asked is None:
+        asked = next((s for s in reversed(sents) if _supposes(s)), None)  # "Let's say it's winter."
+    if asked is None:
         return None
     clauses: list[Clause] = []
     for tok in asked:
@@ -83,6 +85,12 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
     # Offsets of a question's clauses point into another turn than the rule's first evidence.
     loose = tuple(c.model_copy(update={"start": None, "end": None}) for c in clauses)
     return Question(turn.index, turn.speaker, start, end, loose, action)
+
+
+def _supposes(sent: Span) -> bool:
+    """An interviewer's case put as a statement: "Let's say it's the middle of winter."."""
+    words = [t.lower_ for t in sent if not (t.is_punct or t.lower_ in patterns.FILLERS)][:3]
+    return words[:3] == ["let", "'s", "say"] or words[:1] in (["suppose"], ["imagine"], ["supposing"])
 
 
 def _asked_action(asked: Span) -> Action | None:
@@ -198,6 +206,8 @@ def answer_rules(
             continue
         if cased:
             break  # "If the slump is over 150 mm, send it back. We don't add water on site.": a new point
+        if steps and _described(sent):
+            break  # "Then I keep the rubber warm. Cold gum doesn't lay down, you get air trapped.": the why
         steps.extend(actions)
         first_step = first_step or sent
     out = []
@@ -231,6 +241,15 @@ def _then_what_happens(sent: Span) -> list[Action]:
         return []
     tokens = trim([t for t in sent if t.i >= at and not t.is_space])
     return [action_of(tokens, root)] if tokens else []
+
+
+def _described(sent: Span) -> bool:
+    """A sentence that opens by saying how a thing is ("Cold cushion gum doesn't lay down, ..."),
+    a third person's, not a step of the answer."""
+    root = sent.root
+    said = [c for c in root.children if c.dep_ == "ccomp" and c.i < root.i]
+    subject = next((c for c in said[0].children if c.dep_ in ("nsubj", "nsubjpass")), None) if said else None
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN")
 
 
 def _asked_rule(

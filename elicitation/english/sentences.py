@@ -144,16 +144,38 @@ def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, in
                 moved = {t.i for t in stolen.subtree}
                 excluded.difference_update(moved)
                 span_tokens = trim([t for t in span_tokens if t.i not in moved])
+        if marker.role == "condition" and marker.words[0] not in ("if", "unless"):
+            span_tokens = _without_otherwise(span_tokens)
         if marker.role == "condition":
             if marker.name in patterns.NEGATED_UNTIL and is_negated(root):
                 span_tokens = [doc[first], *span_tokens]
                 taken.flipped.add(head.i)
             taken.conditions.append((span_tokens, head, marker.base_confidence))
         elif marker.role == "exception":
-            taken.exceptions.append((span_tokens, head))
+            taken.exceptions.append((_before_then(span_tokens), head))
         else:
             taken.rationale = span_tokens
     return taken
+
+
+def _before_then(tokens: list[Token]) -> list[Token]:
+    """ "unless it's a fleet customer who signs off, and then it's their call": the exception ends
+    where what follows from it begins."""
+    for n, tok in enumerate(tokens[1:], start=1):
+        after = [t.lower_ for t in tokens[n + 1 : n + 3]]
+        if tok.text == "," and (after[:1] == ["then"] or after == ["and", "then"]):
+            return trim(tokens[:n])
+    return tokens
+
+
+def _without_otherwise(tokens: list[Token]) -> list[Token]:
+    """ "before you walk into the office or Sandra will laugh at you": what happens otherwise is
+    no part of when to act (after "if", "or ... will" is a case of its own)."""
+    for n, tok in enumerate(tokens[1:], start=1):
+        after = [t.lower_ for t in tokens[n + 1 : n + 4]]
+        if tok.lower_ == "or" and ("will" in after or any(w.endswith("'ll") for w in after)):
+            return trim(tokens[:n])
+    return tokens
 
 
 _SETTINGS = {"heat", "speed", "power", "flame", "pressure", "setting", "angle", "feed"}

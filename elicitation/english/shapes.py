@@ -114,6 +114,8 @@ def clause_of(tokens: list[Token], head: Token) -> Clause:
         name = _measured_name(tokens, noun, measure.dimension, (measure.start, measure.end))
         if name:
             op = measure.operator
+            inside = {t.i for t in tokens if measure.start <= t.idx - start < measure.end}
+            negated = any(t.dep_ == "neg" and t.i not in inside for t in tokens)  # not "no more than"
             if negated and op in (">", "<", ">=", "<="):
                 op = {">": "<=", "<": ">=", ">=": "<", "<=": ">"}[op]
             return Clause(**base, variable=name, operator=op, value=measure.value, unit=measure.unit)  # type: ignore[arg-type]

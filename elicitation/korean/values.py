@@ -128,17 +128,24 @@ def number_of(tok: Token) -> tuple[float, float | None] | None:
     return None
 
 
-def _decimals(tokens: Sequence[Token], i: int) -> float | None:
-    """The fraction said after 점 ("일 점 오": .5), when the number at tokens[i] has one."""
+def _decimals(tokens: Sequence[Token], i: int) -> tuple[float, int] | None:
+    """The fraction said after 점 ("일 점 오": .5, "영 점 영 오": .05, digit by digit) when the
+    number at tokens[i] has one, and the index of its last digit."""
     if i + 2 >= len(tokens) or tokens[i + 1].text != "점" or _first_tag(tokens[i]) not in ("NR", "SN"):
         return None
     digits = tokens[i + 2].text
     if _first_tag(tokens[i + 2]) == "SN" and digits.isdigit():
-        return float("0." + digits)
-    said = [korean_number(ch) for ch in digits]
+        return float("0." + digits), i + 2
+    said: list[float | None] = []
+    last = i + 1
+    for tok in tokens[i + 2 :]:
+        if _first_tag(tok) != "NR" or (said and len(tok.text) > 1):
+            break
+        said.extend(korean_number(ch) for ch in tok.text)
+        last += 1
     if not said or any(d is None or not 0 <= d <= 9 or not float(d).is_integer() for d in said):
         return None
-    return float("0." + "".join(str(int(d or 0)) for d in said))
+    return float("0." + "".join(str(int(d or 0)) for d in said)), last
 
 
 # A rate said before its number: "분당 5리터" (L/min), "초속 2미터" (m/s), "리터당 50그램" (g/L).
@@ -157,6 +164,8 @@ def unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
     unit = korean_unit(word)
     if unit is None and word.lower() in COUNTERS:
         return None, i + 1
+    if unit is None and i + 2 < len(tokens) and korean_unit(word + tokens[i + 2].text):
+        return korean_unit(word + tokens[i + 2].text), i + 2  # "메가 파스칼": Kiwi cuts the word in two
     if unit is None:
         return None, i
     before = {t.text for t in tokens[max(0, i - 2) : i]}
@@ -257,12 +266,13 @@ def _numbers_said(tokens: Sequence[Token]) -> list[tuple[int, float, float | Non
         at = i
         decimals = _decimals(tokens, i)
         if decimals is not None:  # "영 점 오", "일 점 오": 0.5, 1.5
-            value, i = value + decimals, i + 2
+            value, i = value + decimals[0], decimals[1]
         unit, last = unit_after(tokens, i)
         if at > 0 and tokens[at - 1].text == "영하":
             value = -value
-        if unit is not None or _first_tag(tokens[at]) != "MM":  # "한 판에 십 킬로": one tray, ten kilos
-            numbers.append((at, value, high, unit))
+        counted = last > i and tokens[last].text in COUNTERS  # "두 번", "세 장"
+        if unit is not None or counted or _first_tag(tokens[at]) != "MM":  # "한 판에 십 킬로": one tray, ten kilos
+            numbers.append((at, value, high, COUNT if counted else unit))
         i = last + 1
     return numbers
 
@@ -285,9 +295,13 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
         later, _ = subject(tokens[numbers[0][0] + 1 : numbers[1][0]])
         name = later or name
         numbers = numbers[1:]
+    counted = bool(numbers) and numbers[0][3] == COUNT
+    if counted:
+        numbers = [(index, value, high, None) for index, value, high, _ in numbers[:1]]
     if numbers:
         index, value, high, unit = numbers[0]
         unit = unit or next((u for _, _, _, u in numbers[1:] if u), None)
+        name = "횟수" if counted and name is None else name
         # "250마이크로 안 되면": a thickness; "58 미만이면": what the number said before measures
         name = name or _UNIT_NAMES.get(unit or "") or (GENERIC if unit is None else None)
         if name is None:
@@ -302,10 +316,12 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
         if high is not None and high > value and not any(w in following for w in _AFTER_NUMBER):
             return Measure(name, Operator.BETWEEN, [_num(value), _num(high)], unit)
         op = _operator(tokens[index + 1 :], following, negated, until)
+        if negated and unit not in _DURATIONS and any(w.startswith(tuple(_AFTER_NUMBER)) for w in words[index + 1 :]):
+            op = _NOT.get(op, op)  # "200도 이상 되지 않으면": short of 200 (a time "30분 이상 안 움직이면" stays)
         if "덜" in words[index + 1 :]:
             op = _LESS.get(op, op)  # "영하 70도보다 덜 내려가면": not as far down as -70
-        if unit in _DURATIONS and op is Operator.EQ:
-            op = Operator.GE  # "한 시간 지났는데도": once an hour has gone by
+        if (unit in _DURATIONS or counted) and op is Operator.EQ:
+            op = Operator.GE  # "한 시간 지났는데도": once an hour has gone by; "두 번 폈는데도": twice or more
         return Measure(name, op, _num(value), unit)
     if name is None:
         return _noun_flag(tokens, negated)
@@ -416,7 +432,9 @@ def _num(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-_DURATIONS = {"h", "min", "s", "day", "week", "month"}
+_DURATIONS = {"h", "min", "s", "day", "week", "month", "year"}
+COUNT = "count"  # the unit slot of a number of times ("두 번"): a count, no unit
+_NOT = {Operator.GE: Operator.LT, Operator.LE: Operator.GT, Operator.GT: Operator.LE, Operator.LT: Operator.GE}
 _LESS = {Operator.LT: Operator.GT, Operator.GT: Operator.LT, Operator.LE: Operator.GE, Operator.GE: Operator.LE}
 GENERIC = "값"  # a bare number: the references pass gives it the unit and name of the one said before
 # What a number with no subject measures, by its unit.
@@ -425,6 +443,7 @@ _UNIT_NAMES = {
     "kg": "무게", "g": "무게", "t": "무게", "h": "시간", "min": "시간", "s": "시간", "day": "기간",
     "bar": "압력", "psi": "압력", "Pa": "압력", "kPa": "압력", "MPa": "압력", "mTorr": "진공도",
     "m/s": "속도", "L/min": "유량", "A": "전류", "V": "전압", "rpm": "회전수", "ohm": "저항", "g/L": "농도",
+    "week": "기간", "month": "기간", "year": "기간", "ppm": "농도", "m**2": "면적", "uS/cm": "전도도",
 }  # fmt: skip
 _SEASONS = {
     "겨울": "겨울", "여름": "여름", "봄": "봄", "가을": "가을", "장마": "장마철", "장마철": "장마철",

@@ -104,3 +104,41 @@ def test_an_answer_opening_with_then_says_what_is_done_in_the_asked_case() -> No
     rules = extract_transcript(Transcript(turns=turns, format="txt", encoding="utf-8"))
     assert [[a.text for a in r.actions] for r in rules] == [["it goes through the leveller first"]]
     assert {e.turn for e in rules[0].evidence} == {0, 1}
+
+
+def _interview(*said: tuple[str, str]) -> list[Rule]:
+    turns = [Turn(index=i, speaker=s, text=t) for i, (s, t) in enumerate(said)]
+    return extract_transcript(Transcript(turns=turns, format="txt", encoding="utf-8"))
+
+
+def test_an_interviewers_lets_say_sets_up_the_case_the_answer_acts_on() -> None:
+    rules = _interview(
+        ("Interviewer", "Let's say it's the middle of winter and the shop's freezing."),
+        ("Doyle", "Then I keep the tread rubber in the warm room overnight. Cold gum doesn't lay down, you get air."),
+    )
+    assert len(rules) == 1
+    assert "middle of winter" in rules[0].clauses()[0].text
+    assert [a.text for a in rules[0].actions] == ["I keep the tread rubber in the warm room overnight"]
+
+
+def test_what_happens_otherwise_is_no_part_of_when_to_act() -> None:
+    rule = one("Wipe the die when you change coils or it'll scratch the next batch.")
+    assert [c.text for c in rule.conditions.items] == ["you change coils"]
+    alternatives = one("If the clay is wet or it will not hold, add grog.")
+    assert len(alternatives.clauses()) == 2  # after "if", "or ..." is a case of its own
+
+
+def test_an_age_in_years_is_a_threshold() -> None:
+    rule = one(
+        "Anything older than seven years, we don't retread it, unless the customer signs, and then it's his call."
+    )
+    age = rule.clauses()[0]
+    assert (age.operator, age.value, age.unit) == (">", 7.0, "year")
+    assert [c.text for c in rule.exceptions] == ["the customer signs"]
+    assert rule.actions[0].text == "we don't retread it"
+
+
+def test_a_korean_bound_noun_subject_makes_a_warning_and_its_remedy_follows() -> None:
+    rules = extract_text("메주가 떠오르면 바람 닿는 데가 마르고 골아요. 그러니까 대나무 가지를 걸쳐서 눌러 줘요.")
+    assert [a.text for a in rules[-1].actions] == ["대나무 가지를 걸쳐서 눌러 줘요"]
+    assert rules[-1].rationale == "바람 닿는 데가 마르고 골아요"
