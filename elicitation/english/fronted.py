@@ -85,8 +85,28 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
     ):
         # "More than 60 bar and the walls spring", "Two repairs on one spot and the joint is cut
         # out", "Below 58, it gets re-hardened": what follows the threshold or count, as said
+        rest, when = _trailing_time(rest)
         said = text_of(rest)
         actions = [Action(text=said, start=rest[0].idx, end=rest[0].idx + len(said))]
+        if when:
+            rule = context_rule(clause, actions, sent, inner.root)
+            timed = Group(join="all", items=[clause, clause_of(when, when[0])])
+            return rule.model_copy(update={"conditions": timed})
     if not actions:
         return None
     return context_rule(clause, actions, sent, inner.root)
+
+
+_TIME_LEADS = ("for", "after", "within", "in")
+
+
+def _trailing_time(rest: list[Token]) -> tuple[list[Token], list[Token]]:
+    """ "gets turned every day for the first month": the step, and the time it holds for, when
+    the words end with one."""
+    for n, tok in enumerate(rest[1:], start=1):
+        if tok.lower_ in _TIME_LEADS:
+            phrase = trim(rest[n:])
+            measure = find_measure(text_of(phrase)) if phrase else None
+            if measure is not None and measure.dimension == "time" and measure.start == 0:
+                return trim(rest[:n]), phrase
+    return rest, []

@@ -73,3 +73,10 @@ def test_korean_numbers_as_said(text: str, expected: tuple[object, ...]) -> None
 def test_a_korean_exception_short_of_a_threshold_tests_the_threshold_reached() -> None:
     # "unless it reaches 200 degrees or more": the case that stops the rule
     assert _clause("온도가 200도 이상 되지 않는 한 계속 돌려요.", exception=True) == ("온도", ">=", 200, "degC")
+
+
+def test_a_time_said_after_a_threshold_subjects_step_is_a_condition_too() -> None:
+    (rule,) = extract_text("Any wheel over ten kilos gets turned every day for the first month.")
+    said = [(c.text, c.operator.value if c.operator else None, c.value, c.unit) for c in rule.clauses()]
+    assert said == [("Any wheel over ten kilos", ">", 10.0, "kg"), ("for the first month", "<=", 1.0, "month")]
+    assert [a.text for a in rule.actions] == ["gets turned every day"]
