@@ -8,7 +8,7 @@ from spacy.tokens import Token
 
 from elicitation.english import patterns
 from elicitation.english.tokens import text_of, trim
-from elicitation.values import find_measure
+from elicitation.values import UNITS, find_measure
 
 _COMPARING = {"under", "over", "above", "below", "less", "more", "thicker", "thinner", "colder", "hotter", "longer"}
 _MORE_COMPARING = {"older", "newer", "bigger", "smaller", "deeper", "wider", "heavier", "higher", "lower", "warmer", "cooler"}  # fmt: skip
@@ -145,7 +145,8 @@ def _counted_phrase(tokens: list[Token]) -> list[Token]:
     return tokens[:joint]
 
 
-_DISCOURSE = {"yes", "no", "well", "oh", "okay", "ok", "so", "now", "then", "and", "but", "sometimes", "usually"}
+_DISCOURSE = {"yes", "no", "well", "oh", "okay", "ok", "so", "now", "then", "and", "but", "sometimes", "usually",
+              "good", "right", "fine", "great", "sure", "true", "exactly", "alright", "lovely", "nice"}  # fmt: skip
 DOERS = {"i", "we", "you"}
 
 
@@ -174,7 +175,13 @@ def _topic_phrase(tokens: list[Token]) -> list[Token]:
     rest = [t for t in tokens[comma + 1 :] if t.lower_ != "then"]
     acts = rest[0].lower_ in DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
     back = any(t.lower_ in ("it", "one", "them", "those") for t in rest)  # "Stainless, I overbend it"
-    return head if (acts and back) or find_measure(text_of(head)) is not None else []
+    # "Stainless, I overbend by two degrees": a material named alone, then how much one does
+    material = len(head) <= 3 and head[-1].pos_ in ("NOUN", "PROPN", "ADJ") and _measured(rest)
+    return head if (acts and (back or material)) or find_measure(text_of(head)) is not None else []
+
+
+def _measured(tokens: list[Token]) -> bool:
+    return any(t.like_num for t in tokens) and any(t.lower_ in UNITS for t in tokens)
 
 
 def threshold_subject(tokens: list[Token]) -> list[Token]:

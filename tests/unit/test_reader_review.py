@@ -142,3 +142,14 @@ def test_a_korean_bound_noun_subject_makes_a_warning_and_its_remedy_follows() ->
     rules = extract_text("메주가 떠오르면 바람 닿는 데가 마르고 골아요. 그러니까 대나무 가지를 걸쳐서 눌러 줘요.")
     assert [a.text for a in rules[-1].actions] == ["대나무 가지를 걸쳐서 눌러 줘요"]
     assert rules[-1].rationale == "바람 닿는 데가 마르고 골아요"
+
+
+def test_a_material_named_alone_then_how_much_one_does_is_its_rule() -> None:
+    rule = one("Cast iron, you drop the speed to 300 rpm.")
+    assert [c.text for c in rule.conditions.items] == ["Cast iron"]
+    assert [a.text for a in rule.actions] == ["you drop the speed to 300 rpm"]
+
+
+def test_a_word_of_assent_before_a_comma_is_no_topic() -> None:
+    assert extract_text("Good question, I get 30 of those a day.") == []
+    assert extract_text("Good, I use 40 amps then.") == []
