@@ -191,6 +191,8 @@ def _clause_end(tokens: Sequence[Token], j: int, first: bool) -> tuple[Marker, i
             return MARKERS["reason-nikka"], _consume_trailing(tokens, j)
         if form == "자마자":
             return MARKERS["as-soon-as"], j
+        if form == "고" and nxt is not None and nxt.text in ("부터", "부턴"):
+            return MARKERS["after-go-naseo"], _consume_trailing(tokens, j)  # "팔십 도 넘어가고부터는"
         if form.endswith("수록"):
             return MARKERS["the-more"], j
         if (
@@ -262,6 +264,11 @@ def split_clauses(sent: Span) -> list[Part]:
     start = 0
     j = 0
     while j < len(tokens):
+        if _case_then(tokens, start, j):
+            # "같은 로트에서 색차가 두 번, 그럼 그 기계는 세우고 ...": the case said without a verb
+            parts.append(Part(tokens[start:j], MARKERS["if-myeon"]))
+            start = j = j + 1
+            continue
         found = _clause_end(tokens, j, first=not parts and _only_discourse_before(tokens, start, j))
         if found is not None:
             marker, last = found
@@ -275,12 +282,40 @@ def split_clauses(sent: Span) -> list[Part]:
             if marker.name in ("season-context", "topic-context") and parts:
                 j += 1
                 continue
+            background = _background_end(tokens, start, j)
+            if background is not None:
+                # "간장은 체에 걸러서 달이는데, 달일 때는 ...": what is done anyway, no part of the case
+                parts.append(Part(tokens[start : background + 1]))
+                start = background + 1
             parts.append(Part(tokens[start : last + 1], marker))
             start = j = last + 1
             continue
         j += 1
     parts.append(Part(tokens[start:]))
     return parts
+
+
+def _case_then(tokens: Sequence[Token], start: int, j: int) -> bool:
+    """Whether 그럼 at j follows a comma and a case with no verb ending of its own."""
+    if tokens[j].text not in ("그럼", "그러면") or j < start + 3 or not tokens[j - 1].is_punct:
+        return False
+    before = [t for t in tokens[start : j - 1] if not (t.is_punct or t.is_space)]
+    return len(before) >= 2 and not any(tags_of(t)[-1:] in (["EC"], ["EF"]) for t in before)
+
+
+_BACKGROUND = {("는데", "EC"), ("ᆫ데", "EC"), ("은데", "EC"), ("던데", "EC")}
+
+
+def _background_end(tokens: Sequence[Token], start: int, j: int) -> int | None:
+    """Where a -는데 clause ("...달이는데,") ends inside the words before a marker, if one does."""
+    ends = [
+        k
+        for k in range(start, j - 1)
+        if last_ending(tokens[k]) in _BACKGROUND
+        and tokens[k + 1].text not in ("도", "도요")  # "두 번 폈는데도": even after, a case
+        and not any(has_morpheme(t, "EP", list(PAST)) for t in tokens[max(start, k - 2) : k + 1])  # "쳤는데": when
+    ]
+    return ends[-1] if ends else None
 
 
 def _only_discourse_before(tokens: Sequence[Token], start: int, j: int) -> bool:

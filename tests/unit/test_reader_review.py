@@ -153,3 +153,23 @@ def test_a_material_named_alone_then_how_much_one_does_is_its_rule() -> None:
 def test_a_word_of_assent_before_a_comma_is_no_topic() -> None:
     assert extract_text("Good question, I get 30 of those a day.") == []
     assert extract_text("Good, I use 40 amps then.") == []
+
+
+def test_a_korean_background_clause_is_no_part_of_the_case() -> None:
+    rule = one("간장은 체에 걸러서 달이는데, 달일 때는 거품을 계속 걷어 내야 돼요.")
+    assert [c.text for c in rule.conditions.items] == ["달일 때는"]
+    concession = one("같은 자리를 두 번 폈는데도 또 들어가면 판을 갈아요.")  # "even after twice" is the case
+    assert concession.clauses()[0].text == "같은 자리를 두 번 폈는데도"
+
+
+def test_from_the_moment_korean_go_buteo_is_a_condition() -> None:
+    rule = one("팔십 도 넘어가고부터는 분당 일 도 이상 절대 올리지 마세요.")
+    assert [c.text for c in rule.conditions.items] == ["팔십 도 넘어가고부터는"]
+    assert rule.actions[0].negated or "마세요" in rule.actions[0].text
+
+
+def test_a_korean_case_said_without_a_verb_before_geureom() -> None:
+    rule = one("같은 로트에서 색차가 두 번, 그럼 그 기계는 세우고 처방을 처음부터 다시 짜요.")
+    assert [c.text for c in rule.conditions.items] == ["같은 로트에서 색차가 두 번"]
+    assert [a.text for a in rule.actions] == ["그 기계는 세우고", "처방을 처음부터 다시 짜요"]
+    assert extract_text("네, 그럼 다음에 봐요.") == []
