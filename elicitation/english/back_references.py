@@ -31,6 +31,8 @@ BACK_REFERENCES: dict[tuple[str, ...], str] = {
     ("if", "that", "happens"): "same",
     ("then",): "same",
     ("only", "then"): "same",
+    ("right", "then"): "same",  # "The leaves go soft. Right then, take them out."
+    ("that", "'s", "when"): "same",
     ("otherwise",): "opposite",
     ("if", "not"): "opposite",
 }

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from elicitation import calibration, detector
 from elicitation.citing import made, register_extensions, without_overlap
-from elicitation.english import hyphens, patterns
+from elicitation.english import hyphens, imperatives, patterns
 from elicitation.english.back_references import after_diagnosis, back_reference_rule, instead, reason_alone
 from elicitation.english.filters import farewell, offered, past_story, social, told
 from elicitation.english.fronted import fronted_rule
@@ -25,7 +25,7 @@ from elicitation.english.shapes import is_imperative, sentence_actions
 from elicitation.english.similes import simile_rule
 from elicitation.english.splices import spliced_rule, without_purpose
 from elicitation.english.supposing import supposed_rule
-from elicitation.english.tokens import Reparse
+from elicitation.english.tokens import Reparse, is_negated
 from elicitation.values import find_measure
 from rules import Rule
 
@@ -135,7 +135,12 @@ class RuleExtractor:
         reason = reason_alone(sent)
         if reason is not None:
             return (last if last.rationale else last.model_copy(update={"rationale": reason})), steps_follow
-        if steps_follow > 0 and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
+        if (
+            steps_follow > 0
+            and sent[0].lower_ not in ("and", "also", "plus")
+            and not find_markers(sent)
+            and not is_negated(sent.root)  # "Never clamp so hard ...": a rule of its own, not one more step
+        ):
             more = sentence_actions(sent)
             if more and all(a.verb is not None for a in more) and is_imperative(sent.root):
                 return last.model_copy(update={"actions": [*last.actions, *more]}), steps_follow - 1
@@ -219,6 +224,7 @@ def build_pipeline(calibrate: bool = True) -> Language:
     nlp = spacy.load(PIPELINE, exclude=["ner"])
     nlp.add_pipe(hyphens.NAME, first=True)
     nlp.add_pipe("myeongjang_semicolons", before="parser")
+    nlp.add_pipe(imperatives.NAME, after="parser")
     nlp.add_pipe("myeongjang_rules", config={"calibrate": calibrate})
     return nlp
 

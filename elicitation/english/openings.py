@@ -50,6 +50,8 @@ def fronted_tokens(tokens: list[Token]) -> list[Token]:
             phrase = _threshold_phrase(tokens)
             if phrase:
                 return phrase
+    if [t.lower_ for t in tokens[:3]] in (["each", "time", ","], ["every", "time", ","]) and len(tokens) > 4:
+        return tokens[:2]  # "Each time, lower the heat a little"
     counted = _counted_phrase(tokens) or _pointed_threshold(tokens)
     if counted:
         return counted

@@ -42,7 +42,9 @@ class Question:
 
 _CASES = {"if-clause", "whenever-clause", "when-clause", "every-time", "each-time", "in-case"}
 _QUESTION_LEADS = {"suppose", "imagine", "say"}
-_TELLING = {"know", "tell", "judge", "see", "check", "decide", "recognise", "recognize", "spot", "notice"}
+_TELLING = {"know", "tell", "judge", "see", "check", "decide", "recognise", "recognize", "spot", "notice",
+            "look", "listen", "watch", "feel", "smell"}  # fmt: skip
+_LAUGHS = {"ha", "haha", "hah", "heh", "hehe", "lol"}
 _QUESTION_AUX = {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "was", "were", "'s"}
 
 
@@ -70,7 +72,8 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
                 continue
             if last + 1 < asked.end and doc[last + 1].lower_ in _QUESTION_AUX:
                 continue  # "When do you reheat?" asks for a condition; it does not give one
-            if first > asked.start and doc[first - 1].lemma_ in _TELLING:
+            asking = [t for t in doc[max(asked.start, first - 2) : first] if t.pos_ != "ADP"]
+            if asking and asking[-1].lemma_ in _TELLING:
                 continue  # "How do you know when it's set?" asks for the signs; the answer names them
             head = clause_head(asked, doc[last])
             if head is None:
@@ -191,7 +194,8 @@ def answer_rules(
             joined.add(own[0])
             cased = cased or any(m.name in _CASES for m, *_ in find_markers(sent))
             continue
-        actions = sentence_actions(sent) or (_then_what_happens(sent) if n == 0 else [])
+        laughed = any(t.lower_ in _LAUGHS for t in sent)  # "Yes, I drink a lot of water, ha.": a joke
+        actions = [] if laughed else sentence_actions(sent) or (_then_what_happens(sent) if n == 0 else [])
         if not actions:
             if steps or joined:
                 break

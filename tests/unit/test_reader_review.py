@@ -173,3 +173,34 @@ def test_a_korean_case_said_without_a_verb_before_geureom() -> None:
     assert [c.text for c in rule.conditions.items] == ["같은 로트에서 색차가 두 번"]
     assert [a.text for a in rule.actions] == ["그 기계는 세우고", "처방을 처음부터 다시 짜요"]
     assert extract_text("네, 그럼 다음에 봐요.") == []
+
+
+def test_right_then_points_back_to_the_sentence_before() -> None:
+    rule = one("The leaves go soft and the smell turns sweet. Right then, take them out.")
+    assert [c.text for c in rule.conditions.items] == ["The leaves go soft", "the smell turns sweet"]
+    assert [a.text for a in rule.actions] == ["take them out"]
+
+
+def test_a_misread_imperative_is_still_a_step() -> None:
+    rule = one("Each time, lower the heat a little.")  # "lower" tagged as an adjective
+    assert [c.text for c in rule.conditions.items] == ["Each time"]
+    assert [a.text for a in rule.actions] == ["lower the heat a little"]
+    assert extract_text("Sometimes the heat is low.") == []
+
+
+def test_a_prohibition_after_a_diagnosis_and_its_steps_is_no_further_step() -> None:
+    rules = extract_text(
+        "If no glue squeezes out, you used too little; take it apart and glue it again. "
+        "Never clamp so hard that all the glue is pushed out, the joint starves."
+    )
+    assert [a.text for a in rules[0].actions] == ["take it apart", "glue it again"]
+
+
+def test_a_joke_in_an_answer_is_no_step_and_asking_what_to_look_at_sets_no_case() -> None:
+    rules = _interview(
+        ("Interviewer", "And when the shop gets hot, do you change anything?"),
+        ("Han", "Yes, I drink a lot of water, ha."),
+        ("Interviewer", "What do you look at when they arrive?"),
+        ("Kang", "The leaves have to be picked the same morning."),
+    )
+    assert rules == []
