@@ -25,6 +25,10 @@ def sentence_actions(sent: Span) -> list[Action]:
     questions and past narrative."""
     text = sent.text.strip()
     root = sent.root
+    if text and not text.endswith("?") and not is_directive(root):
+        spliced = _spliced_step(sent)
+        if spliced is not None:
+            return sentence_actions(spliced)
     if not text or text.endswith("?") or not is_directive(root) or is_anecdote(root, [root]):
         return []
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -51,6 +55,22 @@ def sentence_actions(sent: Span) -> list[Action]:
         if tokens:
             actions.append(action_of(tokens, verb))
     return actions
+
+
+def _spliced_step(sent: Span) -> Span | None:
+    """ "I hold back some water, maybe three percent, the flour takes in moisture": the parser
+    made the reason spliced on after a comma the root, and the step its clausal complement; the
+    words before that comma."""
+    root = sent.root
+    step = next((c for c in root.children if c.dep_ == "ccomp" and c.i < root.i and is_directive(c)), None)
+    if step is None or step.lemma_ in ("get", "be", "have", "end"):
+        return None  # "Otherwise you get popcorning, ...": what follows, not a step
+    if any(c.dep_ == "aux" and c.lower_ in ("ca", "can", "cannot", "could") for c in step.children):
+        return None  # "You can't plate over old chrome, it won't take": why, said as what cannot be done
+    comma = next((t for t in sent.doc[step.right_edge.i + 1 : root.i] if t.text == ","), None)
+    if comma is None or step.left_edge.i < sent.start:
+        return None
+    return sent.doc[sent.start : comma.i]
 
 
 def split_conjuncts(tokens: list[Token], head: Token) -> list[tuple[list[Token], Token, str | None]]:

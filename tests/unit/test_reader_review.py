@@ -204,3 +204,12 @@ def test_a_joke_in_an_answer_is_no_step_and_asking_what_to_look_at_sets_no_case(
         ("Kang", "The leaves have to be picked the same morning."),
     )
     assert rules == []
+
+
+def test_a_step_the_parser_hung_under_a_spliced_reason_is_still_the_answer() -> None:
+    rules = _interview(
+        ("Interviewer", "What if it's very humid in the shop?"),
+        ("Baker", "Then I hold back some water, maybe three percent, the flour takes in moisture from the air."),
+    )
+    assert [a.text for a in rules[0].actions] == ["I hold back some water, maybe three percent"]
+    assert extract_text("If the card shows pink, bake it. Otherwise you get popcorning, the steam cracks it.")[1:] == []
