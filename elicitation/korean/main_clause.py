@@ -97,6 +97,8 @@ def main_kind(tokens: Sequence[Token]) -> str:
     tail = final_predicate(words)
     if any(f in PAST and tag == "EP" for t in tail for f, tag in pairs_of(t)):
         return "past"
+    if _talk(words):
+        return "none"
     lemmas = [lemma_of(t) for t in words]
     lemmas[-1] = (
         next((lemma_of(t) for t in reversed(tail) if tags_of(t)[0] in _PREDICATE_TAGS), lemmas[-1])
@@ -132,6 +134,17 @@ def main_kind(tokens: Sequence[Token]) -> str:
     if not has_object and lemmas[-1].endswith("지다") and lemmas[-1] != "가지다":
         return "consequence"  # "빨리 식히면 부러져요": something breaks, nobody acts
     return "habit"
+
+
+def _talk(words: Sequence[Token]) -> bool:
+    """ "문 닫고 얘기합시다" (let's talk): said to the company; "물이에요, 물." (a word said
+    again): no clause that tells what to do."""
+    final = [f for t in words[-1:] for f, tag in pairs_of(t) if tag == "EF"]
+    if final and final[-1].endswith(("ᆸ시다", "ㅂ시다", "읍시다")):
+        return True
+    tags = [tag for t in words for _, tag in pairs_of(t)]
+    noun_final = bool(tags) and tags[-1].startswith("N")  # "물이에요, 물.": the word said again
+    return noun_final and not any(tag.startswith(("VV", "VA", "VX", "XS")) for tag in tags)
 
 
 _NOUNS = ("NNG", "NNP", "SL", "SN")

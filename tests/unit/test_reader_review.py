@@ -213,3 +213,12 @@ def test_a_step_the_parser_hung_under_a_spliced_reason_is_still_the_answer() -> 
     )
     assert [a.text for a in rules[0].actions] == ["I hold back some water, maybe three percent"]
     assert extract_text("If the card shows pink, bake it. Otherwise you get popcorning, the steam cracks it.")[1:] == []
+
+
+def test_korean_talk_to_the_visitor_is_no_rule() -> None:
+    assert extract_text("저쪽 사무실로 가면 좀 나아요, 문 닫고 얘기합시다.") == []
+    rules = _interview(
+        ("면담자", "작업 들어가기 전에 제일 먼저 뭘 확인하세요?"),
+        ("윤명장", "물이에요, 물. 경도가 오십 피피엠 넘는 경우에는 킬레이트제를 먼저 넣어요."),
+    )
+    assert [[c.text for c in r.clauses()] for r in rules] == [["경도가 오십 피피엠 넘는 경우에는"]]
