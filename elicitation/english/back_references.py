@@ -68,6 +68,18 @@ def _like_that(sent: Span) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
+_ADVISING = {"do", "don't", "should", "shouldn't", "must", "need", "want", "have", "never", "always", "can't", "ca"}
+
+
+def _advice(sent: Span) -> bool:
+    """ "You don't want to pressure-test cold steel, it goes brittle": what one should (not) do,
+    not a case for a "then" to act on."""
+    words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)][:3]
+    if words[:1] in (["never"], ["always"], ["don't"]):
+        return True
+    return len(words) > 1 and words[0] in ("you", "we") and words[1] in _ADVISING
+
+
 def _pro_verb(sent: Span) -> bool:
     """ "Everybody does.", "I do.": a sentence whose verb only stands in for one said before."""
     root = sent.root
@@ -103,6 +115,8 @@ def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | No
                 return None  # "If A, do B. Then do C." is a sequence, not a new condition
             if any(_pro_verb(previous) for previous in before):
                 return None  # "Everybody does. Then they chase it all afternoon.": a story goes on
+            if any(_advice(previous) for previous in before):
+                return None  # "You don't want to test cold steel. Then we hold it": the next step, no case
             items = []
             for previous in before:
                 tokens = trim([t for t in previous if not t.is_space])

@@ -3,6 +3,7 @@ stories told in the past."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -42,8 +43,14 @@ _SOCIAL = {("come", "back"), ("come", "by"), ("drop", "by"), ("call", "me"), ("c
 
 
 def social(actions: list[Action]) -> bool:
-    """ "Come back if your knives get dull": an invitation, not craft."""
-    return all(tuple(w.lower() for w in a.text.split()[:2]) in _SOCIAL for a in actions)
+    """ "Come back if your knives get dull", "get yourself a bacon butty before they're gone": an
+    invitation or a kindness to the visitor, not craft."""
+    return all(
+        tuple(w.lower() for w in a.text.split()[:2]) in _SOCIAL or _YOURSELF.search(a.text) is not None for a in actions
+    )
+
+
+_YOURSELF = re.compile(r"^(?:go on,?\s+)?(?:get|grab|help|make|pour|treat)\s+yourself\b", re.IGNORECASE)
 
 
 _LEAVING = {("you", "go"), ("you", "leave"), ("you", "come", "back"), ("you", "head", "home"), ("you", "head", "out")}

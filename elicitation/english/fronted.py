@@ -80,8 +80,12 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
     actions = [moved(a, offset) for a in sentence_actions(inner)]
     follows = tokens[context[-1].i - tokens[0].i + 1]
     subject = context[-1].i + 1 == rest[0].i and threshold_subject(tokens) == context
+    # "Anything more than 2 percent swell, it comes out": what happens to what the threshold names
+    pointed = context[0].lower_ in ("any", "anything", "every", "everything") and rest[0].lower_ in ("it", "they")
     if not actions and (
-        follows.lower_ == "and" or subject or (clause.cue_kind == "number" and _bare_threshold(context, rest))
+        follows.lower_ == "and"
+        or subject
+        or (clause.cue_kind == "number" and (pointed or _bare_threshold(context, rest)))
     ):
         # "More than 60 bar and the walls spring", "Two repairs on one spot and the joint is cut
         # out", "Below 58, it gets re-hardened": what follows the threshold or count, as said

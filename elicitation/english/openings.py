@@ -203,13 +203,13 @@ def _anything_phrase(tokens: list[Token]) -> list[Token]:
     """ "Anything older than seven years by the DOT code, ...", "Any injury bigger than 10 mm, ...",
     "Any more than that and ...", "Any wheel over ten kilos gets turned ..."."""
     compared = _COMPARING | _MORE_COMPARING
-    if not (
-        len(tokens) > 3
-        and tokens[0].lower_ in ("anything", "everything", "any", "every")
-        and (tokens[1].lower_ in compared or (tokens[1].pos_ == "NOUN" and tokens[2].lower_ in compared))
-    ):
+    if len(tokens) <= 3 or tokens[0].lower_ not in ("anything", "everything", "any", "every"):
         return []
     comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+    if comma is not None and comma <= 12 and tokens[1].pos_ == "NOUN" and find_measure(text_of(tokens[:comma])):
+        return tokens[:comma]  # "Any tube that's lost more than 20% of its wall, it gets cut out"
+    if not (tokens[1].lower_ in compared or (tokens[1].pos_ == "NOUN" and tokens[2].lower_ in compared)):
+        return []
     if comma is not None and comma <= 12 and find_measure(text_of(tokens[:comma])):
         return tokens[:comma]
     joint = next((n for n, t in enumerate(tokens[:6]) if t.lower_ == "and"), None)

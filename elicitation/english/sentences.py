@@ -39,6 +39,15 @@ class Taken:
     rationale: list[Token] = field(default_factory=list)
     excluded: set[int] = field(default_factory=set)
     flipped: set[int] = field(default_factory=set)
+    marked: list[str] = field(default_factory=list)  # the condition markers' names
+
+    @property
+    def timed_only(self) -> bool:
+        """Whether every marked condition only says when in a sequence (before, after, until)."""
+        return bool(self.marked) and all(m in _SEQUENCE for m in self.marked)
+
+
+_SEQUENCE = {"before-clause", "after-clause", "until-clause"}
 
 
 def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
@@ -68,6 +77,8 @@ def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
         return None  # "That happens on windy days": a context, but nothing to do
     if is_anecdote(root, [c[1] for c in conditions]):
         return None
+    if taken.timed_only and not taken.exceptions and not is_directive(root):
+        return None  # "a burner loses its flame and the fuel's off before you've blinked": how it goes
     actions = _main_actions(root, taken.excluded, [c[1] for c in conditions])
     if not actions:
         return None
@@ -151,6 +162,7 @@ def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, in
                 span_tokens = [doc[first], *span_tokens]
                 taken.flipped.add(head.i)
             taken.conditions.append((span_tokens, head, marker.base_confidence))
+            taken.marked.append(marker.name)
         elif marker.role == "exception":
             taken.exceptions.append((_before_then(span_tokens), head))
         else:

@@ -44,7 +44,11 @@ def bounds(tokens: list[Token]) -> tuple[int, int]:
 
 
 def is_negated(verb: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
+    """ "don't open", "never open", "nobody goes in": the verb said with a negation."""
+    return any(
+        c.dep_ == "neg" or c.lower_ == "never" or (c.dep_ == "nsubj" and c.lower_ in ("nobody", "nothing", "none"))
+        for c in verb.children
+    )
 
 
 def starts_with(sent: Span, words: tuple[str, ...]) -> int | None:

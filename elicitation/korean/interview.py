@@ -106,6 +106,8 @@ def _answer(
     for sent, own in zip(sents, owned, strict=True):
         if own is not None:
             break
+        if not steps and _echo(sent):
+            continue  # "문제가 생기나요?" "생기죠.": a yes, the answer follows
         reading = read_sentence(sent)
         # "덜 마른 나무를 쓰면요?" "나중에 틀어지고 갈라져요.": what follows answers a bare condition
         kinds = ("instruction", "prohibition", "habit", *(("consequence",) if elliptical else ()))
@@ -124,3 +126,14 @@ def _answer(
     )
     cited = cite(rule, doc, turn, spoken)
     return [cited.model_copy(update={"evidence": [*cited.evidence, asked]}), *rules]
+
+
+_ECHOED = {"있다", "없다", "그렇다", "맞다", "생기다", "많다"}
+
+
+def _echo(sent: Span) -> bool:
+    """An answer that only says yes to the question ("있죠, 비 많이 온 해에는 특히", "생기죠")."""
+    pairs = [p for t in sent if not (t.is_punct or t.is_space) for p in pairs_of(t)]
+    if len(pairs) < 2 or pairs[0][1] not in ("VV", "VA") or f"{pairs[0][0]}다" not in _ECHOED:
+        return False
+    return pairs[1][1] == "EF" or pairs[1] in (("죠", "EC"), ("지요", "EC"))  # "있죠, ...": a yes, ended at once

@@ -222,3 +222,42 @@ def test_korean_talk_to_the_visitor_is_no_rule() -> None:
         ("윤명장", "물이에요, 물. 경도가 오십 피피엠 넘는 경우에는 킬레이트제를 먼저 넣어요."),
     )
     assert [[c.text for c in r.clauses()] for r in rules] == [["경도가 오십 피피엠 넘는 경우에는"]]
+
+
+def test_a_kindness_to_the_visitor_is_no_rule() -> None:
+    assert extract_text("Go on, get yourself a bacon butty before the scaffolders eat them all.") == []
+
+
+def test_nobody_forbids_until_the_case_is_reached() -> None:
+    rule = one("Nobody goes inside the furnace until the flue gas at the outlet is under 50 degrees.")
+    gas = rule.clauses()[0]
+    assert gas.text == "until the flue gas at the outlet is under 50 degrees"
+    assert (gas.operator, gas.value, gas.unit) == (">=", 50.0, "degC")  # forbidden while it is still hot
+
+
+def test_anything_with_a_threshold_then_what_happens_to_it() -> None:
+    rule = one("Any tube that's lost more than 20% of its wall, it gets cut out and replaced, no patching.")
+    assert [c.text for c in rule.conditions.items] == ["Any tube that's lost more than 20% of its wall"]
+    swell = one("Anything more than 2 percent swell on the diameter, it comes out.")
+    assert [a.text for a in swell.actions] == ["it comes out"]
+
+
+def test_then_after_advice_is_the_next_step_not_a_case() -> None:
+    rules = extract_text(
+        "If it's colder than 20 degrees, we warm it up first. You don't want to test cold steel, it goes "
+        "brittle on you. Then we hold it for thirty minutes."
+    )
+    assert [[c.text for c in r.clauses()] for r in rules] == [["it's colder than 20 degrees"]]
+
+
+def test_how_it_goes_before_you_blink_is_no_rule() -> None:
+    assert extract_text("A burner loses its flame and the fuel's off before you've blinked.") == []
+    assert one("Before you weld, grind off the primer.").actions[0].text == "grind off the primer"
+
+
+def test_a_korean_yes_before_the_answer_is_no_step() -> None:
+    rules = _interview(
+        ("면담자", "배추 상태가 안 좋은 게 들어올 때도 있죠?"),
+        ("정명장", "있죠, 비 많이 온 해에는 특히. 무름병 있는 게 섞여 들어온 경우에는 통째로 버려요."),
+    )
+    assert [[a.text for a in r.actions] for r in rules] == [["통째로 버려요"]]
