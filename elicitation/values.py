@@ -50,12 +50,12 @@ _NUMBER_WORD = "|".join(sorted(list(_SMALL) + list(_SCALE) + ["point", "nought",
 # "between fifty and fifty-five" is two numbers; "one and a half" is one and a half.
 _AND = r"(?:(?<=hundred)|(?<=thousand)|(?<=million))\s+and\s+|\s+and\s+(?=a\s+half\b)"
 # "a tenth of a millimetre", "three quarters of an inch": a fraction of the unit said after it
-_FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "tenth": 0.1, "hundredth": 0.01, "thousandth": 0.001}
-_FRACTION = re.compile(
-    rf"^(?P<count>a|an|one|two|three|{'|'.join(['four', 'five', 'nine'])})\s+(?P<part>{'|'.join(_FRACTIONS)})s?\s+of\s+an?$"
-)
+_FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "eighth": 0.125, "tenth": 0.1, "sixteenth": 0.0625,
+              "hundredth": 0.01, "thousandth": 0.001}  # fmt: skip
+_FRACTION_COUNTS = "a|an|one|two|three|four|five|six|seven|eight|nine"
+_FRACTION = re.compile(rf"^(?P<count>{_FRACTION_COUNTS})\s+(?P<part>{'|'.join(_FRACTIONS)})s?\s+of\s+an?$")
 NUMBER = (
-    rf"(?:\b(?:a|one|two|three|four|five|nine)\s+(?:{'|'.join(_FRACTIONS)})s?\s+of\s+an?(?=\s)|"
+    rf"(?:\b(?:{_FRACTION_COUNTS})\s+(?:{'|'.join(_FRACTIONS)})s?\s+of\s+an?(?=\s)|"
     r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|"
     rf"(?:(?:minus\s+|negative\s+)?\b(?:{_NUMBER_WORD})\b(?:(?:{_AND}|[\s-]+)(?:{_NUMBER_WORD})\b)*))"
 )
@@ -178,6 +178,8 @@ UNITS: dict[str, str] = {
     "month": "month",
     "years": "year",
     "year": "year",
+    "inch": "inch",
+    "inches": "inch",
     "square metres": "m**2",
     "square meters": "m**2",
     "square metre": "m**2",
@@ -304,6 +306,7 @@ UNIT_DIMENSIONS = {
     "mm/s": "velocity",
     "mm/min": "feed",
     "m**2": "area",
+    "inch": "thickness",
     "uS/cm": "conductivity",
     "ppm": "concentration",
 }
@@ -445,17 +448,22 @@ def find_measure(text: str) -> Measure | None:
 # "two repairs on the same spot", "five bad shots in a row", "steady for about twenty shots": a
 # count of events, reached from that count on (no unit)
 _COUNT = re.compile(
-    rf"(?:^|\bfor\s+(?:about\s+|around\s+)?)(?P<num>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?"
+    rf"(?:^\s*|\bfor\s+(?:about\s+|around\s+)?)(?P<num>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?"
     rf"(?:(?:in\s+a\s+row|running|straight)\b|(?:on|from|in)\s+the\s+same\b|(?=(?:{'|'.join(_EVENTS)})\b))",
     re.IGNORECASE,
 )
 
 
 def _count(text: str) -> Measure | None:
-    m = _COUNT.search(text.strip())
+    m = _COUNT.search(text)
     number = words_to_number(m.group("num")) if m else None
     if m is None or number is None or number < 2 or number != int(number):
         return None
+    after = text[m.end("num") :].lower().split()
+    if after and (
+        normalise_unit(after[0]) is not None or (after[0] == "parts" and bool({"to", "per"} & set(after[1:4])))
+    ):
+        return None  # "three days straight" is a time, "two parts resin to one" a ratio
     return Measure(">=", number, None, "count", m.start(), m.end())
 
 
@@ -507,6 +515,7 @@ def _stage(text: str) -> Measure | None:
     return Measure(">=", float(m.group("num")), None, STAGE, m.start(), m.end())
 
 
+_ARRIVING = re.compile(r"\b(?:gets|get|got|comes|come|came|goes|go|went)\s+$", re.IGNORECASE)
 _REACHED = re.compile(r"(?:\b(?:is|are|gets|get|comes|come|goes|go)|'s|’s)\s+$", re.IGNORECASE)
 _AT_LEAST_TAILS = ("more", "above", "higher", "longer", "over")
 _AT_MOST_TAILS = ("less", "below", "lower", "fewer", "under")
@@ -523,7 +532,9 @@ def _comparison(text: str) -> Measure | None:
                 dim = UNIT_DIMENSIONS.get(unit or "", dim)  # "longer than a minute": a duration
             else:
                 op, dim = COMPARATORS[m.group("cmp").lower()], None
-                if m.group("cmp").lower() == "up to" and _REACHED.search(text[: m.start()]):
+                before = text[: m.start()]
+                reached = _ARRIVING.search(before) or ("until" in before.lower() and _REACHED.search(before))
+                if m.group("cmp").lower() == "up to" and reached:
                     op = ">="  # "until the oil is up to forty degrees": it has reached it
             tail = (m.group("tail") or "").lower()
             if tail.endswith(_AT_LEAST_TAILS):

@@ -115,6 +115,8 @@ def back_reference_rule(sent: Span, before: list[Span], previous_rule: Rule | No
                 return None  # "If A, do B. Then do C." is a sequence, not a new condition
             if any(_pro_verb(previous) for previous in before):
                 return None  # "Everybody does. Then they chase it all afternoon.": a story goes on
+            if words == ("right", "then") and doc[start].lower_ in ("let", "let's"):
+                return None  # "Right then, let's have a look at the kiln": "OK, so"
             if any(_advice(previous) for previous in before):
                 return None  # "You don't want to test cold steel. Then we hold it": the next step, no case
             items = []

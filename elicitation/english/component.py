@@ -25,7 +25,7 @@ from elicitation.english.shapes import is_imperative, sentence_actions
 from elicitation.english.similes import simile_rule
 from elicitation.english.splices import spliced_rule, without_purpose
 from elicitation.english.supposing import supposed_rule
-from elicitation.english.tokens import Reparse, is_negated
+from elicitation.english.tokens import Reparse
 from elicitation.values import find_measure
 from rules import Rule
 
@@ -135,12 +135,7 @@ class RuleExtractor:
         reason = reason_alone(sent)
         if reason is not None:
             return (last if last.rationale else last.model_copy(update={"rationale": reason})), steps_follow
-        if (
-            steps_follow > 0
-            and sent[0].lower_ not in ("and", "also", "plus")
-            and not find_markers(sent)
-            and not is_negated(sent.root)  # "Never clamp so hard ...": a rule of its own, not one more step
-        ):
+        if steps_follow > 0 and sent[0].lower_ not in ("and", "also", "plus") and not find_markers(sent):
             more = sentence_actions(sent)
             if more and all(a.verb is not None for a in more) and is_imperative(sent.root):
                 return last.model_copy(update={"actions": [*last.actions, *more]}), steps_follow - 1

@@ -101,7 +101,7 @@ def fronted_rule(sent: Span, reparse: Reparse) -> Rule | None:
     return context_rule(clause, actions, sent, inner.root)
 
 
-_TIME_LEADS = ("for", "after", "within", "in")
+_TIME_LEADS = ("for", "after")  # not "within an hour": when the step must be done
 
 
 def _trailing_time(rest: list[Token]) -> tuple[list[Token], list[Token]]:

@@ -17,7 +17,7 @@ from rules import Clause, Group, Rule
 _LEADS = {"if", "when", "whenever", "once"}
 # words that open a clause of their own in the last part ("..., you cut, unless it sags"): the reader
 # of whole sentences keeps the exception or the reason, so such a sentence is left to it
-_OWN_CLAUSE = {"unless", "because", "cause", "since", "otherwise", "if", "when", "until", "so", "but"}
+_OWN_CLAUSE = {"unless", "because", "cause", "since", "otherwise", "if", "when", "until"}
 _ASIDE_ENDS = {"will", "would", "does", "do", "did", "is", "was", "can", "could", "might", "may", "should", "usually"}
 _BASE_CONFIDENCE = 0.7  # as sure as the reader's "if": the master names each case himself
 

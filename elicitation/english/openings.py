@@ -121,7 +121,7 @@ def _pointed_threshold(tokens: list[Token]) -> list[Token]:
     compared = _COMPARING | _MORE_COMPARING
     if words[start : start + 1] and words[start] in compared and words[start + 1 : start + 2] == ["than"]:
         end = start + 3
-    elif words[:1] and words[0] in (*THRESHOLDS, "past"):
+    elif words[:1] and words[0] in ("past", "beyond"):  # "Over that, I lay a cloth" is a place
         end = 2
     else:
         return []
@@ -178,8 +178,29 @@ def _topic_phrase(tokens: list[Token]) -> list[Token]:
     acts = rest[0].lower_ in DOERS or (rest[0].tag_ == "VB" and rest[0].dep_ == "ROOT")
     back = any(t.lower_ in ("it", "one", "them", "those") for t in rest)  # "Stainless, I overbend it"
     # "Stainless, I overbend by two degrees": a material named alone, then how much one does
-    material = len(head) <= 3 and head[-1].pos_ in ("NOUN", "PROPN", "ADJ") and _measured(rest)
+    material = (
+        len(head) <= 3
+        and head[-1].pos_ in ("NOUN", "PROPN", "ADJ")
+        and not {t.lower_ for t in head} & _NOT_MATERIAL
+        and _measured(rest)
+    )
     return head if (acts and (back or material)) or find_measure(text_of(head)) is not None else []
+
+
+_NOT_MATERIAL = {
+    "mate",
+    "lad",
+    "love",
+    "son",
+    "boss",
+    "sir",
+    "thing",
+    "first",
+    "weekends",
+    "mornings",
+    "days",
+    "nights",
+}
 
 
 def _measured(tokens: list[Token]) -> bool:

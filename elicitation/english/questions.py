@@ -42,8 +42,7 @@ class Question:
 
 _CASES = {"if-clause", "whenever-clause", "when-clause", "every-time", "each-time", "in-case"}
 _QUESTION_LEADS = {"suppose", "imagine", "say"}
-_TELLING = {"know", "tell", "judge", "see", "check", "decide", "recognise", "recognize", "spot", "notice",
-            "look", "listen", "watch", "feel", "smell"}  # fmt: skip
+_TELLING = {"know", "tell", "judge", "see", "check", "decide", "recognise", "recognize", "spot", "notice"}
 _LAUGHS = {"ha", "haha", "hah", "heh", "hehe", "lol"}
 _QUESTION_AUX = {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "was", "were", "'s"}
 
@@ -92,8 +91,10 @@ def read_question(doc: Doc, turn: Turn, spoken: Cleaned) -> Question | None:
 
 def _supposes(sent: Span) -> bool:
     """An interviewer's case put as a statement: "Let's say it's the middle of winter."."""
-    words = [t.lower_ for t in sent if not (t.is_punct or t.lower_ in patterns.FILLERS)][:3]
-    return words[:3] == ["let", "'s", "say"] or words[:1] in (["suppose"], ["imagine"], ["supposing"])
+    words = [t.lower_ for t in sent if not (t.is_punct or t.lower_ in patterns.FILLERS)][:4]
+    if words[:3] == ["let", "'s", "say"]:
+        return words[3:4] not in (["that"], ["i"], ["we"])  # "Let's say that's enough for today"
+    return words[:1] in (["suppose"], ["supposing"])
 
 
 def _asked_action(asked: Span) -> Action | None:
@@ -194,7 +195,8 @@ def answer_rules(
             joined.add(own[0])
             cased = cased or any(m.name in _CASES for m, *_ in find_markers(sent))
             continue
-        laughed = any(t.lower_ in _LAUGHS for t in sent)  # "Yes, I drink a lot of water, ha.": a joke
+        words = [t.lower_ for t in sent if not t.is_punct]
+        laughed = bool(words) and words[-1] in _LAUGHS  # "Yes, I drink a lot of water, ha.": a joke
         actions = [] if laughed else sentence_actions(sent) or (_then_what_happens(sent) if n == 0 else [])
         if not actions:
             if steps or joined:
@@ -238,7 +240,8 @@ def _then_what_happens(sent: Span) -> list[Action]:
     at = starts_with(sent, ("then",))
     root = sent.root
     passive = root.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in root.children)
-    handled = passive or (root.tag_ in ("VBZ", "VBP") and root.lemma_ in _HANDLED)
+    said_of = any(c.dep_ in ("acomp", "oprd") for c in root.children)  # "it gets tough"
+    handled = passive or (root.tag_ in ("VBZ", "VBP") and root.lemma_ in _HANDLED and not said_of)
     if at is None or not handled or root.i < at:
         return []  # "Then it cracks" is what follows, not what is done
     if sent.text.strip().endswith("?") or any(c.dep_ == "neg" for c in root.children):
@@ -253,7 +256,7 @@ def _described(sent: Span) -> bool:
     root = sent.root
     said = [c for c in root.children if c.dep_ == "ccomp" and c.i < root.i]
     subject = next((c for c in said[0].children if c.dep_ in ("nsubj", "nsubjpass")), None) if said else None
-    return subject is not None and subject.pos_ in ("NOUN", "PROPN")
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN") and root.lemma_ in ("get", "be", "have", "end")
 
 
 def _asked_rule(

@@ -77,7 +77,7 @@ def sentence_rule(sent: Span, reparse: Reparse | None = None) -> Rule | None:
         return None  # "That happens on windy days": a context, but nothing to do
     if is_anecdote(root, [c[1] for c in conditions]):
         return None
-    if taken.timed_only and not taken.exceptions and not is_directive(root):
+    if taken.timed_only and not taken.exceptions and _told_of_a_thing(root):
         return None  # "a burner loses its flame and the fuel's off before you've blinked": how it goes
     actions = _main_actions(root, taken.excluded, [c[1] for c in conditions])
     if not actions:
@@ -168,6 +168,13 @@ def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, in
         else:
             taken.rationale = span_tokens
     return taken
+
+
+def _told_of_a_thing(root: Token) -> bool:
+    """ "a burner loses its flame": the main clause says what a thing does, no modal, no one acting."""
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    modal = any(c.tag_ == "MD" for c in root.children)
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN") and not modal
 
 
 def _before_then(tokens: list[Token]) -> list[Token]:

@@ -63,7 +63,7 @@ def _spliced_step(sent: Span) -> Span | None:
     words before that comma."""
     root = sent.root
     step = next((c for c in root.children if c.dep_ == "ccomp" and c.i < root.i and is_directive(c)), None)
-    if step is None or step.lemma_ in ("get", "be", "have", "end"):
+    if step is None or step.lemma_ in ("get", "be", "have", "end", "hear", "see", "feel", "smell", "notice"):
         return None  # "Otherwise you get popcorning, ...": what follows, not a step
     if any(c.dep_ == "aux" and c.lower_ in ("ca", "can", "cannot", "could") for c in step.children):
         return None  # "You can't plate over old chrome, it won't take": why, said as what cannot be done

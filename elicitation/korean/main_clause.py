@@ -141,7 +141,7 @@ def _talk(words: Sequence[Token]) -> bool:
     again): no clause that tells what to do."""
     final = [f for t in words[-1:] for f, tag in pairs_of(t) if tag == "EF"]
     if final and final[-1].endswith(("ᆸ시다", "ㅂ시다", "읍시다")):
-        return True
+        return not any(tag == "JKO" for t in words for _, tag in pairs_of(t))  # "불을 줄입시다" still says what
     tags = [tag for t in words for _, tag in pairs_of(t)]
     noun_final = bool(tags) and tags[-1].startswith("N")  # "물이에요, 물.": the word said again
     return noun_final and not any(tag.startswith(("VV", "VA", "VX", "XS")) for tag in tags)

@@ -300,7 +300,8 @@ def _case_then(tokens: Sequence[Token], start: int, j: int) -> bool:
     if tokens[j].text not in ("그럼", "그러면") or j < start + 3 or not tokens[j - 1].is_punct:
         return False
     before = [t for t in tokens[start : j - 1] if not (t.is_punct or t.is_space)]
-    return len(before) >= 2 and not any(tags_of(t)[-1:] in (["EC"], ["EF"]) for t in before)
+    named = any(tags_of(t)[:1] in (["JKS"], ["JKB"], ["JX"], ["SN"], ["NR"], ["NNB"]) for t in before)
+    return len(before) >= 2 and named and not any(tags_of(t)[-1:] in (["EC"], ["EF"]) for t in before)
 
 
 _BACKGROUND = {("는데", "EC"), ("ᆫ데", "EC"), ("은데", "EC"), ("던데", "EC")}

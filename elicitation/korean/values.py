@@ -270,7 +270,15 @@ def _numbers_said(tokens: Sequence[Token]) -> list[tuple[int, float, float | Non
         unit, last = unit_after(tokens, i)
         if at > 0 and tokens[at - 1].text == "영하":
             value = -value
-        counted = last > i and tokens[last].text in COUNTERS  # "두 번", "세 장"
+        counted = (
+            last > i
+            and tokens[last].text == "번"
+            and value >= 2
+            and not (last + 1 < len(tokens) and tokens[last + 1].text in ("째", "에", "만"))
+        )  # "두 번 폈는데도": twice; not 한 번 (once), 두 번째 (the second), 한 번에 (at a time)
+        if unit == "year" and value >= 1000:
+            i = last + 1
+            continue  # "2015년 이후에": a date, not a duration
         if unit is not None or counted or _first_tag(tokens[at]) != "MM":  # "한 판에 십 킬로": one tray, ten kilos
             numbers.append((at, value, high, COUNT if counted else unit))
         i = last + 1
@@ -296,8 +304,10 @@ def measure(tokens: Sequence[Token], until: bool = False) -> Measure:
         name = later or name
         numbers = numbers[1:]
     counted = bool(numbers) and numbers[0][3] == COUNT
-    if counted:
-        numbers = [(index, value, high, None) for index, value, high, _ in numbers[:1]]
+    if counted and len(numbers) > 1:
+        counted, numbers = False, numbers[1:]  # "두 번 10바 넘게 올라가면": the measure is the threshold
+    elif counted:
+        numbers = [(index, value, high, None) for index, value, high, _ in numbers]
     if numbers:
         index, value, high, unit = numbers[0]
         unit = unit or next((u for _, _, _, u in numbers[1:] if u), None)

@@ -21,6 +21,9 @@ from elicitation.values import find_measure, words_to_number
         ("until the hydraulic oil is up to about forty degrees", ">=", 40.0, "degC"),
         ("until the mould's up to 60 degrees", ">=", 60.0, "degC"),
         ("fill it up to 40 litres", "<=", 40.0, "L"),
+        ("if the gap is up to a millimetre", "<=", 1.0, "mm"),
+        ("once it gets up to 200 degrees", ">=", 200.0, "degC"),
+        ("more than three eighths of an inch", ">", 0.375, "inch"),
         ("it's had its sixty days", ">=", 60.0, "day"),
         ("two repairs on the same spot", ">=", 2.0, None),
         ("five bad shots in a row on start-up", ">=", 5.0, None),
@@ -33,7 +36,17 @@ def test_numbers_as_said(text: str, op: str, value: float, unit: str | None) -> 
     assert (m.operator, m.value, m.unit) == (op, value, unit)
 
 
-@pytest.mark.parametrize("text", ["two of us", "in two minutes", "we had two days off", "a few minutes"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two of us",
+        "in two minutes",
+        "we had two days off",
+        "a few minutes",
+        "it has run for three days straight",
+        "two parts resin to one part hardener",
+    ],
+)
 def test_no_threshold_where_none_is_said(text: str) -> None:
     assert find_measure(text) is None
 
@@ -80,3 +93,14 @@ def test_a_time_said_after_a_threshold_subjects_step_is_a_condition_too() -> Non
     said = [(c.text, c.operator.value if c.operator else None, c.value, c.unit) for c in rule.clauses()]
     assert said == [("Any wheel over ten kilos", ">", 10.0, "kg"), ("for the first month", "<=", 1.0, "month")]
     assert [a.text for a in rule.actions] == ["gets turned every day"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("한 번 끓어오르면 불을 줄이세요.", ("끓어오르다", "is_true", None, None)),
+        ("밀가루를 한 번에 십 킬로 넘게 넣을 때는 나눠서 넣으세요.", ("무게", ">", 10, "kg")),
+    ],
+)
+def test_korean_once_and_at_a_time_are_no_count(text: str, expected: tuple[object, ...]) -> None:
+    assert _clause(text) == expected
