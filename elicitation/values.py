@@ -422,7 +422,6 @@ _FREEZING = re.compile(r"\b(?P<cmp>below|under|above|over)\s+(?P<what>zero|freez
 _EITHER = re.compile(rf"\b(?P<lo>{NUMBER})\s+or\s+(?P<hi>{NUMBER})\s+(?:of\b|(?P<unit>{_UNIT})(?![\w]))", re.IGNORECASE)
 
 
-_EVENTS = ("shots", "cycles", "heats", "batches", "runs", "parts", "pieces", "repairs", "rejects", "strokes", "hits")
 # Nouns whose numbers count the steps of an ordered sequence ("cone 8", "pass 3", "coat 2").
 _STAGE_NOUNS = ("cone", "stage", "step", "phase", "pass", "coat", "layer", "course", "round", "gear", "grade")
 STAGE = "stage"
@@ -447,6 +446,7 @@ def find_measure(text: str) -> Measure | None:
 
 # "two repairs on the same spot", "five bad shots in a row", "steady for about twenty shots": a
 # count of events, reached from that count on (no unit)
+_EVENTS = ("shots", "cycles", "heats", "batches", "runs", "parts", "pieces", "repairs", "rejects", "strokes", "hits")
 _COUNT = re.compile(
     rf"(?:^\s*|\bfor\s+(?:about\s+|around\s+)?)(?P<num>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?"
     rf"(?:(?:in\s+a\s+row|running|straight)\b|(?:on|from|in)\s+the\s+same\b|(?=(?:{'|'.join(_EVENTS)})\b))",

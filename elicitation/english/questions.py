@@ -21,6 +21,7 @@ from elicitation.english.shapes import (
     is_imperative,
     sentence_actions,
     split_conjuncts,
+    thing_subject,
 )
 from elicitation.english.tokens import starts_with, trim
 from elicitation.transcripts import Turn
@@ -255,8 +256,7 @@ def _described(sent: Span) -> bool:
     a third person's, not a step of the answer."""
     root = sent.root
     said = [c for c in root.children if c.dep_ == "ccomp" and c.i < root.i]
-    subject = next((c for c in said[0].children if c.dep_ in ("nsubj", "nsubjpass")), None) if said else None
-    return subject is not None and subject.pos_ in ("NOUN", "PROPN") and root.lemma_ in ("get", "be", "have", "end")
+    return bool(said) and thing_subject(said[0]) and root.lemma_ in ("get", "be", "have", "end")
 
 
 def _asked_rule(

@@ -21,6 +21,7 @@ from elicitation.english.shapes import (
     is_directive,
     opposite,
     split_conjuncts,
+    thing_subject,
 )
 from elicitation.english.thresholds import threshold_conditions
 from elicitation.english.tokens import Reparse, contiguous, is_negated, text_of, trim
@@ -172,9 +173,7 @@ def _marked_clauses(sent: Span, root: Token, markers: list[tuple[Marker, int, in
 
 def _told_of_a_thing(root: Token) -> bool:
     """ "a burner loses its flame": the main clause says what a thing does, no modal, no one acting."""
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    modal = any(c.tag_ == "MD" for c in root.children)
-    return subject is not None and subject.pos_ in ("NOUN", "PROPN") and not modal
+    return thing_subject(root) and not any(c.tag_ == "MD" for c in root.children)
 
 
 def _before_then(tokens: list[Token]) -> list[Token]:
@@ -275,8 +274,7 @@ def _remark(root: Token, verb: Token) -> bool:
     someone else after an instruction to the worker is a remark, not one more step for him."""
     if any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
         return False
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject is not None and subject.lower_ not in ("you", "we", "i") and subject.pos_ in ("NOUN", "PROPN")
+    return thing_subject(verb)
 
 
 def _condition_items(conditions: list[tuple[list[Token], Token, float]], flipped: set[int]) -> tuple[list[Clause], str]:

@@ -73,6 +73,13 @@ def _spliced_step(sent: Span) -> Span | None:
     return sent.doc[sent.start : comma.i]
 
 
+def thing_subject(verb: Token) -> bool:
+    """Whether the verb is said of a thing or a named person ("the foreman signs", "a burner
+    loses its flame"), not of you, me or us."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN")
+
+
 def split_conjuncts(tokens: list[Token], head: Token) -> list[tuple[list[Token], Token, str | None]]:
     """`it rains and the plate is cold` -> two clauses, with the joining word."""
     conj = [t for t in head.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t in tokens]
