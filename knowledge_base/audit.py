@@ -5,22 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge_base import chain
 from knowledge_base.context import Context
 from knowledge_base.models import AuditEvent
 
+# Events that record what someone did without changing what the caches hold (rules, people, consent):
+# a plant's sign-ins all day long must not make every page read its rules afresh.
+UNCHANGING = ("sign_in", "sign_in_failed", "verify")
+
 
 def latest_event(s: Session) -> int:
-    """The last audit event's id, 0 on an empty knowledge base."""
-    return int(s.scalar(select(func.max(AuditEvent.id))) or 0)
+    """The last audit event's id that changed something (not a sign-in or a chain check), 0 on
+    an empty knowledge base."""
+    # newest first, stopping at the first that counts: the primary key's order, never a scan
+    q = select(AuditEvent.id).where(AuditEvent.action.not_in(UNCHANGING)).order_by(AuditEvent.id.desc()).limit(1)
+    return int(s.scalar(q) or 0)
 
 
 def state_token(kb: Context) -> int:
-    """Changes whenever anything is written (every write is audited): the last audit event's
-    id. Pages key their caches of findings and graphs on it."""
+    """Changes whenever anything is written (every write is audited; sign-ins and chain checks
+    change nothing cached): the last such audit event's id. Caches of rules, findings, graphs
+    and the search index are keyed on it."""
     with kb.unit() as uow:
         return latest_event(uow.session)
 

@@ -15,7 +15,10 @@ from typing import Any, Protocol
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.semantic import Encoder, IndexCache
 from knowledge_base.unit_of_work import UnitOfWork
-from rules import Engine
+from rules import Engine, KnownRule
+
+# Readings of the guidance rules kept (a few users, the newest states).
+GUIDANCE_KEPT = 16
 
 
 @dataclass
@@ -26,6 +29,15 @@ class Caches:
     # compiled engines by (include_proposed, release, the rules' keys, versions and statuses)
     engines: dict[tuple[Any, ...], Engine] = field(default_factory=dict)
     engine_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # (user, state, statuses, release) -> the rules guidance may use (`guidance.guidance_rules`)
+    guidance: dict[tuple[Any, ...], tuple[KnownRule, ...]] = field(default_factory=dict)
+
+    def keep_guidance(self, key: tuple[Any, ...], rules: tuple[KnownRule, ...]) -> None:
+        """Keep the latest few readings (each user's, at the newest states)."""
+        self.guidance[key] = rules
+        while len(self.guidance) > GUIDANCE_KEPT:
+            self.guidance.pop(next(iter(self.guidance)))
 
     def forget_engines(self) -> None:
         """After a write that changes what guides: the next question compiles afresh."""

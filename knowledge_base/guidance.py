@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from knowledge_base import policies, releases, search
+from knowledge_base.audit import latest_event
 from knowledge_base.context import Context
 from knowledge_base.models import Master, RuleRow
-from knowledge_base.semantic import Encoder, cached_vectors
-from knowledge_base.views import rule_view
+from knowledge_base.semantic import Encoder
+from knowledge_base.views import rule_views
 from rules import Answer, Engine, Fact, KnownRule, catalogue, facts_from_text
 from rules.checks import Finding
 from rules.checks import check as check_rules
@@ -24,6 +25,8 @@ from rules.variables import facts_by_meaning, question_chunks
 
 # Compiled engines kept per knowledge base (the working state and releases, as different users ask).
 ENGINES_KEPT = 8
+# Rules whose views one query reads (a bound parameter each: well under SQLite's limit).
+VIEWS_AT_ONCE = 5000
 
 
 def guidance_rules(
@@ -31,13 +34,19 @@ def guidance_rules(
 ) -> list[KnownRule]:
     """The rules guidance may use: confirmed ones (or those frozen in a release; proposed ones
     too on request, never for an SME), of masters whose consent to internal guidance stands,
-    and only those the user may read."""
+    and only those the user may read. Read once per user and knowledge-base state (a few
+    queries, whatever the number of rules); the page, the question's facts and the engine share
+    that copy."""
     statuses = ["confirmed", "proposed"] if include_proposed else ["confirmed"]
     with kb.unit(actor=actor) as uow:
         s = uow.session
         who = uow.actor(action="ask")
         if who.role == "sme":
             statuses = ["confirmed"]
+        key = (who.username, latest_event(s), tuple(statuses), release)
+        kept = kb.caches.guidance.get(key)
+        if kept is not None:
+            return list(kept)
         q = (
             select(RuleRow)
             .join(Master)
@@ -54,11 +63,14 @@ def guidance_rules(
             q = q.where(RuleRow.id.in_(list(frozen) or [-1]))
         else:
             q = q.where(RuleRow.status.in_(statuses))
+        rows = list(s.scalars(q))
         out = []
-        for row in s.scalars(q):
-            known = rule_view(s, row, frozen.get(row.id)).known()
-            out.append(replace(known, status="confirmed") if release is not None else known)
-        return out
+        for i in range(0, len(rows), VIEWS_AT_ONCE):
+            for view in rule_views(s, rows[i : i + VIEWS_AT_ONCE], frozen or None):
+                known = view.known()
+                out.append(replace(known, status="confirmed") if release is not None else known)
+    kb.caches.keep_guidance(key, tuple(out))
+    return out
 
 
 def findings(kb: Context, *, actor: str | None = None) -> list[Finding]:
@@ -123,8 +135,7 @@ def facts_from_question(
     korean = language_of(question) == KOREAN or any(language_of(c.text) == KOREAN for c in clauses)
     model: Encoder = kb.multilingual if korean and kb.multilingual is not None else kb.encoder
     scale = getattr(model, "scale", (0.0, 1.0)) if model is kb.multilingual else (0.0, 1.0)
-    with kb.unit(write=True) as uow:
-        clause_vectors = cached_vectors(uow.session, model, [c.text for c in clauses])
+    clause_vectors = search.kept_vectors(kb, model, [c.text for c in clauses])
     found = facts_by_meaning(question, chunks, model.encode(chunks), clauses, clause_vectors, variables, scale=scale)
     for name, (fact, said) in found.items():
         if name not in facts:

@@ -23,6 +23,7 @@ from knowledge_base.errors import InvalidEdit, NotFound
 from knowledge_base.models import InterviewSession, Master, RuleEvidence, RuleRow, TranscriptRow, TurnRow
 from knowledge_base.policies import MERGEABLE, Actor
 from knowledge_base.semantic import (
+    Encoder,
     Hit,
     RuleIndex,
     Vectors,
@@ -48,6 +49,8 @@ MIN_COSINE = 0.2
 MIN_COSINE_MULTILINGUAL = 0.1
 # Merge candidates: rules at least this close in meaning.
 SIMILAR_COSINE = 0.6
+# Vectors kept in process (rules' own texts, their clauses); past this many, the copy starts afresh.
+VECTORS_KEPT = 400_000
 # The longest question a search reads (the refusal's template says the number: change both).
 MAX_QUESTION = 2000
 
@@ -300,20 +303,41 @@ def _cosines(kb: Context, s: Session, question: str, texts: Sequence[str]) -> tu
 
 
 def rule_vectors(kb: Context, keys: Sequence[int]) -> Vectors:
-    """The sentence vectors of these rules' own texts (craft and rule as a sentence; from the
-    cache where it has them): what duplicates and merge candidates are judged by."""
+    """The sentence vectors of these rules' own texts (craft and rule as a sentence): what
+    duplicates and merge candidates are judged by (`kept_vectors`)."""
     encoder = need_encoder(kb)
-    with kb.unit(write=True) as uow:
+    with kb.unit() as uow:
         rows = {
             r.id: document(r.domain, r.summary, [])
             for r in uow.session.execute(
                 select(RuleRow.id, RuleRow.summary, RuleRow.domain).where(RuleRow.id.in_(list(keys)))
             )
         }
-        missing = [k for k in keys if k not in rows]
-        if missing:
-            raise NotFound("no rule with id {rule_id}", rule_id=missing[0])
-        return cached_vectors(uow.session, encoder, [rows[k] for k in keys])
+    missing = [k for k in keys if k not in rows]
+    if missing:
+        raise NotFound("no rule with id {rule_id}", rule_id=missing[0])
+    return kept_vectors(kb, encoder, [rows[k] for k in keys])
+
+
+def kept_vectors(kb: Context, encoder: Encoder, texts: Sequence[str]) -> Vectors:
+    """One vector per text by `encoder`: from the process's copy where it has them, else from the
+    knowledge base's cache, else encoded (and cached in both)."""
+    hashes = [text_hash(t) for t in texts]
+    kept = kb.caches.semantic.kept
+    with kb.caches.semantic.kept_lock:
+        known = {h: kept[(encoder.key, h)] for h in hashes if (encoder.key, h) in kept}
+    absent = list(dict.fromkeys(t for t, h in zip(texts, hashes, strict=True) if h not in known))
+    if absent:
+        with kb.unit(write=True) as uow:
+            fresh = cached_vectors(uow.session, encoder, absent)
+        known.update(zip((text_hash(t) for t in absent), fresh, strict=True))
+        with kb.caches.semantic.kept_lock:
+            if len(kept) + len(absent) > VECTORS_KEPT:
+                kept.clear()
+            kept.update(((encoder.key, h), v) for h, v in known.items())
+    if not texts:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.vstack([known[h] for h in hashes]).astype(np.float32)
 
 
 def similar_by_meaning(kb: Context, rule_id: int, *, limit: int, actor: str | None) -> list[tuple[RuleView, float]]:

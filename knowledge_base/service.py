@@ -12,7 +12,19 @@ from __future__ import annotations
 import copy
 from contextlib import AbstractContextManager
 
-from knowledge_base import accounts, archive, consent, database, guidance, imports, media, reading, reviews, training
+from knowledge_base import (
+    accounts,
+    archive,
+    consent,
+    database,
+    guidance,
+    imports,
+    media,
+    reading,
+    reviews,
+    training,
+    warming,
+)
 
 # Five contexts are named like one of their operations; imported under other names, the class body's
 # `audit = ...` cannot shadow the module the next line reads from.
@@ -123,6 +135,8 @@ class KnowledgeBase:
     search = searching.search
     search_turns = searching.search_turns
     rule_vectors = searching.rule_vectors
+    warm = warming.warm
+    warm_in_background = warming.in_background
 
     # the cue vocabulary
     vocabulary = cue_vocabulary.vocabulary

@@ -213,3 +213,6 @@ class IndexCache:
         self.actors: dict[tuple[str | None, int], Any] = {}
         # (user, state, statuses) -> the rules that user may get back, as a mask over the index
         self.visible: dict[tuple[str, int, tuple[str, ...]], npt.NDArray[np.bool_]] = {}
+        # (model key, text hash) -> a vector read or made before (`search.kept_vectors`), across states
+        self.kept: dict[tuple[str, str], Vectors] = {}
+        self.kept_lock = threading.Lock()  # not `lock`, which an index rebuild holds for long

@@ -33,9 +33,8 @@ def text_hash(value: str) -> str:
     return hashlib.md5(value.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def cached_vectors(s: Session, encoder: Encoder, texts: Sequence[str]) -> Vectors:
-    """One vector per text, from the cache where it holds the text, else encoded and stored."""
-    hashes = [text_hash(t) for t in texts]
+def stored_vectors(s: Session, encoder: Encoder, hashes: Sequence[str]) -> dict[str, Vectors]:
+    """The cached vectors of these text hashes, by hash (those the cache lacks are left out)."""
     found: dict[str, Vectors] = {}
     unique = list(dict.fromkeys(hashes))
     postgres = s.get_bind().dialect.name == "postgresql"
@@ -54,6 +53,29 @@ def cached_vectors(s: Session, encoder: Encoder, texts: Sequence[str]) -> Vector
             )
         for h, blob in rows:
             found[h] = np.frombuffer(blob, dtype="<f4")
+    return found
+
+
+def stored_hashes(s: Session, encoder: Encoder, hashes: Sequence[str]) -> set[str]:
+    """Which of these text hashes the cache holds a vector for (the vectors themselves are not read)."""
+    found: set[str] = set()
+    unique = list(dict.fromkeys(hashes))
+    postgres = s.get_bind().dialect.name == "postgresql"
+    for i in range(0, len(unique), 500):
+        chunk = unique[i : i + 500]
+        if postgres:
+            q: Any = text("SELECT text_hash FROM myeongjang_vectors(:model, :hashes)")
+            found.update(s.scalars(q, {"model": encoder.key, "hashes": chunk}))
+        else:
+            q = select(Embedding.text_hash).where(Embedding.model == encoder.key, Embedding.text_hash.in_(chunk))
+            found.update(s.scalars(q))
+    return found
+
+
+def cached_vectors(s: Session, encoder: Encoder, texts: Sequence[str]) -> Vectors:
+    """One vector per text, from the cache where it holds the text, else encoded and stored."""
+    hashes = [text_hash(t) for t in texts]
+    found = stored_vectors(s, encoder, hashes)
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in found}
     if missing:
         fresh = encoder.encode(list(missing.values()))
