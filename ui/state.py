@@ -10,17 +10,15 @@ import streamlit as st
 from knowledge_base import KnowledgeBase, MasterView, default_url
 from rules import KnownRule, Variable, catalogue
 from rules.checks import Finding
+from ui import warmup
 from ui.i18n import KEY, t, word
 
 USER_KEY = "user"
 
 
-@st.cache_resource
 def _knowledge_base_at(url: str) -> KnowledgeBase:
-    from elicitation.embeddings import default_encoder, multilingual_encoder
-
-    # The sentence model loads on first use (a question, a merge, the vocabulary), once per process.
-    return KnowledgeBase(url, encoder=default_encoder(), multilingual=multilingual_encoder())
+    # one per process and URL, shared with the start-up thread that loads the models (ui.warmup)
+    return warmup.knowledge_base_at(url)
 
 
 def shared_knowledge_base() -> KnowledgeBase:
@@ -55,9 +53,11 @@ def sign_out() -> None:
 # --- cached results, invalidated by any write ---------------------------------------------------
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _guidance_rules(url: str, user: str, token: int, include_proposed: bool) -> list[KnownRule]:
-    return _knowledge_base_at(url).as_user(user).guidance_rules(include_proposed=include_proposed)
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _variables(url: str, user: str, token: int, include_proposed: bool) -> list[Variable]:
+    # a resource, not data: handed out as it is, never pickled (thousands of rules' variables)
+    kb = _knowledge_base_at(url).as_user(user)
+    return catalogue(k.rule for k in kb.guidance_rules(include_proposed=include_proposed))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -77,8 +77,8 @@ def unclear_sayings(turns: tuple[tuple[int, str, str], ...]) -> list[str]:
 
 
 def guidance_rules(kb: KnowledgeBase, *, include_proposed: bool = False) -> list[KnownRule]:
-    """The rules guidance may use for this user, cached until the knowledge base changes."""
-    return _guidance_rules(kb.url, str(kb.user), kb.state_token(), include_proposed)
+    """The rules guidance may use for this user (the knowledge base keeps them until it changes)."""
+    return kb.guidance_rules(include_proposed=include_proposed)
 
 
 def findings(kb: KnowledgeBase) -> list[Finding]:
@@ -88,7 +88,8 @@ def findings(kb: KnowledgeBase) -> list[Finding]:
 
 
 def variables(kb: KnowledgeBase, *, include_proposed: bool = False) -> list[Variable]:
-    return catalogue(k.rule for k in guidance_rules(kb, include_proposed=include_proposed))
+    """The variables the guidance rules test, most used first, computed once per state."""
+    return _variables(kb.url, str(kb.user), kb.state_token(), include_proposed)
 
 
 def masters_table(masters: Iterable[MasterView]) -> list[dict[str, str | None]]:

@@ -243,6 +243,9 @@ def test_history_shows_a_readable_diff(loaded: KnowledgeBase) -> None:
     top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
     loaded.edit_rule(top.id, top.rule.model_copy(update={"certainty": "always"}), reason="sure", expected_version=1)
     at = app("park", "review")
+    assert not any(t.value == "certainty: usually → always" for t in at.text)  # read only when opened
+    at.session_state["review_tab"] = "History"
+    at.run()
     assert any(t.value == "certainty: usually → always" for t in at.text)
 
 

@@ -19,8 +19,9 @@ STREAMLIT_OPTIONS = {
 
 
 def streamlit_command(port: int) -> list[str]:
-    """The command that serves the Streamlit app on loopback at PORT (also used by the browser test)."""
-    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1"]
+    """The command that serves the Streamlit app on loopback at PORT (also used by the browser test);
+    the models load as it starts (`ui.serve`)."""
+    command = [sys.executable, "-m", "ui.serve", "--server.address", "127.0.0.1"]
     command += ["--server.port", str(port)]
     for option, value in STREAMLIT_OPTIONS.items():
         command += [f"--{option}", value]

@@ -13,8 +13,9 @@ from rules import EngineUnavailable, FactError, Quantity, Variable
 from rules.units import show
 from ui.components import escape_markdown, firing_card, found_card, md, show_error
 from ui.components.media import show_media
+from ui.components.situation import ALL_UP_TO, form_variables, steps, variables_of
 from ui.i18n import message_text, question_text, t
-from ui.state import knowledge_base, variables
+from ui.state import guidance_rules, knowledge_base, variables
 
 kb = knowledge_base()
 me = kb.whoami()
@@ -35,6 +36,7 @@ question = st.text_input(
     placeholder=t("e.g. what do I do when welding in the rain at 85% humidity?"),
 )
 from_text: dict[str, Any] = {}
+found: list[Any] = []
 _MATCHED = "read as the master's “"
 
 
@@ -115,11 +117,40 @@ def field(v: Variable) -> Any:
     return number
 
 
+ANY_STEP = t("(any step)")
+step_rules: list[Any] = []
+picked: list[str] = []
+if len(catalogue) > ALL_UP_TO:  # hundreds of variables: those of the question and the step, the rest by search
+    by_name = {v.name: v for v in catalogue}
+    rules = guidance_rules(kb, include_proposed=include_proposed)
+    choose_step, choose_more = st.columns([1, 2])
+    step = choose_step.selectbox(t("Process step"), [ANY_STEP, *steps(rules)], key="situation_step")
+    if step != ANY_STEP:
+        step_rules = [k for k in rules if k.rule.process_step == step]
+    picked = choose_more.multiselect(
+        t("Add something else you know"),
+        list(by_name),
+        format_func=lambda name: by_name[name].label,
+        key="situation_more",
+        placeholder=t("search the {count} things the rules test", count=len(catalogue)),
+    )
+named = [*from_text, *variables_of(r.view.known() for r in found), *st.session_state.get("answer_asks", [])]
+shown = form_variables(catalogue, named=named, step_rules=step_rules, picked=picked)
+if len(shown) < len(catalogue):
+    st.caption(
+        t(
+            "The form shows {shown} of the {total} things the rules test: those your question, the rules found "
+            "and the step name first. Add any other above.",
+            shown=len(shown),
+            total=len(catalogue),
+        )
+    )
+
 with st.form("situation"):
     st.markdown(t("**The situation**"))
     columns = st.columns(3)
     facts: dict[str, Any] = {}
-    for i, v in enumerate(catalogue):
+    for i, v in enumerate(shown):
         with columns[i % 3]:
             answer = field(v)
             if answer is not None:
@@ -151,6 +182,7 @@ if asked or (question.strip() and from_text and st.session_state.get("asked_ques
                 words=clause.text,
             )
         )
+    st.session_state["answer_asks"] = [q.variable for q in answer.questions if q.variable]  # in the form next time
     if answer.questions:
         st.subheader(t("To decide more, find out"))
         for q in answer.questions:

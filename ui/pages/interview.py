@@ -84,6 +84,7 @@ else:
             show_error(exc)
         else:
             bar.progress(1.0, text=t("Done"))
+            kb.warm_in_background(result.rule_ids)  # their search vectors, before the master opens them
             message = md(
                 "Imported {file}: {turns} turns ({encoding}), {rules} proposed rules for {master} to review.",
                 file=upload.name,

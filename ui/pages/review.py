@@ -105,9 +105,14 @@ buttons[3].button(t("Previous"), on_click=skip, args=(-1,), key="previous", shor
 buttons[4].button(t("Next"), on_click=skip, args=(1,), key="skip", shortcut="Alt+N")
 st.caption(t("Keys: Alt+Y confirm · Alt+X reject · Alt+D needs discussion · Alt+N next · Alt+P previous"))
 
-tab_edit, tab_split, tab_merge, tab_history = st.tabs([t("Edit"), t("Split"), t("Merge"), t("History")])
+# Only the open tab runs: the merge candidates and the history are read when a master asks for them.
+tab_edit, tab_split, tab_merge, tab_history = st.tabs(
+    [t("Edit"), t("Split"), t("Merge"), t("History")], key="review_tab", on_change="rerun"
+)
 
-with tab_edit:
+
+def edit_tab() -> None:
+    """The structured editor; a saved edit is a new version."""
     try:
         edit = rule_editor(rule, view.id)
         if edit is not None:
@@ -117,7 +122,9 @@ with tab_edit:
     except KnowledgeBaseError as exc:
         show_error(exc, not_done="Not saved: {problem}")
 
-with tab_split:
+
+def split_tab() -> None:
+    """Split a rule of several actions into two."""
     if len(rule.actions) < 2:
         st.info(t("This rule has one action. A rule can be split when the master said several things to do."))
     else:
@@ -147,7 +154,9 @@ with tab_split:
                 except KnowledgeBaseError as exc:
                     show_error(exc, not_done="Not split: {problem}")
 
-with tab_merge:
+
+def merge_tab() -> None:
+    """Merge with a rule that says much the same (the candidates are read only here)."""
     similar = kb.similar_rules(view.id)
     if not similar:
         st.info(t("No similar rule found to merge with."))
@@ -180,7 +189,9 @@ with tab_merge:
                 except KnowledgeBaseError as exc:
                     show_error(exc, not_done="Not merged: {problem}")
 
-with tab_history:
+
+def history_tab() -> None:
+    """Every version, the differences between two, and bringing one back."""
     versions = kb.history(view.id)
     st.dataframe(
         [
@@ -224,3 +235,9 @@ with tab_history:
                     st.rerun()
                 except KnowledgeBaseError as exc:
                     show_error(exc, not_done="Not restored: {problem}")
+
+
+for tab, body in ((tab_edit, edit_tab), (tab_split, split_tab), (tab_merge, merge_tab), (tab_history, history_tab)):
+    if tab.open:
+        with tab:
+            body()

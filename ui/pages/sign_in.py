@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from knowledge_base import SignInRefused
+from ui import warmup
 from ui.components import show_error
 from ui.i18n import KEY, t
 from ui.state import USER_KEY, shared_knowledge_base
@@ -26,7 +27,27 @@ def client() -> str | None:
     return address.split(",")[-1].strip() or None
 
 
+def starting_note() -> None:
+    """What the server is still loading (`ui.warmup`); nothing once it is ready."""
+    now = warmup.STARTUP
+    if now.phase == "models":
+        st.info(t("Starting up: loading the language models. You can sign in; a first question may wait."))
+    elif now.phase == "vectors":
+        st.info(
+            t(
+                "Starting up: reading the rules for search ({done} of {total} new ones). You can sign in; a first "
+                "question may wait.",
+                done=now.progress.encoded,
+                total=now.progress.total,
+            )
+        )
+    elif now.phase == "failed":
+        st.warning(t("The start-up did not finish ({problem}); questions load what they need as they come.",
+                     problem=now.error))  # fmt: skip
+
+
 st.title(t("Sign in"))
+starting_note()  # as it stands when the page is drawn (no timer: a page that reruns itself fights the typing)
 st.write(t("myeongjang keeps the masters' rules. Sign in with the account your administrator gave you."))
 with st.form("sign_in"):
     username = st.text_input(t("User name"), key="sign_in_user")

@@ -1,0 +1,72 @@
+"""The server process's start: the sentence models load, and the knowledge base's missing sentence
+vectors are made, in a background thread as the server starts (`ui.serve`), not in a person's
+first request. The sign-in page shows how far it has come; until it is done everything works,
+only a first question may wait for what is still loading.
+
+The knowledge base itself is one per process and URL (`knowledge_base_at`), shared by this thread
+and every page, so the models, the vectors read and the search index are loaded once.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import dataclass, field
+
+from knowledge_base import KnowledgeBase, default_url
+from knowledge_base.warming import Progress
+
+
+@dataclass
+class Startup:
+    """Where the start stands: "models", then "vectors", then "ready" (or "failed", with why)."""
+
+    phase: str = "not started"
+    began: float = field(default_factory=time.monotonic)
+    progress: Progress = field(default_factory=Progress)
+    error: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.phase in ("ready", "failed", "not started")
+
+
+STARTUP = Startup()
+_started = threading.Lock()
+
+
+@functools.cache
+def knowledge_base_at(url: str) -> KnowledgeBase:
+    """The process's knowledge base at `url`, with the packaged sentence models."""
+    from elicitation.embeddings import default_encoder, multilingual_encoder
+
+    return KnowledgeBase(url, encoder=default_encoder(), multilingual=multilingual_encoder())
+
+
+def start(url: str | None = None) -> Startup:
+    """Begin the start in a daemon thread (once per process); its state."""
+    if not _started.acquire(blocking=False):
+        return STARTUP
+    STARTUP.phase = "models"
+    threading.Thread(target=_run, args=(url or default_url(),), name="myeongjang-start", daemon=True).start()
+    return STARTUP
+
+
+def _run(url: str) -> None:
+    try:
+        from elicitation.embeddings import PROBE
+
+        kb = knowledge_base_at(url)
+        for encoder in (kb.encoder, kb.multilingual):
+            if encoder is not None:
+                encoder.encode([PROBE])  # loads the weights (and the fast path for one text)
+                encoder.encode([PROBE, PROBE])
+        import elicitation  # noqa: F401  (the readers, which an import needs: spaCy and Kiwi)
+
+        STARTUP.phase = "vectors"
+        kb.warm(progress=STARTUP.progress)
+        STARTUP.phase = "ready"
+    except Exception as exc:  # shown on the sign-in page; the app works on, paying as it goes
+        STARTUP.error = f"{type(exc).__name__}: {exc}"
+        STARTUP.phase = "failed"
