@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from knowledge_base import policies, releases, search
 from knowledge_base.audit import latest_event
 from knowledge_base.context import Context
-from knowledge_base.models import Master, RuleRow
+from knowledge_base.models import Delegation, Master, RuleRow, User
+from knowledge_base.policies import Actor
 from knowledge_base.semantic import Encoder
 from knowledge_base.views import rule_views
 from rules import Answer, Engine, Fact, KnownRule, catalogue, facts_from_text
@@ -34,43 +36,70 @@ def guidance_rules(
 ) -> list[KnownRule]:
     """The rules guidance may use: confirmed ones (or those frozen in a release; proposed ones
     too on request, never for an SME), of masters whose consent to internal guidance stands,
-    and only those the user may read. Read once per user and knowledge-base state (a few
-    queries, whatever the number of rules); the page, the question's facts and the engine share
-    that copy."""
-    statuses = ["confirmed", "proposed"] if include_proposed else ["confirmed"]
+    and only those the user may read. Read once per knowledge-base state for all users who may
+    read the same rules (a few queries, whatever the number of rules); the page, the question's
+    facts and the engine share that copy."""
     with kb.unit(actor=actor) as uow:
-        s = uow.session
-        who = uow.actor(action="ask")
-        if who.role == "sme":
-            statuses = ["confirmed"]
-        key = (who.username, latest_event(s), tuple(statuses), release)
-        kept = kb.caches.guidance.get(key)
-        if kept is not None:
-            return list(kept)
-        q = (
-            select(RuleRow)
-            .join(Master)
-            .options(selectinload(RuleRow.master))
-            .where(
-                RuleRow.master_id.in_(policies.consenting_to_guidance()),
-                *policies.visible(who, by_status=release is None),
-            )
-            .order_by(RuleRow.id)
+        return _readable(kb, uow.session, uow.actor(action="ask"), include_proposed, release)
+
+
+def _sees(who: Actor) -> tuple[Any, ...]:
+    """What decides which rules a user may read (`policies.visible`): users alike share a reading."""
+    if who.role == "admin":
+        return ("admin",)
+    return (who.role == "sme", who.organisation, tuple(who.own_masters()))
+
+
+def _readable(kb: Context, s: Session, who: Actor, include_proposed: bool, release: str | None) -> list[KnownRule]:
+    statuses = ["confirmed", "proposed"] if include_proposed and who.role != "sme" else ["confirmed"]
+    key = (_sees(who), latest_event(s), tuple(statuses), release)
+    kept = kb.caches.guidance.get(key)
+    if kept is not None:
+        return list(kept)
+    q = (
+        select(RuleRow)
+        .join(Master)
+        .options(selectinload(RuleRow.master))
+        .where(
+            RuleRow.master_id.in_(policies.consenting_to_guidance()),
+            *policies.visible(who, by_status=release is None),
         )
-        frozen: dict[int, int] = {}
-        if release is not None:
-            frozen = releases.release_versions(s, release)
-            q = q.where(RuleRow.id.in_(list(frozen) or [-1]))
-        else:
-            q = q.where(RuleRow.status.in_(statuses))
-        rows = list(s.scalars(q))
-        out = []
-        for i in range(0, len(rows), VIEWS_AT_ONCE):
-            for view in rule_views(s, rows[i : i + VIEWS_AT_ONCE], frozen or None):
-                known = view.known()
-                out.append(replace(known, status="confirmed") if release is not None else known)
+        .order_by(RuleRow.id)
+    )
+    frozen: dict[int, int] = {}
+    if release is not None:
+        frozen = releases.release_versions(s, release)
+        q = q.where(RuleRow.id.in_(list(frozen) or [-1]))
+    else:
+        q = q.where(RuleRow.status.in_(statuses))
+    rows = list(s.scalars(q))
+    out = []
+    for i in range(0, len(rows), VIEWS_AT_ONCE):
+        for view in rule_views(s, rows[i : i + VIEWS_AT_ONCE], frozen or None):
+            known = view.known()
+            out.append(replace(known, status="confirmed") if release is not None else known)
     kb.caches.keep_guidance(key, tuple(out))
     return out
+
+
+def prime(kb: Context) -> int:
+    """Read the guidance rules once for every kind of reader among the accounts, and compile the
+    engine for each set: what a worker's first question would otherwise wait for (the server
+    does it as it starts). The kinds of reader primed."""
+    with kb.unit() as uow:
+        s = uow.session
+        delegated: dict[int, set[int]] = {}
+        for user_id, master_id in s.execute(
+            select(Delegation.user_id, Delegation.master_id).where(Delegation.revoked_at.is_(None))
+        ):
+            delegated.setdefault(user_id, set()).add(master_id)
+        kinds: dict[tuple[Any, ...], Actor] = {}
+        for u in s.scalars(select(User).order_by(User.id)):
+            who = Actor(u.username, u.role, u.organisation, u.master_id, frozenset(delegated.get(u.id, ())))
+            kinds.setdefault(_sees(who), who)
+        for who in kinds.values():
+            _engine(kb, _readable(kb, s, who, False, None), False, None)
+    return len(kinds)
 
 
 def findings(kb: Context, *, actor: str | None = None) -> list[Finding]:
@@ -89,6 +118,10 @@ def engine_for(
 ) -> Engine:
     """The compiled engine for the current state; recompiled only when the rules changed."""
     rules = guidance_rules(kb, include_proposed=include_proposed, release=release, actor=actor)
+    return _engine(kb, rules, include_proposed, release)
+
+
+def _engine(kb: Context, rules: list[KnownRule], include_proposed: bool, release: str | None) -> Engine:
     key = (include_proposed, release, tuple((k.key, k.version, k.status) for k in rules))
     caches = kb.caches
     with caches.engine_lock:

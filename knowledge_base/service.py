@@ -154,6 +154,7 @@ class KnowledgeBase:
 
     # guidance
     guidance_rules = guidance.guidance_rules
+    prime_guidance = guidance.prime
     facts_from_question = guidance.facts_from_question
     findings = guidance.findings
     engine_for = guidance.engine_for

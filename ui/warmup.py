@@ -63,9 +63,13 @@ def _run(url: str) -> None:
                 encoder.encode([PROBE])  # loads the weights (and the fast path for one text)
                 encoder.encode([PROBE, PROBE])
         import elicitation  # noqa: F401  (the readers, which an import needs: spaCy and Kiwi)
+        from knowledge_base.redaction import Redactor
+
+        Redactor().redact(PROBE)  # the PII analyser, which an import and a master's first edit need
 
         STARTUP.phase = "vectors"
         kb.warm(progress=STARTUP.progress)
+        kb.prime_guidance()  # each kind of reader's rules read and the engine compiled, before the first question
         STARTUP.phase = "ready"
     except Exception as exc:  # shown on the sign-in page; the app works on, paying as it goes
         STARTUP.error = f"{type(exc).__name__}: {exc}"

@@ -205,3 +205,15 @@ def test_the_server_start_loads_the_models_and_makes_the_vectors(many: Knowledge
     assert warmup.STARTUP.phase == "ready", warmup.STARTUP.error
     assert warmup.STARTUP.progress.done and warmup.STARTUP.progress.total > 0
     assert warmup.knowledge_base_at(many.url).warm() == 0
+
+
+def test_readers_alike_share_one_reading_which_the_start_primes(kb: KnowledgeBase) -> None:
+    store(kb, generated(30))
+    kb.add_user("sme1", "sme")
+    kb.add_user("sme2", "sme")
+    kb.add_user("outside", "sme", organisation="another yard")
+    assert kb.prime_guidance() == 3  # the admin, the SMEs of no organisation, the other yard's
+    for name in ("sme1", "sme2", "outside", "admin"):
+        with counted(kb) as seen:
+            assert len(kb.as_user(name).guidance_rules()) == 30
+        assert not any("rule_versions" in q for q in seen), name  # read already, at the start
