@@ -93,7 +93,12 @@ class Person:
         t0 = time.perf_counter()
         act()
         rest = _AT_REST
-        if not reruns:
+        if reruns:
+            try:  # a click that landed while the page was redrawn is lost: a person clicks again
+                self.page.wait_for_function("() => window.__changes > 0", timeout=5000, polling=20)
+            except TimeoutError:
+                act()
+        else:
             try:
                 self.page.wait_for_function("() => window.__changes > 0", timeout=300, polling=20)
             except TimeoutError:

@@ -17,7 +17,7 @@ from knowledge_base.semantic import Encoder, IndexCache
 from knowledge_base.unit_of_work import UnitOfWork
 from rules import Engine, KnownRule
 
-# Readings of the guidance rules kept (a few users, the newest states).
+# Readings of the guidance rules kept (a few kinds of reader, the newest states).
 GUIDANCE_KEPT = 16
 
 
@@ -30,11 +30,11 @@ class Caches:
     engines: dict[tuple[Any, ...], Engine] = field(default_factory=dict)
     engine_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    # (user, state, statuses, release) -> the rules guidance may use (`guidance.guidance_rules`)
+    # (kind of reader, state, statuses, release) -> the rules guidance may use (`guidance.guidance_rules`)
     guidance: dict[tuple[Any, ...], tuple[KnownRule, ...]] = field(default_factory=dict)
 
     def keep_guidance(self, key: tuple[Any, ...], rules: tuple[KnownRule, ...]) -> None:
-        """Keep the latest few readings (each user's, at the newest states)."""
+        """Keep the latest few readings (of each kind of reader, at the newest states)."""
         self.guidance[key] = rules
         while len(self.guidance) > GUIDANCE_KEPT:
             self.guidance.pop(next(iter(self.guidance)))
