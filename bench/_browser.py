@@ -9,19 +9,12 @@ shorter than Playwright's polling is not missed.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-from ui.cli import streamlit_command
 
 PASSWORD = "bench password 1"
 TIMEOUT_MS = 300_000  # a first visit that encodes every rule takes minutes: time it, do not fail it
@@ -47,33 +40,6 @@ def chromium() -> str:
     if exe is None:
         raise SystemExit("Debian's chromium is not installed (scripts/setup.sh installs it)")
     return exe
-
-
-@contextlib.contextmanager
-def serving(url: str) -> Iterator[str]:
-    """The app served on loopback over the knowledge base at `url`, once its health check answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, MYEONGJANG_DATABASE_URL=url)
-    env.pop("MYEONGJANG_USER", None)
-    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit("the app did not start") from None
-                time.sleep(0.5)
-        yield address
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 class Person:

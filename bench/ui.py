@@ -35,12 +35,13 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._browser import PASSWORD, Person, chromium, serving, summary  # noqa: E402
+from bench._browser import PASSWORD, Person, chromium, summary  # noqa: E402
 from bench._record import record  # noqa: E402
 from knowledge_base import KnowledgeBase  # noqa: E402
 from knowledge_base.models import RuleRow, RuleVersion  # noqa: E402
 from rules.synthetic import Variable  # noqa: E402
 from rules.synthetic import knowledge_base as synthetic  # noqa: E402
+from ui.cli.server import serving  # noqa: E402
 
 APP = str(ROOT / "ui" / "app.py")
 MASTERS = ("Kang Ho-jin", "Yoon Seo-yeon", "Han Ji-woo")

@@ -5,13 +5,7 @@ confirms one rule and edits another in the structured editor; an SME signs in, a
 edited rule with its explanation. Every page is screenshotted to test-artifacts/.
 """
 
-import contextlib
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +13,7 @@ from typing import Any
 import pytest
 
 from knowledge_base import KnowledgeBase
-from ui.cli import streamlit_command
+from ui.cli.server import serving
 
 from ..conftest import ROOT, _in_ci, chromium_path, samples_with_accounts
 
@@ -28,38 +22,11 @@ ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct horse battery"
 
 
-@contextlib.contextmanager
-def serving(url: str) -> Iterator[str]:
-    """The app served on loopback over the knowledge base at `url`; its address."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, MYEONGJANG_DATABASE_URL=url)
-    env.pop("MYEONGJANG_USER", None)
-    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        yield address
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, KnowledgeBase]]:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     kb = samples_with_accounts(url, PASSWORD, ("park", "master", "Park Jae-sung"), ("sme", "sme", None))
-    with serving(url) as address:
+    with serving(url, start_s=60) as address:
         yield address, kb
 
 

@@ -4,7 +4,14 @@ statistics (and the app itself fetches nothing from outside)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -26,3 +33,31 @@ def streamlit_command(port: int) -> list[str]:
     for option, value in STREAMLIT_OPTIONS.items():
         command += [f"--{option}", value]
     return command
+
+
+@contextlib.contextmanager
+def serving(url: str, *, start_s: float = 120) -> Iterator[str]:
+    """The app served on a free loopback port over the knowledge base at `url`, once its health
+    check answers (within `start_s` seconds); its address. Used by the browser test and bench."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, MYEONGJANG_DATABASE_URL=url)
+    env.pop("MYEONGJANG_USER", None)
+    proc = subprocess.Popen(streamlit_command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"the app did not start on {address}") from None
+                time.sleep(0.5)
+        yield address
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
