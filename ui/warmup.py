@@ -10,6 +10,7 @@ and every page, so the models, the vectors read and the search index are loaded 
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,16 +45,18 @@ def knowledge_base_at(url: str) -> KnowledgeBase:
     return KnowledgeBase(url, encoder=default_encoder(), multilingual=multilingual_encoder())
 
 
-def start(url: str | None = None) -> Startup:
-    """Begin the start in a daemon thread (once per process); its state."""
+def start(url: str | None = None, *, freeze: bool = True) -> Startup:
+    """Begin the start in a daemon thread (once per process); its state. `freeze`: what the start
+    loaded is moved out of the garbage collector's sight once loaded (the server's models,
+    readers and rules live as long as it), so no later collection walks them."""
     if not _started.acquire(blocking=False):
         return STARTUP
     STARTUP.phase = "models"
-    threading.Thread(target=_run, args=(url or default_url(),), name="myeongjang-start", daemon=True).start()
+    threading.Thread(target=_run, args=(url or default_url(), freeze), name="myeongjang-start", daemon=True).start()
     return STARTUP
 
 
-def _run(url: str) -> None:
+def _run(url: str, freeze: bool = False) -> None:
     try:
         from elicitation.embeddings import PROBE
 
@@ -70,6 +73,9 @@ def _run(url: str) -> None:
         STARTUP.phase = "vectors"
         kb.warm(progress=STARTUP.progress)
         kb.prime_guidance()  # each kind of reader's rules read and the engine compiled, before the first question
+        if freeze:
+            gc.collect()
+            gc.freeze()
         STARTUP.phase = "ready"
     except Exception as exc:  # shown on the sign-in page; the app works on, paying as it goes
         STARTUP.error = f"{type(exc).__name__}: {exc}"

@@ -17,11 +17,16 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # Streamlit's settings for a plant's network: the menu shows what a viewer needs (print, record the
 # screen, light or dark) and none of the developer's items (Deploy, rerun, clear cache), and no
-# usage statistics are sent.
+# usage statistics are sent. Two defaults meant for a developer's laptop cost every click at a
+# programme's size: a full garbage collection after each script run (0.3-0.5 s with the models and
+# 10,000 rules in memory; `ui.warmup` freezes what the start loaded instead), and a watcher polling
+# the app's source files for edits.
 STREAMLIT_OPTIONS = {
     "server.headless": "true",
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "viewer",
+    "runner.postScriptGC": "false",
+    "server.fileWatcherType": "none",
 }
 
 
