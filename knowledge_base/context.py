@@ -10,15 +10,20 @@ from __future__ import annotations
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.semantic import Encoder, IndexCache
 from knowledge_base.unit_of_work import UnitOfWork
 from rules import Engine, KnownRule
 
+if TYPE_CHECKING:
+    from knowledge_base.guidance_reading import Reading
+
 # Readings of the guidance rules kept (a few kinds of reader, the newest states).
 GUIDANCE_KEPT = 16
+# Rules' views kept for the next reading (above it, only the newest reading's are kept).
+VIEWS_KEPT = 300_000
 
 
 @dataclass
@@ -30,14 +35,20 @@ class Caches:
     engines: dict[tuple[Any, ...], Engine] = field(default_factory=dict)
     engine_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    # (kind of reader, state, statuses, release) -> the rules guidance may use (`guidance.guidance_rules`)
-    guidance: dict[tuple[Any, ...], tuple[KnownRule, ...]] = field(default_factory=dict)
+    # (kind of reader, state, statuses, release) -> the rules guidance may use (`guidance_reading`)
+    guidance: dict[tuple[Any, ...], Reading] = field(default_factory=dict)
+    # (kind of reader, rule id, version shown, row version, master's name) -> the rule's view
+    known: dict[tuple[Any, ...], KnownRule] = field(default_factory=dict)
 
-    def keep_guidance(self, key: tuple[Any, ...], rules: tuple[KnownRule, ...]) -> None:
-        """Keep the latest few readings (of each kind of reader, at the newest states)."""
-        self.guidance[key] = rules
+    def keep_reading(self, key: tuple[Any, ...], reading: Reading, views: dict[tuple[Any, ...], KnownRule]) -> None:
+        """Keep the latest few readings (of each kind of reader, at the newest states) and the
+        views they were made of."""
+        self.guidance[key] = reading
         while len(self.guidance) > GUIDANCE_KEPT:
             self.guidance.pop(next(iter(self.guidance)))
+        if len(self.known) + len(views) > VIEWS_KEPT:
+            self.known = {}
+        self.known.update(views)
 
     def forget_engines(self) -> None:
         """After a write that changes what guides: the next question compiles afresh."""

@@ -5,20 +5,17 @@ rules, its answers, and the conflicts and gaps among them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
-from knowledge_base import policies, releases, search
-from knowledge_base.audit import latest_event
+from knowledge_base import search
 from knowledge_base.context import Context
-from knowledge_base.models import Delegation, Master, RuleRow, User
+from knowledge_base.guidance_reading import Reading, reading, sees
+from knowledge_base.models import Delegation, User
 from knowledge_base.policies import Actor
 from knowledge_base.semantic import Encoder
-from knowledge_base.views import rule_views
-from rules import Answer, Engine, Fact, KnownRule, catalogue, facts_from_text
+from rules import Answer, Engine, Fact, KnownRule, Variable, facts_from_text
 from rules.checks import Finding
 from rules.checks import check as check_rules
 from rules.duplicates import near_duplicates
@@ -27,8 +24,6 @@ from rules.variables import facts_by_meaning, question_chunks
 
 # Compiled engines kept per knowledge base (the working state and releases, as different users ask).
 ENGINES_KEPT = 8
-# Rules whose views one query reads (a bound parameter each: well under SQLite's limit).
-VIEWS_AT_ONCE = 5000
 
 
 def guidance_rules(
@@ -37,49 +32,22 @@ def guidance_rules(
     """The rules guidance may use: confirmed ones (or those frozen in a release; proposed ones
     too on request, never for an SME), of masters whose consent to internal guidance stands,
     and only those the user may read. Read once per knowledge-base state for all users who may
-    read the same rules (a few queries, whatever the number of rules); the page, the question's
+    read the same rules (after a change, only the changed rules are read again); the page, the question's
     facts and the engine share that copy."""
+    return list(guidance_reading(kb, include_proposed=include_proposed, release=release, actor=actor).rules)
+
+
+def guidance_variables(kb: Context, *, include_proposed: bool = False, actor: str | None = None) -> list[Variable]:
+    """The variables the guidance rules test, most used first (once per reading)."""
+    return guidance_reading(kb, include_proposed=include_proposed, actor=actor).variables
+
+
+def guidance_reading(
+    kb: Context, *, include_proposed: bool = False, release: str | None = None, actor: str | None = None
+) -> Reading:
+    """The reading behind `guidance_rules`, with what questions derive from it."""
     with kb.unit(actor=actor) as uow:
-        return _readable(kb, uow.session, uow.actor(action="ask"), include_proposed, release)
-
-
-def _sees(who: Actor) -> tuple[Any, ...]:
-    """What decides which rules a user may read (`policies.visible`): users alike share a reading."""
-    if who.role == "admin":
-        return ("admin",)
-    return (who.role == "sme", who.organisation, tuple(who.own_masters()))
-
-
-def _readable(kb: Context, s: Session, who: Actor, include_proposed: bool, release: str | None) -> list[KnownRule]:
-    statuses = ["confirmed", "proposed"] if include_proposed and who.role != "sme" else ["confirmed"]
-    key = (_sees(who), latest_event(s), tuple(statuses), release)
-    kept = kb.caches.guidance.get(key)
-    if kept is not None:
-        return list(kept)
-    q = (
-        select(RuleRow)
-        .join(Master)
-        .options(selectinload(RuleRow.master))
-        .where(
-            RuleRow.master_id.in_(policies.consenting_to_guidance()),
-            *policies.visible(who, by_status=release is None),
-        )
-        .order_by(RuleRow.id)
-    )
-    frozen: dict[int, int] = {}
-    if release is not None:
-        frozen = releases.release_versions(s, release)
-        q = q.where(RuleRow.id.in_(list(frozen) or [-1]))
-    else:
-        q = q.where(RuleRow.status.in_(statuses))
-    rows = list(s.scalars(q))
-    out = []
-    for i in range(0, len(rows), VIEWS_AT_ONCE):
-        for view in rule_views(s, rows[i : i + VIEWS_AT_ONCE], frozen or None):
-            known = view.known()
-            out.append(replace(known, status="confirmed") if release is not None else known)
-    kb.caches.keep_guidance(key, tuple(out))
-    return out
+        return reading(kb, uow.session, uow.actor(action="ask"), include_proposed, release)
 
 
 def prime(kb: Context) -> int:
@@ -96,9 +64,9 @@ def prime(kb: Context) -> int:
         kinds: dict[tuple[Any, ...], Actor] = {}
         for u in s.scalars(select(User).order_by(User.id)):
             who = Actor(u.username, u.role, u.organisation, u.master_id, frozenset(delegated.get(u.id, ())))
-            kinds.setdefault(_sees(who), who)
+            kinds.setdefault(sees(who), who)
         for who in kinds.values():
-            _engine(kb, _readable(kb, s, who, False, None), False, None)
+            _engine(kb, list(reading(kb, s, who, False, None).rules), False, None)
     return len(kinds)
 
 
@@ -152,20 +120,18 @@ def facts_from_question(
     """The facts a plain-words question states about the variables the guidance rules test:
     by their names and values first, then (with the semantic layer on) by meaning. Returns
     the facts and, for each, how it was read (the words or the master's phrase it matched)."""
-    rules = [k.rule for k in guidance_rules(kb, include_proposed=include_proposed, actor=actor)]
-    variables = catalogue(rules)
+    read = guidance_reading(kb, include_proposed=include_proposed, actor=actor)
+    variables = read.variables
     facts = facts_from_text(question, variables)
     how = {name: "named in the question" for name in facts}
     if kb.encoder is None or not question.strip():
         return facts, how
-    clauses = list(
-        {(c.variable, c.text): c for r in rules for c in [*r.clauses(), *r.exceptions] if c.variable}.values()
-    )
+    clauses = read.clauses
     chunks = question_chunks(question)
     if not clauses or not chunks:
         return facts, how
     # where Korean is spoken (in the question or the masters' clauses) the multilingual model compares
-    korean = language_of(question) == KOREAN or any(language_of(c.text) == KOREAN for c in clauses)
+    korean = read.korean or language_of(question) == KOREAN
     model: Encoder = kb.multilingual if korean and kb.multilingual is not None else kb.encoder
     scale = getattr(model, "scale", (0.0, 1.0)) if model is kb.multilingual else (0.0, 1.0)
     clause_vectors = search.kept_vectors(kb, model, [c.text for c in clauses])

@@ -154,6 +154,7 @@ class KnowledgeBase:
 
     # guidance
     guidance_rules = guidance.guidance_rules
+    guidance_variables = guidance.guidance_variables
     prime_guidance = guidance.prime
     facts_from_question = guidance.facts_from_question
     findings = guidance.findings

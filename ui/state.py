@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from knowledge_base import KnowledgeBase, MasterView, default_url
-from rules import KnownRule, Variable, catalogue
+from rules import KnownRule, Variable
 from rules.checks import Finding
 from ui import warmup
 from ui.i18n import KEY, t, word
@@ -53,13 +53,6 @@ def sign_out() -> None:
 # --- cached results, invalidated by any write ---------------------------------------------------
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _variables(url: str, user: str, token: int, include_proposed: bool) -> list[Variable]:
-    # a resource, not data: handed out as it is, never pickled (thousands of rules' variables)
-    kb = _knowledge_base_at(url).as_user(user)
-    return catalogue(k.rule for k in kb.guidance_rules(include_proposed=include_proposed))
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _findings(url: str, user: str, token: int) -> list[Finding]:
     return _knowledge_base_at(url).as_user(user).findings()
@@ -88,8 +81,9 @@ def findings(kb: KnowledgeBase) -> list[Finding]:
 
 
 def variables(kb: KnowledgeBase, *, include_proposed: bool = False) -> list[Variable]:
-    """The variables the guidance rules test, most used first, computed once per state."""
-    return _variables(kb.url, str(kb.user), kb.state_token(), include_proposed)
+    """The variables the guidance rules test, most used first (the knowledge base keeps them
+    with the rules, until they change)."""
+    return kb.guidance_variables(include_proposed=include_proposed)
 
 
 def masters_table(masters: Iterable[MasterView]) -> list[dict[str, str | None]]:

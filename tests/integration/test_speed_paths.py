@@ -217,3 +217,26 @@ def test_readers_alike_share_one_reading_which_the_start_primes(kb: KnowledgeBas
         with counted(kb) as seen:
             assert len(kb.as_user(name).guidance_rules()) == 30
         assert not any("rule_versions" in q for q in seen), name  # read already, at the start
+
+
+def same(rules: Sequence[Any]) -> list[tuple[Any, ...]]:
+    return [(k.key, k.version, k.status, k.master, k.quote, k.rule) for k in rules]
+
+
+def test_after_a_write_only_the_changed_rules_are_read_again(kb: KnowledgeBase) -> None:
+    ids = store(kb, generated(40))
+    extra = store(kb, generated(3, seed=9), confirm=False)
+    before = kb.guidance_rules()
+    assert kb.guidance_variables() == kb.guidance_variables()  # one catalogue per reading
+    kb.review(extra[0], "confirmed", expected_version=1)
+    rule = kb.get_rule(ids[5])
+    kb.edit_rule(ids[5], rule.rule.model_copy(update={"rationale": "edited"}), reason="x", expected_version=2)
+    with counted(kb) as seen:
+        after = kb.guidance_rules()
+    read_again = [q for q in seen if "FROM rule_versions" in q]
+    assert len(read_again) == 1 and read_again[0].count("?") + read_again[0].count("%(") <= 2  # two rules
+    kept = {k.key: k for k in before}
+    assert sum(k is kept.get(k.key) for k in after) == 39  # the other 39 are the views already read
+    assert same(after) == same(KnowledgeBase(kb.url).as_user("admin").guidance_rules())  # as a fresh reading
+    kb.withdraw_consent(kb.masters()[0].id)
+    assert kb.guidance_rules() == []
