@@ -10,15 +10,13 @@ from __future__ import annotations
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.readings import Reading
 from knowledge_base.semantic import Encoder, IndexCache
 from knowledge_base.unit_of_work import UnitOfWork
 from rules import Engine, KnownRule
-
-if TYPE_CHECKING:
-    from knowledge_base.guidance_reading import Reading
 
 # Readings of the guidance rules kept (a few kinds of reader, the newest states).
 GUIDANCE_KEPT = 16

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from knowledge_base import search
 from knowledge_base.context import Context
-from knowledge_base.guidance_reading import Reading, reading, sees
+from knowledge_base.guidance_reading import reading, sees
 from knowledge_base.models import Delegation, User
 from knowledge_base.policies import Actor
+from knowledge_base.readings import Reading
 from knowledge_base.semantic import Encoder
 from rules import Answer, Engine, Fact, KnownRule, Variable, facts_from_text
 from rules.checks import Finding

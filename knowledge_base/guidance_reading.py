@@ -1,18 +1,17 @@
-"""One reading of the rules guidance may use, for one kind of reader at one knowledge-base state,
-and what every question derives from it (the variables, the measurable clauses, whether Korean
-is spoken), computed once per reading.
+"""Reading the rules guidance may use, for one kind of reader at one knowledge-base state
+(`readings.Reading`, with what every question derives from it).
 
 A new state re-reads only what changed. One query lists the readable rules with what decides
 their view: the version shown, the row's version counter (SQLAlchemy bumps it on every change
 to a rule: a review, an edit, a merge, a split, a classification) and the master's name. Views
 of rules whose listing is unchanged are taken from this kind of reader's last readings; only
-new or changed rules are read in full. So a master's confirm costs the next question one rule's view, not 4,000.
+new or changed rules are read in full. So a master's confirm costs the next question one
+rule's view, not 4,000.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -23,44 +22,15 @@ from knowledge_base.audit import latest_event
 from knowledge_base.context import Context
 from knowledge_base.models import Master, RuleRow
 from knowledge_base.policies import Actor
+from knowledge_base.readings import Reading
 from knowledge_base.views import rule_views
-from rules import Clause, KnownRule, Variable, catalogue
-from rules.language import KOREAN, language_of
+from rules import KnownRule
 
 # Rules whose views one query reads (a bound parameter each: well under SQLite's limit).
 VIEWS_AT_ONCE = 5000
 
 # (rule id, version shown, row version, master's name): what decides a rule's view
 Listing = tuple[int, int, int, str]
-
-
-@dataclass(frozen=True)
-class Reading:
-    """The rules one kind of reader may be guided by at one state; derived sets made on first use."""
-
-    rules: tuple[KnownRule, ...]
-
-    @functools.cached_property
-    def variables(self) -> list[Variable]:
-        """Every variable the rules test, most used first (`rules.catalogue`)."""
-        return catalogue(k.rule for k in self.rules)
-
-    @functools.cached_property
-    def clauses(self) -> list[Clause]:
-        """The measurable clauses (and exceptions), one per variable and wording."""
-        return list(
-            {
-                (c.variable, c.text): c
-                for k in self.rules
-                for c in [*k.rule.clauses(), *k.rule.exceptions]
-                if c.variable
-            }.values()
-        )
-
-    @functools.cached_property
-    def korean(self) -> bool:
-        """Whether any clause is spoken in Korean (then questions compare with the multilingual model)."""
-        return any(language_of(c.text) == KOREAN for c in self.clauses)
 
 
 def sees(who: Actor) -> tuple[Any, ...]:
