@@ -1,9 +1,9 @@
 """The rule as data and the engine that runs it; imports nothing from the other packages."""
 
+from rules.compiling import CompileError
 from rules.engine import (
     Answer,
     ClauseMatch,
-    CompileError,
     Derivation,
     Engine,
     EngineUnavailable,

@@ -27,15 +27,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rules.compiling import Compiled, compiled_rule, core_text, core_value, norm, variables_in
 from rules.durable_core import CoreCrashed, CoreError, CoreProcess, shared_core
 from rules.facts import clause_holds
 from rules.messages import Explained, Message
-from rules.model import Action, Clause, Group, Operator, Rule, Scalar, clause_alternatives, iter_clauses
-from rules.units import Fact, Quantity, UnitError, convert, normalize_clause, normalize_fact, reference_units, show
+from rules.model import Action, Clause, Group, Operator, Rule, Scalar
+from rules.units import Fact, Quantity, UnitError, convert, normalize_fact, reference_units, show
 
 _SITUATION = "myeongjang_situation"
 PARTITION_SIZE = 64  # durable_rules fails with error 303 (stack size) when more rules match one fact
-MAX_ALTERNATIVES = 1024
 MAX_QUESTIONS = 25  # an SME answers a handful; the ones that decide the most rules come first
 _counter = itertools.count(1)
 
@@ -121,10 +121,6 @@ class Answer:
     unknown: list[Message] = field(default_factory=list)  # facts no rule tests, and what was meant
 
 
-class CompileError(ValueError):
-    """A rule that cannot be compiled to the engine's form."""
-
-
 class FactError(Explained, ValueError):
     """A fact the engine cannot use (a unit that cannot measure its variable)."""
 
@@ -133,91 +129,28 @@ class EngineUnavailable(Explained, RuntimeError):
     """The rule engine's process failed on this request; the caller's process is unharmed."""
 
 
-# --- compiling ---------------------------------------------------------------------------------
-
-
-def core_text(text: str) -> str:
-    """A name or string value as the C core can match it. durable_rules never matches a string
-    with bytes beyond ASCII (a Korean variable or value, "달걀" == "가라앉다", silently fails), so
-    those are spelled as the hex of their UTF-8 bytes, the same way in rulesets and in facts."""
-    return text if text.isascii() else "x_" + text.encode("utf-8").hex()
-
-
-def _core(v: Scalar) -> Scalar:
-    return core_text(v) if isinstance(v, str) else v
-
-
-def compile_clause(clause: Clause) -> list[list[dict[str, Any]]]:
-    """One clause as alternatives (a disjunction) of conjunctions of durable_rules tests."""
-    var, op, value = clause.variable, clause.operator, clause.value
-    if var is None or op is None:
-        raise CompileError(f"clause {clause.text!r} is not measurable")
-    var = core_text(var)
-    if op is Operator.IS_TRUE:
-        return [[{var: True}]]
-    if op is Operator.IS_FALSE:
-        return [[{var: False}]]
-    if op is Operator.IN:
-        assert isinstance(value, list)
-        return [[{var: _core(v)}] for v in dict.fromkeys(_norm(v) for v in value)]
-    if op is Operator.BETWEEN:
-        assert isinstance(value, list)
-        return [[{"$gte": {var: float(value[0])}}, {"$lte": {var: float(value[1])}}]]
-    symbol = {
-        Operator.EQ: None,
-        Operator.NE: "$neq",
-        Operator.LT: "$lt",
-        Operator.LE: "$lte",
-        Operator.GT: "$gt",
-        Operator.GE: "$gte",
-    }[op]
-    assert value is not None and not isinstance(value, list)
-    return [[{var: _core(_norm(value))}]] if symbol is None else [[{symbol: {var: _core(_norm(value))}}]]
-
-
-def alternatives(group: Group) -> list[list[dict[str, Any]]]:
-    """A condition tree as a disjunction of conjunctions of tests (an empty list: it can never fire).
-
-    The clause alternatives of the tree (`rules.model.clause_alternatives`), with each `in`
-    clause spread over one conjunction per value; more than MAX_ALTERNATIVES are cut off there.
-    """
-    out: list[list[dict[str, Any]]] = []
-    for term in clause_alternatives(group, MAX_ALTERNATIVES):
-        tests: list[list[dict[str, Any]]] = [[]]
-        for clause in term:
-            tests = [left + right for left in tests for right in compile_clause(clause)]
-            if len(tests) > MAX_ALTERNATIVES:
-                break
-        out.extend(tests)
-        if len(out) > MAX_ALTERNATIVES:
-            break
-    return out
-
-
-def _variables(test: dict[str, Any]) -> list[str]:
-    (key, inner), *_ = test.items()
-    return list(inner) if key.startswith("$") else [key]
-
-
-def _norm(v: Scalar) -> Scalar:
-    if isinstance(v, str):
-        return v.lower()
-    if isinstance(v, int) and not isinstance(v, bool):
-        return float(v)
-    return v
-
-
-@dataclass
+@dataclass(frozen=True)
 class _Compiled:
-    known: KnownRule
-    conditions: Group
-    exceptions: list[Clause]
-    clauses: list[Clause] = field(default_factory=list)  # the condition tree's clauses, normalised
-    originals: list[Clause] = field(default_factory=list)  # the same clauses in the master's units
+    """A known rule and its compiled form (`rules.compiling`, kept across engines)."""
 
-    def __post_init__(self) -> None:
-        self.clauses = list(iter_clauses(self.conditions))
-        self.originals = self.known.rule.clauses()
+    known: KnownRule
+    form: Compiled
+
+    @property
+    def conditions(self) -> Group:
+        return self.form.conditions
+
+    @property
+    def exceptions(self) -> list[Clause]:
+        return self.form.exceptions
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return self.form.clauses
+
+    @property
+    def originals(self) -> list[Clause]:
+        return self.form.originals
 
 
 def group_holds(group: Group, facts: Mapping[str, Scalar]) -> bool:
@@ -228,13 +161,6 @@ def group_holds(group: Group, facts: Mapping[str, Scalar]) -> bool:
         group_holds(item, facts) if isinstance(item, Group) else bool(clause_holds(item, facts)) for item in group.items
     )
     return all(verdicts) if group.join == "all" else any(verdicts)
-
-
-def _normalize_group(group: Group, units: Mapping[str, str]) -> Group:
-    return Group(
-        join=group.join,
-        items=[_normalize_group(i, units) if isinstance(i, Group) else normalize_clause(i, units) for i in group.items],
-    )
 
 
 class Engine:
@@ -257,19 +183,12 @@ class Engine:
         self._rules_by_variable: dict[str, list[str]] = {}
         terms: list[tuple[str, list[dict[str, Any]]]] = []
         for known in self.rules:
-            try:
-                conditions = _normalize_group(known.rule.conditions, self.units)
-                exceptions = [normalize_clause(e, self.units) for e in known.rule.exceptions]
-            except UnitError as exc:
-                self.skipped[known.key] = f"rule #{known.key}: {exc}"
+            form = compiled_rule(known.rule, self.units)
+            if isinstance(form, str):
+                self.skipped[known.key] = f"rule #{known.key}: {form}"
                 continue
-            alts = alternatives(conditions)
-            if len(alts) > MAX_ALTERNATIVES:
-                self.skipped[known.key] = (
-                    f"rule #{known.key}: its conditions expand to more than {MAX_ALTERNATIVES} alternatives"
-                )
-                continue
-            compiled = self._compiled[known.key] = _Compiled(known, conditions, exceptions)
+            alts = form.alternatives
+            compiled = self._compiled[known.key] = _Compiled(known, form)
             for var in {c.variable for c in compiled.clauses if c.variable}:
                 self._rules_by_variable.setdefault(var, []).append(known.key)
             if not alts:
@@ -289,10 +208,10 @@ class Engine:
         self, terms: list[tuple[str, list[dict[str, Any]]]]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]], list[str], dict[str, str]]:
         """Pack the conjunctions into rulesets, grouped by the rarest variable each one needs."""
-        frequency = Counter(v for _key, tests in terms for t in tests for v in _variables(t))
+        frequency = Counter(v for _key, tests in terms for t in tests for v in variables_in(t))
         by_anchor: dict[str | None, list[tuple[str, list[dict[str, Any]]]]] = {}
         for key, tests in terms:
-            needed = {v for t in tests for v in _variables(t)}
+            needed = {v for t in tests for v in variables_in(t)}
             anchor = min(needed, key=lambda v: (frequency[v], v)) if needed else None
             by_anchor.setdefault(anchor, []).append((key, tests))
         digest = hashlib.sha1(json.dumps(terms, sort_keys=True, default=str).encode()).hexdigest()[:10]
@@ -393,7 +312,7 @@ class Engine:
             names.extend(self._by_anchor.get(core_text(var), ()))
         if not names:
             return []
-        message = {"kind": _SITUATION, **{core_text(k): _core(v) for k, v in facts.items()}}
+        message = {"kind": _SITUATION, **{core_text(k): core_value(v) for k, v in facts.items()}}
         for attempt in (1, 2):  # a restarted core needs the rulesets again, which ask() registers
             try:
                 fired = self._core.ask(self._rulesets, list(dict.fromkeys(names)), message)
@@ -434,7 +353,7 @@ class Engine:
                     if action.unit and target and isinstance(value, (int, float)) and not isinstance(value, bool):
                         value = convert(float(value), action.unit, target)
                     derived[action.variable] = Derivation(action.variable, value, action.unit, key)
-                    state[action.variable] = _norm(value)
+                    state[action.variable] = norm(value)
                     new_fact = True
             if not new_fact:
                 break
@@ -584,7 +503,6 @@ def question_for(clause: Clause) -> str:
 __all__ = [
     "Answer",
     "ClauseMatch",
-    "CompileError",
     "Derivation",
     "Engine",
     "EngineUnavailable",

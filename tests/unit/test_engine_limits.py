@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from rules import Action, Clause, Engine, Group, KnownRule, Rule
+from rules.compiling import MAX_ALTERNATIVES
 from rules.durable_core import CoreCrashed, CoreProcess, CoreTimeout
-from rules.engine import MAX_ALTERNATIVES, PARTITION_SIZE
+from rules.engine import PARTITION_SIZE
 
 
 def rule(key: str, *clauses: Clause, join: str = "all") -> KnownRule:
