@@ -52,9 +52,10 @@ def guidance_reading(
 
 
 def prime(kb: Context) -> int:
-    """Read the guidance rules once for every kind of reader among the accounts, and compile the
-    engine for each set: what a worker's first question would otherwise wait for (the server
-    does it as it starts). The kinds of reader primed."""
+    """Read the guidance rules once for every kind of reader among the accounts, compile the
+    engine for each set, and make what a question derives from them (the variables, the clauses
+    and their vectors): what a worker's first question would otherwise wait for (the server does
+    it as it starts). The kinds of reader primed."""
     with kb.unit() as uow:
         s = uow.session
         delegated: dict[int, set[int]] = {}
@@ -66,8 +67,13 @@ def prime(kb: Context) -> int:
         for u in s.scalars(select(User).order_by(User.id)):
             who = Actor(u.username, u.role, u.organisation, u.master_id, frozenset(delegated.get(u.id, ())))
             kinds.setdefault(sees(who), who)
-        for who in kinds.values():
-            _engine(kb, list(reading(kb, s, who, False, None).rules), False, None)
+        readings = [reading(kb, s, who, False, None) for who in kinds.values()]
+    for read in readings:
+        _engine(kb, list(read.rules), False, None)
+        read.prepare()
+        for model in (kb.encoder, kb.multilingual):
+            if model is not None:
+                _clause_vectors(kb, read, model)
     return len(kinds)
 
 
@@ -135,10 +141,18 @@ def facts_from_question(
     korean = read.korean or language_of(question) == KOREAN
     model: Encoder = kb.multilingual if korean and kb.multilingual is not None else kb.encoder
     scale = getattr(model, "scale", (0.0, 1.0)) if model is kb.multilingual else (0.0, 1.0)
-    clause_vectors = search.kept_vectors(kb, model, [c.text for c in clauses])
+    clause_vectors = _clause_vectors(kb, read, model)
     found = facts_by_meaning(question, chunks, model.encode(chunks), clauses, clause_vectors, variables, scale=scale)
     for name, (fact, said) in found.items():
         if name not in facts:
             facts[name] = fact
             how[name] = f"read as the master's “{said}”"
     return facts, how
+
+
+def _clause_vectors(kb: Context, read: Reading, model: Encoder) -> Any:
+    """The reading's clauses' vectors by `model`, stacked once per reading (not per question)."""
+    kept = read.derived.get(model.key)
+    if kept is None:
+        kept = read.derived[model.key] = search.kept_vectors(kb, model, [c.text for c in read.clauses])
+    return kept

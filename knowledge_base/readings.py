@@ -4,7 +4,8 @@ what every question derives from it, made once per reading (`guidance_reading` m
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from rules import Clause, KnownRule, Variable, catalogue
 from rules.language import KOREAN, language_of
@@ -15,6 +16,8 @@ class Reading:
     """The rules one kind of reader may be guided by at one state; derived sets made on first use."""
 
     rules: tuple[KnownRule, ...]
+    # what the knowledge base derives on first use: the clauses' vectors by each model's key
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
     def variables(self) -> list[Variable]:
@@ -37,3 +40,8 @@ class Reading:
     def korean(self) -> bool:
         """Whether any clause is spoken in Korean (then questions compare with the multilingual model)."""
         return any(language_of(c.text) == KOREAN for c in self.clauses)
+
+    def prepare(self) -> None:
+        """Make the variables, the clauses and their language now, not on the first question."""
+        for name in ("variables", "clauses", "korean"):
+            getattr(self, name)

@@ -240,3 +240,16 @@ def test_after_a_write_only_the_changed_rules_are_read_again(kb: KnowledgeBase) 
     assert same(after) == same(KnowledgeBase(kb.url).as_user("admin").guidance_rules())  # as a fresh reading
     kb.withdraw_consent(kb.masters()[0].id)
     assert kb.guidance_rules() == []
+
+
+def test_a_question_finds_the_clauses_vectors_made_at_the_start(skb: KnowledgeBase, monkeypatch: Any) -> None:
+    from knowledge_base import search
+
+    store(skb, generated(30))
+    question = "what do I do when the first variable is 40?"
+    asked = skb.facts_from_question(question)
+    skb.caches.guidance.clear()  # as a fresh server: the start reads and prepares again
+    skb.prime_guidance()
+    monkeypatch.setattr(search, "kept_vectors", lambda *a, **k: pytest.fail("the clauses' vectors read per question"))
+    assert skb.facts_from_question(question) == asked
+    assert skb.facts_from_question(question) == asked
