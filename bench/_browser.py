@@ -86,10 +86,14 @@ class Person:
 
     def wait_until_started(self, timeout_s: float = 1800) -> float:
         """Seconds until the sign-in page no longer says the server is starting (`ui.warmup`)."""
+        from playwright.sync_api import expect
+
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < timeout_s:
             self.open_sign_in()
             self.page.wait_for_function(_AT_REST.replace("window.__changes > 0 &&", ""), timeout=TIMEOUT_MS)
+            # the form is drawn after the note: with it shown, a missing note means the start is done
+            expect(self.page.get_by_label("User name")).to_be_visible(timeout=TIMEOUT_MS)
             if not self.text("Starting up").count():
                 return time.perf_counter() - t0
             time.sleep(1.0)
