@@ -43,7 +43,8 @@ def sees(who: Actor) -> tuple[Any, ...]:
 def reading(kb: Context, s: Session, who: Actor, include_proposed: bool, release: str | None) -> Reading:
     """The reading for this reader now: kept, or read again where the rules changed."""
     statuses = ["confirmed", "proposed"] if include_proposed and who.role != "sme" else ["confirmed"]
-    key = (sees(who), latest_event(s), tuple(statuses), release)
+    kind = sees(who)
+    key = (kind, latest_event(s), tuple(statuses), release)
     kept = kb.caches.guidance.get(key)
     if kept is not None:
         return kept
@@ -51,7 +52,6 @@ def reading(kb: Context, s: Session, who: Actor, include_proposed: bool, release
     listed = _listing(s, who, statuses, frozen if release is not None else None)
     # views are kept per kind of reader: where the database's row security hides an interview
     # from this reader, his view of a rule lacks its quote, and must not come from another's
-    kind = sees(who)
     views = kb.caches.known
     fresh = _read_views(s, [e for e in listed if (kind, *e) not in views], frozen)
     # a rule written since the listing (by another user, on PostgreSQL) is shown as read

@@ -136,22 +136,6 @@ class _Compiled:
     known: KnownRule
     form: Compiled
 
-    @property
-    def conditions(self) -> Group:
-        return self.form.conditions
-
-    @property
-    def exceptions(self) -> list[Clause]:
-        return self.form.exceptions
-
-    @property
-    def clauses(self) -> list[Clause]:
-        return self.form.clauses
-
-    @property
-    def originals(self) -> list[Clause]:
-        return self.form.originals
-
 
 def group_holds(group: Group, facts: Mapping[str, Scalar]) -> bool:
     """Whether a (unit-normalised) condition tree holds for the (normalised) facts."""
@@ -188,8 +172,8 @@ class Engine:
                 self.skipped[known.key] = f"rule #{known.key}: {form}"
                 continue
             alts = form.alternatives
-            compiled = self._compiled[known.key] = _Compiled(known, form)
-            for var in {c.variable for c in compiled.clauses if c.variable}:
+            self._compiled[known.key] = _Compiled(known, form)
+            for var in {c.variable for c in form.clauses if c.variable}:
                 self._rules_by_variable.setdefault(var, []).append(known.key)
             if not alts:
                 self.untestable.append(known.key)
@@ -338,9 +322,9 @@ class Engine:
                 if key in order or key in blocked:
                     continue
                 compiled = self._compiled[key]
-                if not group_holds(compiled.conditions, state):
+                if not group_holds(compiled.form.conditions, state):
                     continue  # the C core's match is checked against the rule data
-                exception = next((e for e in compiled.exceptions if clause_holds(e, state)), None)
+                exception = next((e for e in compiled.form.exceptions if clause_holds(e, state)), None)
                 if exception is not None:
                     blocked[key] = exception  # the master's "unless ..." holds: the rule does not apply
                     continue
@@ -361,7 +345,7 @@ class Engine:
         firings.sort(key=lambda f: (-f.known.rule.confidence, f.known.key))
         questions = self._questions(state, set(order) | set(blocked))
         for firing in firings:  # an exception nobody has ruled out yet is worth asking about
-            for exception in self._compiled[firing.known.key].exceptions:
+            for exception in self._compiled[firing.known.key].form.exceptions:
                 if clause_holds(exception, state) is None:
                     _add(questions, exception, firing.known.key)
         return Answer(
@@ -381,7 +365,7 @@ class Engine:
         derived: dict[str, Derivation],
     ) -> Firing:
         matched = []
-        for original, clause in zip(compiled.originals, compiled.clauses, strict=True):
+        for original, clause in zip(compiled.form.originals, compiled.form.clauses, strict=True):
             if not clause.measurable or not clause_holds(clause, state):
                 continue
             var = clause.variable
@@ -399,7 +383,7 @@ class Engine:
             for d in derived.values():
                 if d.rule_key == key:
                     chain.insert(0, d)
-            for clause in self._compiled[key].clauses:
+            for clause in self._compiled[key].form.clauses:
                 upstream = derived.get(clause.variable or "")
                 if upstream is not None and clause_holds(clause, state):
                     pending.append(upstream.rule_key)
@@ -418,7 +402,7 @@ class Engine:
         for key in candidates:
             if key in done:
                 continue
-            clauses = self._compiled[key].clauses
+            clauses = self._compiled[key].form.clauses
             verdicts = [clause_holds(c, facts) if c.measurable else None for c in clauses]
             if False in verdicts or True not in verdicts:
                 continue
