@@ -163,7 +163,7 @@ def render_times(url: str, page: str, repeat: int) -> tuple[float, float]:
     for n in range(repeat + 1):
         t0 = time.perf_counter()
         if n == 0:
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"screens/{page}.py").run()
         else:
             at.run()
         times.append(time.perf_counter() - t0)

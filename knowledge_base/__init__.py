@@ -4,6 +4,8 @@ from knowledge_base.consent import CONSENT_SCOPES
 from knowledge_base.database import ENV_URL, default_url
 from knowledge_base.errors import (
     ConsentRequired,
+    DatabaseFailure,
+    DatabaseUnusable,
     DuplicateImport,
     InvalidEdit,
     InvalidTransition,
@@ -13,6 +15,7 @@ from knowledge_base.errors import (
     PermissionDenied,
     SignInRefused,
     StaleEdit,
+    database_unusable,
 )
 from knowledge_base.policies import ROLES, Actor
 from knowledge_base.redaction import RedactionPolicy
@@ -40,6 +43,8 @@ __all__ = [
     "Actor",
     "ConsentRequired",
     "CueView",
+    "DatabaseFailure",
+    "DatabaseUnusable",
     "DuplicateImport",
     "Encoder",
     "EvidenceView",
@@ -64,5 +69,6 @@ __all__ = [
     "TranscriptSummary",
     "TurnView",
     "VersionView",
+    "database_unusable",
     "default_url",
 ]

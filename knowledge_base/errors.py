@@ -3,7 +3,12 @@
 
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from rules.messages import Explained
+
+# What the database itself raised: a damaged file, a server gone away, a disk full.
+DatabaseFailure = SQLAlchemyError
 
 
 class KnowledgeBaseError(Explained):
@@ -66,3 +71,17 @@ class PermissionDenied(KnowledgeBaseError):
 
 class NotEmpty(KnowledgeBaseError):
     pass
+
+
+class DatabaseUnusable(KnowledgeBaseError):
+    """The database could not be read or written (damaged, unreachable, full); what it did not
+    commit was rolled back."""
+
+
+def database_unusable(exc: BaseException) -> DatabaseUnusable:
+    """The database's own error as one line, without the driver's SQL, parameters or help link."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return DatabaseUnusable(
+        "the knowledge base's database cannot be used: {reason}; nothing was written",
+        reason=(reason[0] if reason else type(exc).__name__)[:300],
+    )

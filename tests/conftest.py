@@ -118,7 +118,7 @@ def run_app(user: str | None = "admin", page: str | None = None, *, language: st
         at.session_state["user"] = user
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"screens/{page}.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from knowledge_base import KnowledgeBaseError
+from knowledge_base import DatabaseFailure, KnowledgeBaseError, database_unusable
 from ui.components import md, show_error
 from ui.i18n import language_switch, t, word
 from ui.state import knowledge_base, sign_out, signed_in
@@ -19,16 +19,18 @@ language_switch()
 def pages() -> dict[str, st.Page]:
     """The pages, titled in the session's language."""
     return {
-        "interview": st.Page("pages/interview.py", title=t("Interview"), icon=":material/mic:", url_path="interview"),
-        "review": st.Page("pages/review.py", title=t("Master review"), icon=":material/task_alt:", url_path="review"),
-        "guidance": st.Page("pages/guidance.py", title=t("Guidance"), icon=":material/explore:", url_path="guidance"),
+        "interview": st.Page("screens/interview.py", title=t("Interview"), icon=":material/mic:", url_path="interview"),
+        "review": st.Page("screens/review.py", title=t("Master review"), icon=":material/task_alt:", url_path="review"),
+        "guidance": st.Page("screens/guidance.py", title=t("Guidance"), icon=":material/explore:", url_path="guidance"),
         "knowledge": st.Page(
-            "pages/knowledge.py", title=t("Knowledge base"), icon=":material/menu_book:", url_path="knowledge"
+            "screens/knowledge.py", title=t("Knowledge base"), icon=":material/menu_book:", url_path="knowledge"
         ),
         "vocabulary": st.Page(
-            "pages/vocabulary.py", title=t("Cue vocabulary"), icon=":material/hub:", url_path="vocabulary"
+            "screens/vocabulary.py", title=t("Cue vocabulary"), icon=":material/hub:", url_path="vocabulary"
         ),
-        "admin": st.Page("pages/admin.py", title=t("Admin"), icon=":material/admin_panel_settings:", url_path="admin"),
+        "admin": st.Page(
+            "screens/admin.py", title=t("Admin"), icon=":material/admin_panel_settings:", url_path="admin"
+        ),
     }
 
 
@@ -40,23 +42,32 @@ BY_ROLE = {
     "admin": ["interview", "review", "guidance", "knowledge", "vocabulary", "admin"],
 }
 
-if signed_in() is None:
-    st.navigation([st.Page("pages/sign_in.py", title=t("Sign in"), icon=":material/login:", url_path="sign_in")]).run()
-    st.stop()
 
-kb = knowledge_base()
-try:
-    me = kb.whoami()
-except KnowledgeBaseError:  # the account was removed since signing in
-    sign_out()
-    st.rerun()
-with st.sidebar:
-    st.markdown(md("Signed in as **{user}** ({role})", user=me.username, role=word(me.role)))
-    if st.button(t("Sign out"), key="sign_out", icon=":material/logout:"):
+def run() -> None:
+    """Sign in, or the sidebar and the pages of the signed-in user's role."""
+    if signed_in() is None:
+        st.navigation(
+            [st.Page("screens/sign_in.py", title=t("Sign in"), icon=":material/login:", url_path="sign_in")]
+        ).run()
+        return
+    kb = knowledge_base()
+    try:
+        me = kb.whoami()
+    except KnowledgeBaseError:  # the account was removed since signing in
         sign_out()
         st.rerun()
-PAGES = pages()
+    with st.sidebar:
+        st.markdown(md("Signed in as **{user}** ({role})", user=me.username, role=word(me.role)))
+        if st.button(t("Sign out"), key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    pages_ = pages()
+    st.navigation([pages_[name] for name in BY_ROLE.get(me.role, ["knowledge"])]).run()
+
+
 try:
-    st.navigation([PAGES[name] for name in BY_ROLE.get(me.role, ["knowledge"])]).run()
+    run()
 except KnowledgeBaseError as exc:  # a permission refusal (already audited) or a missing record
     show_error(exc)
+except DatabaseFailure as exc:  # a damaged file, a database server gone: one line, not a traceback
+    show_error(database_unusable(exc))

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from knowledge_base import KnowledgeBase, default_url
+from knowledge_base import DatabaseFailure, KnowledgeBase, database_unusable, default_url
 from knowledge_base.warming import Progress
 
 
@@ -77,6 +77,9 @@ def _run(url: str, freeze: bool = False) -> None:
             gc.collect()
             gc.freeze()
         STARTUP.phase = "ready"
+    except DatabaseFailure as exc:  # a damaged file, a server gone: the same line each page shows
+        STARTUP.error = str(database_unusable(exc))
+        STARTUP.phase = "failed"
     except Exception as exc:  # shown on the sign-in page; the app works on, paying as it goes
         STARTUP.error = f"{type(exc).__name__}: {exc}"
         STARTUP.phase = "failed"

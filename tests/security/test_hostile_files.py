@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from elicitation import TranscriptError, parse_bytes
 from elicitation.limits import budgeted
@@ -104,3 +105,45 @@ def test_a_careless_docx_imports_with_its_note_shown_with_the_interview(kb: obje
     assert result.warnings and result.rule_ids
     [summary] = kb.transcripts()
     assert summary.notes == ["Recorded at the yard office, second shift"]
+
+
+def _damage(path: Path) -> None:
+    """Overwrite the database file after its header with bytes no SQLite page holds."""
+    with path.open("r+b") as f:
+        f.seek(100)
+        f.write(b"\xa5" * (path.stat().st_size - 100))
+
+
+def test_a_damaged_database_file_is_one_line_in_the_cli_and_nothing_is_written(sqlite_env: str) -> None:
+    run("user", "add", "admin", "--role", "admin")
+    database = Path(sqlite_env.removeprefix("sqlite:///"))
+    _damage(database)
+    before = database.read_bytes()
+    for args in (("--as", "admin", "review", "list"), ("user", "add", "kim", "--role", "sme")):
+        done = run(*args)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr
+        assert "database cannot be used:" in done.stderr and "nothing was written" in done.stderr
+    assert database.read_bytes() == before
+
+
+def test_a_damaged_database_file_is_one_line_in_the_ui(sqlite_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import warmup
+
+    from ..conftest import run_app
+
+    run("user", "add", "admin", "--role", "admin")
+    _damage(Path(sqlite_env.removeprefix("sqlite:///")))
+    monkeypatch.setattr(warmup, "STARTUP", warmup.Startup())
+    warmup._run(sqlite_env)  # the server's start says it on the sign-in page
+    assert warmup.STARTUP.phase == "failed" and warmup.STARTUP.error.endswith("malformed; nothing was written")
+    for at in (run_app("admin"), _signing_in(run_app(None))):
+        assert not at.exception and len(at.error) == 1
+        assert "database cannot be used" in at.error[0].value and "malformed" in at.error[0].value
+        assert "\n" not in at.error[0].value and "sqlalche.me" not in at.error[0].value
+
+
+def _signing_in(at: AppTest) -> AppTest:
+    at.text_input(key="sign_in_user").input("admin")
+    at.text_input(key="sign_in_password").input("any password at all")
+    return at.button[0].click().run()

@@ -80,9 +80,9 @@ def test_an_account_without_a_password_cannot_sign_in(loaded: KnowledgeBase) -> 
 @pytest.mark.parametrize(
     "user,first,hidden",
     [
-        ("sme", "Guidance", ["pages/review.py", "pages/interview.py", "pages/admin.py"]),
-        ("park", "Master review", ["pages/interview.py", "pages/admin.py"]),
-        ("kim", "Interview", ["pages/review.py", "pages/admin.py"]),
+        ("sme", "Guidance", ["screens/review.py", "screens/interview.py", "screens/admin.py"]),
+        ("park", "Master review", ["screens/interview.py", "screens/admin.py"]),
+        ("kim", "Interview", ["screens/review.py", "screens/admin.py"]),
     ],
 )
 def test_each_role_sees_its_pages_and_not_the_others(
@@ -206,7 +206,7 @@ def test_an_observations_reference_media_shows_in_review_and_guidance(loaded: Kn
 def test_an_sme_cannot_review_even_by_reaching_the_page(loaded: KnowledgeBase) -> None:
     at = app("sme")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/review.py")
+        at.switch_page("screens/review.py")
     top = loaded.list_rules(status="proposed")[0]
     with pytest.raises(Exception, match="may not review"):  # and the service refuses it anyway
         loaded.as_user("sme").review(top.id, "confirmed", expected_version=1)

@@ -57,7 +57,18 @@ KNOWN_ERRORS = (
     ("rules.engine", "EngineUnavailable", 1),
     ("elicitation.errors", "TranscriptError", EXIT_INPUT),
     ("knowledge_base.errors", "KnowledgeBaseError", 1),
+    ("sqlalchemy.exc", "SQLAlchemyError", 1),
 )
+
+
+def _database_unusable(exc: BaseException) -> BaseException:
+    """A database's own error (a damaged file, a server gone) as the service layer's one line."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None or not isinstance(exc, errors.SQLAlchemyError):
+        return exc
+    from knowledge_base.errors import database_unusable
+
+    return database_unusable(exc)
 
 
 def exit_code(exc: BaseException) -> int | None:
@@ -83,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
         code = exit_code(exc)
         if code is None:
             raise
-        fail(str(exc), code)
+        fail(str(_database_unusable(exc)), code)
 
 
 if __name__ == "__main__":
