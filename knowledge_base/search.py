@@ -20,13 +20,16 @@ from knowledge_base import policies
 from knowledge_base.audit import latest_event, state_token
 from knowledge_base.context import Context, need_encoder
 from knowledge_base.errors import InvalidEdit, NotFound
-from knowledge_base.models import InterviewSession, Master, RuleEvidence, RuleRow, TranscriptRow, TurnRow
+from knowledge_base.models import InterviewSession, Master, RuleEvidence, RuleRow, RuleVersion, TranscriptRow, TurnRow
 from knowledge_base.policies import MERGEABLE, Actor
 from knowledge_base.semantic import (
+    FACT_POOL,
+    KOREAN_LEXICAL_WEIGHT,
     Encoder,
     Hit,
     RuleIndex,
     Vectors,
+    by_facts,
     cached_vectors,
     combine,
     document,
@@ -41,6 +44,8 @@ from knowledge_base.semantic import (
 )
 from knowledge_base.views import RuleView, SearchResult, TurnView, rule_views
 from rules.language import KOREAN, language_of
+from rules.model import Rule
+from rules.stated import Said, quantities
 
 # A search hit that shares no word with the question must at least be this close in meaning.
 MIN_COSINE = 0.2
@@ -183,8 +188,9 @@ def search(
             # a Korean question: the multilingual model ranks every rule, English or Korean
             cosines = dict(index.semantic(crossing, allowed))
             cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid not in cosines]))
-            hits = [h for h in combine(lexical, cosines, limit) if h.lexical or h.cosine >= floor]
-            return _results(s, hits)
+            pool = combine(lexical, cosines, max(limit, FACT_POOL), weight=KOREAN_LEXICAL_WEIGHT)
+            hits = [h for h in pool if h.lexical or h.cosine >= floor]
+            return _results(s, _by_numbers(s, question, hits)[:limit])
         query = encoder.encode([question])[0]
         also = [rid for rid, _ in lexical]
         if in_db:  # the database ranks by meaning, and scores the word matches it did not rank
@@ -200,10 +206,26 @@ def search(
             cosines.update(index.cosine_of(crossing, [rid for rid, _ in lexical if rid in korean]))
         hits = [
             h
-            for h in combine(lexical, cosines, limit)
+            for h in combine(lexical, cosines, max(limit, FACT_POOL), korean=korean)
             if h.lexical or h.cosine >= (floor if h.rule_id in korean else MIN_COSINE)
         ]
-        return _results(s, hits)
+        return _results(s, _by_numbers(s, question, hits)[:limit])
+
+
+def _by_numbers(s: Session, question: str, hits: Sequence[Hit]) -> list[Hit]:
+    """The candidates re-ranked by the numbers the question states (`semantic.by_facts`); as
+    they were when it states none."""
+    said: list[Said] = quantities(question)
+    if not said or not hits:
+        return list(hits)
+    pool = [h.rule_id for h in hits[:FACT_POOL]]
+    bodies = s.execute(
+        select(RuleVersion.rule_id, RuleVersion.body)
+        .join(RuleRow, (RuleRow.id == RuleVersion.rule_id) & (RuleRow.current_version == RuleVersion.number))
+        .where(RuleRow.id.in_(pool))
+    )
+    rules = {rule_id: Rule.model_validate(body) for rule_id, body in bodies}
+    return [*by_facts(hits[:FACT_POOL], rules, said), *hits[FACT_POOL:]]
 
 
 def _results(s: Session, hits: Sequence[Hit]) -> list[SearchResult]:

@@ -69,6 +69,9 @@ def _run(url: str, freeze: bool = False) -> None:
         from knowledge_base.redaction import Redactor
 
         Redactor().redact(PROBE)  # the PII analyser, which an import and a master's first edit need
+        from knowledge_base.semantic.bridge import glossary
+
+        glossary()  # the Korean-English words a first question is bridged by (Kiwi reads them)
 
         STARTUP.phase = "vectors"
         kb.warm(progress=STARTUP.progress)

@@ -1,11 +1,13 @@
-"""BM25 over the rules' words: the terms it counts (light English stems, Korean character pairs)
-and Okapi BM25 as a sparse matrix."""
+"""BM25 over the rules' words: the terms it counts (light English stems; Korean content morphemes
+by Kiwi, particles and endings dropped) and Okapi BM25 as a sparse matrix."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -87,24 +89,70 @@ def _stem(word: str) -> str:
     return word
 
 
-def _hangul_bigrams(word: str) -> list[str]:
-    """A Korean word as its character pairs: particles and endings attach to Korean words, so
-    습도가 and 습도는 share no word but share 습도 (the usual way to index Korean without a parser)."""
-    return [word] if len(word) < 2 else [word[i : i + 2] for i in range(len(word) - 1)]
+# Kiwi's tags of the morphemes a Korean text is found by: nouns, roots, numbers, foreign words and
+# the stems of verbs and adjectives. Particles, endings, suffixes, bound nouns (것, 때, 수) and
+# adverbs (좀, 더) are dropped: they attach to every sentence and tell no rule from another.
+_CONTENT = frozenset({"NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "VV-I", "VA-I", "VV-R", "VA-R"})
+# Stems as common as particles: 하다, 되다, 있다, 이다 and their kin.
+_EMPTY_STEMS = frozenset({"하", "되", "있", "이", "아니", "그렇", "이렇", "어떻", "같", "싶", "보", "주"})
+# Nouns that frame a sentence rather than say what it is about ("할 때", "그런 경우").
+_EMPTY_NOUNS = frozenset(
+    {"때", "경우", "것", "거", "정도", "뭐", "무엇", "어디", "언제", "얼마", "이거", "그거", "이번"}
+)
+# Korean texts' terms, by the digest of the text: a knowledge base rebuilds its index after every
+# write, and Kiwi takes 1 to 2 ms a sentence. Past this many texts the copy starts afresh.
+KOREAN_KEPT = 200_000
+_korean_kept: dict[bytes, tuple[str, ...]] = {}
+_korean_lock = threading.Lock()
+
+
+def _korean_terms(text: str) -> tuple[str, ...]:
+    """A text with Korean in it as Kiwi's content morphemes (발효실 온도가 떨어지면: 발효, 실,
+    발효실, 온도, 떨어지); nouns written together are also counted as one word (발효실, 용접봉),
+    and foreign words as the English terms are."""
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    with _korean_lock:
+        kept = _korean_kept.get(key)
+    if kept is not None:
+        return kept
+    from rules.morphology import kiwi
+
+    out: list[str] = []
+    compound: list[str] = []
+    end = -1
+    for token in kiwi().tokenize(text):
+        tag = token.tag
+        if tag in ("NNG", "NNP") and token.start == end and compound:
+            compound.append(token.form)
+        else:
+            if len(compound) > 1:
+                out.append("".join(compound))
+            compound = [token.form] if tag in ("NNG", "NNP") else []
+        end = token.start + token.len
+        if tag not in _CONTENT:
+            continue
+        if tag == "SL":
+            word = token.form.lower()
+            if word not in _STOP:
+                out.append(_stem(word))
+        elif token.form not in (_EMPTY_STEMS if tag.startswith("V") else _EMPTY_NOUNS):
+            out.append(token.form)
+    if len(compound) > 1:
+        out.append("".join(compound))
+    found = tuple(out)
+    with _korean_lock:
+        if len(_korean_kept) >= KOREAN_KEPT:
+            _korean_kept.clear()
+        _korean_kept[key] = found
+    return found
 
 
 def terms(value: str) -> list[str]:
-    """The words BM25 counts: lower-cased, stop words dropped, lightly stemmed; Korean words as
-    their character pairs."""
-    out: list[str] = []
-    for w in _WORD.findall(value.lower()):
-        if w in _STOP or w in ("if", "then", "unless"):
-            continue
-        if any(is_hangul(ch) for ch in w):
-            out.extend(_hangul_bigrams(w))
-        else:
-            out.append(_stem(w))
-    return out
+    """The words BM25 counts: lower-cased, stop words dropped, lightly stemmed; a text with Korean
+    in it as its content morphemes (`_korean_terms`)."""
+    if any(is_hangul(ch) for ch in value):
+        return list(_korean_terms(value))
+    return [_stem(w) for w in _WORD.findall(value.lower()) if w not in _STOP and w not in ("if", "then", "unless")]
 
 
 class Bm25:
@@ -140,9 +188,14 @@ class Bm25:
         weights = idf[c] * freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl[r] / avgdl))
         self.matrix = sparse.csc_matrix((weights.astype(np.float32), (r, c)), shape=(n, len(vocabulary)))
 
-    def scores(self, query: str) -> npt.NDArray[np.float32]:
-        """Each document's BM25 score for the query (zeros where no term is shared)."""
-        columns = [self.vocabulary[t] for t in dict.fromkeys(terms(query)) if t in self.vocabulary]
-        if not columns:
+    def scores(self, query: str, bridged: Mapping[str, float] | None = None) -> npt.NDArray[np.float32]:
+        """Each document's BM25 score for the query (zeros where no term is shared); `bridged`
+        adds terms the question's words stand for (`bridge`), each at its weight."""
+        weights = dict.fromkeys(terms(query), 1.0)
+        for term, weight in (bridged or {}).items():
+            weights.setdefault(term, weight)
+        used = [(self.vocabulary[t], w) for t, w in weights.items() if t in self.vocabulary]
+        if not used:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.matrix[:, columns].sum(axis=1), dtype=np.float32).ravel()
+        columns = self.matrix[:, [c for c, _ in used]]
+        return np.asarray(columns @ np.asarray([w for _, w in used], dtype=np.float32), dtype=np.float32).ravel()

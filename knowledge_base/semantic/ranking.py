@@ -5,21 +5,32 @@ shortlist above TWO_PASS_RULES)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from knowledge_base.semantic.lexical import Bm25
+from knowledge_base.semantic.bridge import glossary
+from knowledge_base.semantic.lexical import Bm25, terms
 from knowledge_base.semantic.vectors import Vectors, one_blas_thread, text_hash
 from rules.language import KOREAN, language_of
+from rules.model import Rule
+from rules.stated import Met, Said, meets
 
 # A rule's score is its cosine to the question plus this weight times its BM25 score relative to
 # the best BM25 score among the candidates. Reciprocal-rank fusion was tried first and lost (recall@3
 # 0.84 against 0.89 on bench/data/questions.tsv): it lets a weak word match outvote meaning.
 LEXICAL_WEIGHT = 0.1
+# The same weight for a question asked in Korean, whose cosines come from the multilingual model:
+# its sense of meaning is coarser than MiniLM's in English, and Kiwi's morphemes sharper.
+KOREAN_LEXICAL_WEIGHT = 0.7
+# A rule whose conditions the question's numbers meet ("still reads 3 Pa" against "above 2 Pa")
+# gains this much; one they rule out loses it. Only the FACT_POOL best candidates are compared:
+# a number alone says nothing of what a rule is about, and many rules measure a temperature.
+FACT_WEIGHT = 0.15
+FACT_POOL = 20
 # How deep each ranking is read; the candidates are the union of both.
 DEPTH = 100
 # pgvector's HNSW candidate list: the 2 x DEPTH nearest. Set on every PostgreSQL connection
@@ -60,23 +71,54 @@ class Hit:
     score: float
     cosine: float
     lexical: float
+    facts: tuple[Met, ...] = ()  # the question's numbers against the rule's conditions
 
     @property
     def why(self) -> str:
         words = f", words {self.lexical:.2f}" if self.lexical else ""
-        return f"meaning {self.cosine:.2f}{words}"
+        said = "".join(f"; {m.words} {'meets' if m.holds else 'misses'} “{m.clause}”" for m in self.facts)
+        return f"meaning {self.cosine:.2f}{words}{said}"
 
 
-def combine(lexical: Sequence[tuple[int, float]], cosines: dict[int, float], limit: int) -> list[Hit]:
-    """The best `limit` candidates by cosine + LEXICAL_WEIGHT x relative BM25; ties by rule id."""
+def combine(
+    lexical: Sequence[tuple[int, float]],
+    cosines: dict[int, float],
+    limit: int,
+    weight: float = LEXICAL_WEIGHT,
+    korean: frozenset[int] = frozenset(),
+) -> list[Hit]:
+    """The best `limit` candidates by cosine + `weight` x relative BM25 (KOREAN_LEXICAL_WEIGHT
+    for the rules in `korean`, which the multilingual model scored); ties by rule id."""
     best = max((score for _, score in lexical), default=0.0) or 1.0
     words = {rid: score / best for rid, score in lexical}
     hits = [
-        Hit(rid, round(cos + LEXICAL_WEIGHT * words.get(rid, 0.0), 5), round(cos, 5), round(words.get(rid, 0.0), 3))
+        Hit(
+            rid,
+            round(cos + (KOREAN_LEXICAL_WEIGHT if rid in korean else weight) * words.get(rid, 0.0), 5),
+            round(cos, 5),
+            round(words.get(rid, 0.0), 3),
+        )
         for rid, cos in cosines.items()
     ]
     hits.sort(key=lambda h: (-h.score, h.rule_id))
     return hits[:limit]
+
+
+def by_facts(hits: Sequence[Hit], rules: Mapping[int, Rule], said: Sequence[Said]) -> list[Hit]:
+    """The candidates re-ranked by the question's numbers: each rule of `rules` (the first
+    FACT_POOL candidates' current texts) gains FACT_WEIGHT where the numbers meet its conditions
+    and loses it where they rule it out; ties by rule id, as in `combine`."""
+    out = []
+    for hit in hits:
+        rule = rules.get(hit.rule_id)
+        meeting = meets(rule, said) if rule is not None else None
+        if meeting is None or not meeting.met:
+            out.append(hit)
+            continue
+        score = round(hit.score + FACT_WEIGHT * meeting.fit, 5)
+        out.append(replace(hit, score=score, facts=meeting.met))
+    out.sort(key=lambda h: (-h.score, h.rule_id))
+    return out
 
 
 def document(domain: str | None, summary: str, turns: Sequence[str]) -> str:
@@ -136,9 +178,14 @@ class RuleIndex:
         wanted = np.fromiter(visible, dtype=np.int64)
         return np.isin(self.ids, wanted)
 
-    def lexical(self, question: str, allowed: npt.NDArray[np.bool_], k: int = DEPTH) -> list[tuple[int, float]]:
+    def lexical(
+        self, question: str, allowed: npt.NDArray[np.bool_], k: int = DEPTH, bridged: bool = True
+    ) -> list[tuple[int, float]]:
+        """The k allowed rules best by BM25, the question's words also counted in their other
+        language and synonyms (`bridge`) unless `bridged` is off."""
+        extra = glossary().expand(terms(question)) if bridged else None
         with one_blas_thread():
-            return top(self.bm25.scores(question), self.ids, allowed, k)
+            return top(self.bm25.scores(question, extra), self.ids, allowed, k)
 
     def cosines(self, query: Vectors) -> npt.NDArray[np.float32]:
         """The query's cosine to every rule (rounded as pg_semantic rounds, so ties fall alike)."""

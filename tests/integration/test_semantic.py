@@ -472,11 +472,15 @@ def test_english_search_is_unchanged_when_the_knowledge_base_holds_no_korean(
     both.engine.dispose()
 
 
-def test_without_the_multilingual_model_a_korean_question_finds_nothing_by_meaning(skb: KnowledgeBase) -> None:
+def test_without_the_multilingual_model_a_korean_question_finds_an_english_rule_only_by_the_glossary(
+    skb: KnowledgeBase,
+) -> None:
     english = master_with(skb, "Kim", KIM, "kim.txt")
     confirm_all(skb)
     preheat_en = next(i for i in english if "preheat" in skb.get_rule(i).rule.summary())
-    assert preheat_en not in [r.view.id for r in skb.search("두꺼운 판은 예열을 해야 하나요?")][:3]
+    found = skb.search("두꺼운 판은 예열을 해야 하나요?")  # 예열 is "preheat" in the glossary
+    assert found[0].view.id == preheat_en and found[0].hit.lexical == 1.0
+    assert preheat_en not in [r.view.id for r in skb.search("이건 언제 그렇게 해요?")][:3]
 
 
 def test_korean_words_meet_whatever_particle_follows_them() -> None:

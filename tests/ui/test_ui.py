@@ -286,6 +286,16 @@ def test_guidance_shows_the_rules_closest_to_a_question_in_other_words(loaded: K
     assert first.startswith(f"**Rule #{rain.id}**") and "match: meaning" in first
 
 
+def test_a_found_rule_says_which_of_the_workers_numbers_met_its_conditions(loaded: KnowledgeBase) -> None:
+    humid = next(v for v in loaded.list_rules() if any(c.variable == "humidity" for c in v.rule.clauses()))
+    loaded.review(humid.id, "confirmed", expected_version=1)
+    at = app("sme", "guidance")
+    at.text_input(key="question").input("the air is at 92% and the rods feel damp, what now?").run()
+    assert not at.exception
+    said = [x.value for x in at.text if x.value.startswith(("✓", "✗"))]
+    assert any(x.startswith("✓ your 92% meets “") for x in said), said
+
+
 def test_vocabulary_page_proposes_and_confirms_a_renamed_cue(loaded: KnowledgeBase) -> None:
     at = app("kim", "vocabulary")
     assert at.title[0].value == "Cue vocabulary"

@@ -64,6 +64,11 @@ def found_card(result: SearchResult) -> None:
             )
         )
         st.text(rule_summary(view.rule))
+        for met in result.hit.facts:  # the worker's own numbers against the master's conditions
+            if met.holds:
+                st.text(t("✓ your {said} meets “{condition}”", said=met.words, condition=met.clause))
+            else:
+                st.text(t("✗ your {said} does not meet “{condition}”", said=met.words, condition=met.clause))
         if view.quote:
             st.caption(f"“{escape_markdown(view.quote)}”")
 

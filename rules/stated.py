@@ -1,0 +1,203 @@
+"""The measurements a question states ("the chamber still reads 3 Pa", "발효실이 18도밖에 안 돼요")
+and whether they meet a rule's measurable conditions, in the rule's own units.
+
+A plain-words search ranks by meaning and words, which count "an hour" and "30 minutes" as words
+about time whatever the numbers say. A number the worker read off his gauge that meets a rule's
+threshold is the strongest evidence there is that the rule is his: `meets` says, for one rule,
+which of the question's numbers met or missed which of its conditions, and whether the rule as a
+whole is met, missed or cannot be told from the numbers alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rules.model import Clause, Group, Operator, Rule
+from rules.numerals import numbers_in
+from rules.units import DEGREES, UnitError, canonical_unit, convert, dimension_of, known_unit
+
+# English unit words after a number and the pint spelling they stand for. A list, not pint's whole
+# registry: pint reads "in" as inches and "at" as an atmosphere.
+_ENGLISH_UNITS = {
+    "%": "%", "percent": "%", "per cent": "%", "pct": "%",
+    "°c": "degC", "degc": "degC", "deg c": "degC", "celsius": "degC", "degrees celsius": "degC", "c": "degC",
+    "°f": "degF", "degf": "degF", "fahrenheit": "degF", "degrees fahrenheit": "degF", "f": "degF",
+    "degrees": DEGREES, "degree": DEGREES, "°": DEGREES, "deg": DEGREES,
+    "mm": "mm", "millimetres": "mm", "millimeters": "mm", "millimetre": "mm", "millimeter": "mm",
+    "cm": "cm", "centimetres": "cm", "centimeters": "cm", "m": "m", "metres": "m", "meters": "m",
+    "um": "um", "µm": "um", "micron": "um", "microns": "um", "inch": "inch", "inches": "inch", "feet": "ft",
+    "ft": "ft", "g": "g", "grams": "g", "gram": "g", "kg": "kg", "kilos": "kg", "kilograms": "kg",
+    "tonnes": "t", "tons": "t", "lb": "lb", "lbs": "lb", "pounds": "lb",
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "min": "min", "mins": "min",
+    "minute": "min", "minutes": "min", "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
+    "year": "year", "years": "year",
+    "pa": "Pa", "kpa": "kPa", "mpa": "MPa", "bar": "bar", "psi": "psi", "torr": "torr", "mtorr": "mTorr",
+    "atm": "atm", "v": "V", "volts": "V", "amps": "A", "amperes": "A", "kw": "kW", "w": "W", "watts": "W",
+    "rpm": "rpm", "l": "L", "litres": "L", "liters": "L", "ml": "mL", "ppm": "ppm", "l/min": "L/min",
+    "m/s": "m/s", "hz": "Hz",
+}  # fmt: skip
+_SMALL = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100, "half an": 0.5, "half a": 0.5, "a couple of": 2,
+    "a few": 3, "couple of": 2,
+}  # fmt: skip
+_UNIT = "|".join(re.escape(u) for u in sorted(_ENGLISH_UNITS, key=len, reverse=True))
+_COUNT = "|".join(re.escape(w) for w in sorted(_SMALL, key=len, reverse=True))
+_ENGLISH = re.compile(
+    rf"(?<![\w.])(?P<num>[+-]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|(?:{_COUNT})(?=\s))"
+    rf"\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
+    re.IGNORECASE,
+)
+# "an hour" is a measurement only with a unit of time or amount after it ("a m" is not).
+_WORDS_NEED = {"h", "min", "s", "day", "week", "month", "year", "kg", "g", "t", "L", "%", "mm", "cm", "inch"}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A number with a unit as the question says it ("3 Pa", "18도"), in pint's spelling (or
+    DEGREES, a "degrees" whose scale the rule it is compared with decides)."""
+
+    words: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Met:
+    """One of the question's numbers compared with one of a rule's conditions."""
+
+    words: str  # as the question says it
+    clause: str  # the condition, in the master's words
+    holds: bool
+
+
+def quantities(text: str) -> list[Said]:
+    """Every number with a unit the text states, in the order said; bare numbers (a count, a
+    part number) are left out, since nothing says what they measure."""
+    out: list[Said] = []
+    taken: list[tuple[int, int]] = []
+    if any("\uac00" <= ch <= "\ud7a3" for ch in text):
+        for start, end, value, unit in numbers_in(text):
+            if unit:
+                out.append(Said(text[start:end].strip(), value, canonical_unit(unit)))
+                taken.append((start, end))
+    for m in _ENGLISH.finditer(text):
+        if any(start < m.end() and m.start() < end for start, end in taken):
+            continue
+        unit = _ENGLISH_UNITS[" ".join(m.group("unit").lower().split())]
+        raw = m.group("num").lower()
+        if raw[0].isdigit() or raw[0] in "+-":
+            value = float(raw.replace(",", ""))
+        elif unit in _WORDS_NEED:
+            value = float(_SMALL[" ".join(raw.split())])
+        else:
+            continue
+        if unit in ("degC", "degF") and len(m.group("unit")) == 1 and not raw[0].isdigit():
+            continue  # "a c" is not a temperature
+        out.append(Said(m.group().strip(), value, unit))
+    return out
+
+
+def _in_unit(said: Said, clause: Clause) -> float | None:
+    """The number said, in the clause's unit; None when the two do not measure the same thing."""
+    target = canonical_unit(clause.unit) if clause.unit else None
+    if target is None:
+        return None
+    if said.unit == DEGREES or target == DEGREES:
+        other = target if said.unit == DEGREES else said.unit
+        known = other == "deg" or (known_unit(other) and dimension_of(other) == "[temperature]")
+        return said.value if known or other == DEGREES else None
+    try:
+        return convert(said.value, said.unit, target)
+    except (UnitError, ValueError, TypeError):  # pint's errors for units it reads but cannot relate
+        return None
+
+
+def _holds(value: float, clause: Clause) -> bool | None:
+    op, bound = clause.operator, clause.value
+    if isinstance(bound, list):
+        numbers = [float(b) for b in bound if isinstance(b, int | float) and not isinstance(b, bool)]
+        if op is Operator.BETWEEN and len(numbers) == 2:
+            return min(numbers) <= value <= max(numbers)
+        return None
+    if not isinstance(bound, int | float) or isinstance(bound, bool):
+        return None
+    limit = float(bound)
+    tests = {
+        Operator.GT: value > limit,
+        Operator.GE: value >= limit,
+        Operator.LT: value < limit,
+        Operator.LE: value <= limit,
+        Operator.EQ: abs(value - limit) <= 1e-9 * max(1.0, abs(limit)),
+        Operator.NE: abs(value - limit) > 1e-9 * max(1.0, abs(limit)),
+    }
+    return tests.get(op) if op is not None else None
+
+
+def compare(clause: Clause, said: Sequence[Said]) -> Met | None:
+    """The clause against the question's numbers in its unit: met if any of them meets it (a
+    worker may give two readings), missed if every one misses; None when none measures it."""
+    found: list[tuple[Said, bool]] = []
+    for s in said:
+        value = _in_unit(s, clause)
+        if value is None:
+            continue
+        holds = _holds(value, clause)
+        if holds is not None:
+            found.append((s, holds))
+    if not found:
+        return None
+    chosen = next(((s, h) for s, h in found if h), found[0])
+    return Met(chosen[0].words, clause.text, chosen[1])
+
+
+def _tree(group: Group, said: Sequence[Said], out: list[Met]) -> bool | None:
+    """The condition tree, three-valued: True or False where the numbers decide it, else None."""
+    values: list[bool | None] = []
+    for item in group.items:
+        if isinstance(item, Group):
+            values.append(_tree(item, said, out))
+            continue
+        met = compare(item, said)
+        if met is not None:
+            out.append(met)
+        values.append(None if met is None else met.holds)
+    if group.join == "all":
+        return False if False in values else (True if values and all(v is True for v in values) else None)
+    return True if True in values else (False if values and all(v is False for v in values) else None)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """How a question's numbers meet one rule: `fit` is 1 when some condition is met and none
+    rules the rule out, -1 when the numbers rule it out (a condition tree they make false, or an
+    exception they make true), 0 when they say nothing of it; `met` says which number met or
+    missed which condition."""
+
+    fit: int
+    met: tuple[Met, ...]
+
+
+NOTHING = Meeting(0, ())
+
+
+def meets(rule: Rule, said: Sequence[Said]) -> Meeting:
+    """The question's numbers (`quantities`) against one rule's conditions and exceptions."""
+    if not said:
+        return NOTHING
+    found: list[Met] = []
+    tree = _tree(rule.conditions, said, found)
+    unless = [m for m in (compare(e, said) for e in rule.exceptions) if m is not None]
+    found.extend(Met(m.words, f"unless {m.clause}", not m.holds) for m in unless)
+    if tree is False or any(m.holds for m in unless):
+        return Meeting(-1, tuple(found))
+    return Meeting(1, tuple(found)) if any(m.holds for m in found) else Meeting(0, tuple(found))
+
+
+def measured(rules: Iterable[Rule]) -> bool:
+    """Whether any of the rules has a condition a number with a unit can meet."""
+    return any(c.unit and c.operator for r in rules for c in [*r.clauses(), *r.exceptions])

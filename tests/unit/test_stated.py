@@ -1,0 +1,97 @@
+"""The measurements a question states, whether they meet a rule's conditions, and how they move a
+search's candidates; and Korean read for BM25 as its content morphemes."""
+
+from __future__ import annotations
+
+from knowledge_base.semantic import Bm25, Hit, by_facts, terms
+from rules import Action, Clause, Group, Rule
+from rules.stated import meets, quantities
+
+
+def rule(*clauses: Clause, join: str = "all", unless: tuple[Clause, ...] = ()) -> Rule:
+    return Rule(conditions=Group(join=join, items=list(clauses)), exceptions=list(unless), actions=[Action(text="act")])
+
+
+def above(text: str, variable: str, value: float, unit: str, op: str = ">") -> Clause:
+    return Clause(text=text, variable=variable, operator=op, value=value, unit=unit)
+
+
+LEAK = rule(above("the chamber stays above 2 Pa after pumping", "chamber_pressure", 2, "Pa"))
+FURNACE = rule(above("it has been in the furnace more than 90 minutes", "furnace_time", 90, "min"))
+
+
+def test_numbers_with_units_are_read_in_both_languages_and_bare_numbers_are_not() -> None:
+    said = quantities("I pumped for an hour and the chamber still reads 3 Pa; part 42 of 1,450 °C")
+    assert [(s.words, s.value, s.unit) for s in said] == [
+        ("an hour", 1.0, "h"),
+        ("3 Pa", 3.0, "Pa"),
+        ("1,450 °C", 1450.0, "degC"),
+    ]
+    korean = quantities("발효실이 18도밖에 안 되고 담근 지 두 달, 압력은 3 bar예요")
+    assert [(s.value, s.unit) for s in korean] == [(18.0, "degrees"), (2.0, "month"), (3.0, "bar")]
+    assert quantities("what do I do in the morning?") == []
+    assert quantities("3 in the morning at 5") == []  # pint's inch and atmosphere are not read
+
+
+def test_a_number_meets_or_misses_a_condition_in_the_conditions_unit() -> None:
+    said = quantities("I pumped for an hour and the chamber still reads 3 Pa")
+    leak = meets(LEAK, said)
+    assert leak.fit == 1 and [(m.words, m.holds) for m in leak.met] == [("3 Pa", True)]
+    furnace = meets(FURNACE, said)  # an hour is 60 minutes: not more than 90
+    assert furnace.fit == -1 and [(m.words, m.holds) for m in furnace.met] == [("an hour", False)]
+    assert meets(FURNACE, quantities("it's been in for two hours")).fit == 1
+    assert meets(LEAK, quantities("the gauge says 0.01 bar")).fit == 1  # 1,000 Pa
+    assert meets(LEAK, quantities("the plate is 3 mm thick")).met == ()  # a length measures no pressure
+
+
+def test_degrees_take_the_conditions_scale_and_korean_thresholds_compare() -> None:
+    cold = rule(above("발효실 온도가 이십 도 밑으로 떨어지면", "발효실_온도", 20, "degC", op="<"))
+    assert meets(cold, quantities("발효실이 18도밖에 안 돼요")).fit == 1
+    assert meets(cold, quantities("발효실이 25도예요")).fit == -1
+    assert meets(cold, quantities("the room is at 64 °F")).fit == 1  # 17.8 °C
+
+
+def test_the_condition_tree_and_the_exceptions_decide_the_fit() -> None:
+    either = rule(above("over 2 Pa", "p", 2, "Pa"), above("over 90 minutes", "t", 90, "min"), join="any")
+    assert meets(either, quantities("1 Pa after two hours")).fit == 1  # one side is enough
+    both = rule(above("over 2 Pa", "p", 2, "Pa"), above("over 90 minutes", "t", 90, "min"))
+    assert meets(both, quantities("3 Pa after an hour")).fit == -1  # one side fails
+    assert meets(both, quantities("3 Pa")).fit == 1  # the other is not known: the number still meets one
+    unless = rule(above("over 2 Pa", "p", 2, "Pa"), unless=(above("the pump ran over 4 hours", "run", 4, "h"),))
+    ruled_out = meets(unless, quantities("3 Pa after 5 hours of pumping"))
+    assert ruled_out.fit == -1 and ruled_out.met[-1].clause.startswith("unless ")
+    assert meets(rule(Clause(text="it rains")), quantities("3 Pa")).fit == 0
+
+
+def test_candidates_the_numbers_meet_move_up_and_the_answer_says_why() -> None:
+    hits = [Hit(1, 0.62, 0.62, 0.0), Hit(2, 0.55, 0.55, 0.0), Hit(3, 0.50, 0.50, 0.0)]
+    said = quantities("I pumped for an hour and the chamber still reads 3 Pa")
+    ranked = by_facts(hits, {1: FURNACE, 2: LEAK}, said)
+    assert [h.rule_id for h in ranked] == [2, 3, 1]
+    assert ranked[0].why == "meaning 0.55; 3 Pa meets “the chamber stays above 2 Pa after pumping”"
+    assert "an hour misses" in ranked[-1].why
+    assert by_facts(hits, {1: FURNACE, 2: LEAK}, []) == hits
+
+
+def test_korean_is_counted_by_its_content_morphemes_not_character_pairs() -> None:
+    assert terms("발효실 온도가 이십 도 밑으로 떨어지면 보일러를 좀 올려요.") == [
+        "발효", "실", "발효실", "온도", "이십", "밑", "떨어지", "보일러", "올리",
+    ]  # fmt: skip
+    assert terms("그런 경우에 뭐 해야 돼요?") == []  # framing words and empty stems only
+    index = Bm25(["용접봉이 젖으면 건조로에 넣어요", "용접 전에 판을 닦아요", "봉투를 닫아요"])
+    scores = index.scores("용접봉을 어떻게 해요?")
+    assert scores[0] > scores[1] > 0 and scores[2] == 0  # 봉 of 봉투 is not 봉 of 용접봉
+    assert terms("TIG welding 3.2mm 할 때 비가 오면")[:2] == ["tig", "weld"]
+
+
+def test_the_glossary_bridges_a_questions_words_into_the_other_language_and_synonyms() -> None:
+    from knowledge_base.semantic.bridge import BRIDGE_WEIGHT, Bridge, glossary
+
+    bridge = Bridge([["용접봉", "전극봉", "electrode", "welding rod"], ["용접기", "welding machine"]])
+    expanded = bridge.expand(terms("용접봉이 젖었어요"))
+    assert set(expanded) == {"전극봉", "electrode", "weld", "rod"} and set(expanded.values()) == {BRIDGE_WEIGHT}
+    assert set(bridge.expand(terms("my welding rods are damp"))) == {"용접봉", "전극봉", "electrode"}
+    assert bridge.expand(terms("the rods are damp")) == {}  # "welding rod" needs both its words
+    assert bridge.expand(terms("the welding machine hums")) == {}  # 용접기 reads as 용접 + a suffix: left out
+    packaged = glossary()
+    assert len(packaged.groups) > 500 and "preheat" in packaged.expand(terms("예열을 해야 하나요?"))
