@@ -17,6 +17,7 @@ from elicitation.references import resolve_references
 from elicitation.scales import apply_scales
 from elicitation.transcripts import Transcript
 from rules import Evidence, Rule
+from rules.doubts import doubts
 from rules.language import KOREAN, language_of, language_of_texts
 
 
@@ -127,10 +128,12 @@ def read_interview(
 
 def _finished(rules: list[Rule], transcript: Transcript, model: LearnedModel | None = None) -> list[Rule]:
     """The rules read turn by turn, completed from the whole interview: numbers pointed back to,
-    cues put on the master's scales, clauses on one variable made consistent; then rescored by
-    the learned model, if there is one."""
+    cues put on the master's scales, clauses on one variable made consistent, and none whose
+    action is a question or whose condition names nothing (`rules.doubts`); then rescored by the
+    learned model, if there is one."""
     resolved = resolve_references(rules, transcript)
     finished = merge_same_variable(apply_scales(resolved, (t.text for t in transcript.turns)))
+    finished = [r for r in finished if not doubts(r)]  # a question or a bare marker is no rule to propose
     if model is None:
         return finished
     return model.apply(finished, {t.index: t.text for t in transcript.turns})

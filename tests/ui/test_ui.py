@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from elicitation import evaluation
 from knowledge_base import KnowledgeBase
-from rules import Clause, Group
+from rules import Action, Clause, Group
 
 from ..conftest import run_app, samples_with_accounts
 
@@ -132,6 +132,16 @@ def test_review_page_confirms_the_top_rule_as_the_master(loaded: KnowledgeBase) 
     assert loaded.get_rule(top.id).status == "confirmed"
     assert loaded.history(top.id)[-1].author == "park"
     assert any("1 of 7 reviewed" in str(p.proto.text) for p in at.get("progress"))
+
+
+def test_review_says_when_a_proposed_rule_may_be_an_interviewers_question(loaded: KnowledgeBase) -> None:
+    top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]
+    asked = top.rule.model_copy(update={"actions": [Action(text="Do you change anything at night?")]})
+    loaded.edit_rule(top.id, asked, reason="as it was read", expected_version=top.version)
+    at = app("park", "review")
+    assert not at.exception
+    doubt = [w.value for w in at.warning if w.value.startswith("This may not be a rule")]
+    assert doubt and "is a question, not something to do" in doubt[0]
 
 
 def test_needs_discussion_requires_a_comment(loaded: KnowledgeBase) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from knowledge_base import KnowledgeBaseError, RuleView
+from rules.doubts import doubts
 from ui.components import flash, highlighted_turn, legend, md, rule_card, rule_editor, show_error, show_flash
 from ui.components.media import media_panel
 from ui.components.review_panels import cannot_fire_panel, decided_view, undo_button
@@ -86,6 +87,8 @@ with left:
     st.markdown(highlighted_turn(view), unsafe_allow_html=True)  # every text escaped in highlighted_turn
 with right:
     rule_card(rule)
+    for doubt in doubts(rule):  # an interviewer's question or a bare marker, read as a rule
+        st.warning(md("This may not be a rule: {doubt}. Reject it, or edit it into one.", doubt=doubt))
     for cue in dict.fromkeys(c.variable for c in rule.clauses() if c.observed and c.variable):
         with st.expander(md("What “{cue}” looks or sounds like", cue=cue)):
             media_panel(kb, cue, editable=me.may("curate"), key=f"{view.id}_{cue}")
