@@ -394,6 +394,13 @@ def worded(url_path: str, encoder: SentenceEncoder) -> dict[str, Any]:
         for k, v in found.items():
             print(f"  {key} {k:34} {v}")
         out[key] = found
+    from bench import _duplicates
+
+    out["near_duplicates"] = _duplicates.precision(DATA / "restatements.tsv", encoder, multilingual_encoder())
+    for k, v in out["near_duplicates"].items():
+        print(f"  near duplicates {k:34} {v}")
+    for pair in ("en_en", "en_ko", "ko_ko"):
+        out[f"near_duplicate_precision_{pair}"] = out["near_duplicates"][f"ours_{pair}_precision"]
     blind = out["worded_blind"]
     for group in ("korean", "crosslingual", "with_numbers"):
         out[f"recall_at_3_{group}"] = blind[f"{group}_recall_at_3"]
@@ -455,7 +462,7 @@ def main() -> None:
         figures["rules"] = args.rules
         figures["queries"] = args.queries
 
-    print("retrieval by kind of question (gold rules of both languages, both models)")
+    print("retrieval by kind of question, and near duplicates per pair of languages")
     figures.update(worded(f"{tempfile.gettempdir()}/myeongjang-bench-worded.db", encoder))
 
     print("clustering (cue vocabulary)")

@@ -83,8 +83,11 @@ def findings(kb: Context, *, actor: str | None = None) -> list[Finding]:
     rules = guidance_rules(kb, include_proposed=True, actor=actor)
     found = check_rules(rules)
     if kb.encoder is not None and len(rules) > 1:
-        vectors = search.rule_vectors(kb, [int(k.key) for k in rules])
-        found.extend(near_duplicates(rules, vectors, known=found))
+        texts = search.rule_texts(kb, [int(k.key) for k in rules])
+        vectors = search.kept_vectors(kb, kb.encoder, texts)
+        korean = [language_of(t) == KOREAN for t in texts]  # judged by the multilingual model, per pair
+        multi = search.kept_vectors(kb, kb.multilingual, texts) if kb.multilingual and any(korean) else None
+        found.extend(near_duplicates(rules, vectors, known=found, korean=korean, multilingual=multi))
     return found
 
 

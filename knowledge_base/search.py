@@ -327,7 +327,11 @@ def _cosines(kb: Context, s: Session, question: str, texts: Sequence[str]) -> tu
 def rule_vectors(kb: Context, keys: Sequence[int]) -> Vectors:
     """The sentence vectors of these rules' own texts (craft and rule as a sentence): what
     duplicates and merge candidates are judged by (`kept_vectors`)."""
-    encoder = need_encoder(kb)
+    return kept_vectors(kb, need_encoder(kb), rule_texts(kb, keys))
+
+
+def rule_texts(kb: Context, keys: Sequence[int]) -> list[str]:
+    """These rules' own texts, the craft and the rule as a sentence, in the order of `keys`."""
     with kb.unit() as uow:
         rows = {
             r.id: document(r.domain, r.summary, [])
@@ -338,7 +342,7 @@ def rule_vectors(kb: Context, keys: Sequence[int]) -> Vectors:
     missing = [k for k in keys if k not in rows]
     if missing:
         raise NotFound("no rule with id {rule_id}", rule_id=missing[0])
-    return kept_vectors(kb, encoder, [rows[k] for k in keys])
+    return [rows[k] for k in keys]
 
 
 def kept_vectors(kb: Context, encoder: Encoder, texts: Sequence[str]) -> Vectors:
