@@ -17,7 +17,7 @@ from elicitation.references import resolve_references
 from elicitation.scales import apply_scales
 from elicitation.transcripts import Transcript
 from rules import Evidence, Rule
-from rules.doubts import doubts
+from rules.doubts import asks, bare, doubts
 from rules.language import KOREAN, language_of, language_of_texts
 
 
@@ -133,10 +133,23 @@ def _finished(rules: list[Rule], transcript: Transcript, model: LearnedModel | N
     learned model, if there is one."""
     resolved = resolve_references(rules, transcript)
     finished = merge_same_variable(apply_scales(resolved, (t.text for t in transcript.turns)))
-    finished = [r for r in finished if not doubts(r)]  # a question or a bare marker is no rule to propose
+    finished = [kept for r in finished if (kept := without_doubts(r)) is not None]
     if model is None:
         return finished
     return model.apply(finished, {t.index: t.text for t in transcript.turns})
+
+
+def without_doubts(rule: Rule) -> Rule | None:
+    """The rule without its actions that are questions and its exceptions that name nothing
+    (`rules.doubts`); None when no action is left or a condition names nothing."""
+    if not doubts(rule):
+        return rule
+    if any(bare(c) for c in rule.clauses()):
+        return None
+    actions = [a for a in rule.actions if not asks(a)]
+    if not actions:
+        return None
+    return rule.model_copy(update={"actions": actions, "exceptions": [e for e in rule.exceptions if not bare(e)]})
 
 
 def interviewer_speakers(transcript: Transcript) -> set[str]:

@@ -3,12 +3,14 @@
 
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from rules.messages import Explained
 
-# What the database itself raised: a damaged file, a server gone away, a disk full.
-DatabaseFailure = SQLAlchemyError
+# What the database's driver raised: a damaged file, a server gone away, a disk full, a write that
+# clashes with one made meanwhile. SQLAlchemy's own errors (a statement the code built wrong) are
+# bugs, and are not dressed up as the database's.
+DatabaseFailure = DBAPIError
 
 
 class KnowledgeBaseError(Explained):
@@ -81,6 +83,12 @@ class DatabaseUnusable(KnowledgeBaseError):
 def database_unusable(exc: BaseException) -> DatabaseUnusable:
     """The database's own error as one line, without the driver's SQL, parameters or help link."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    if isinstance(exc, IntegrityError):  # another user's write came first (two imports of one file)
+        return DatabaseUnusable(
+            "the database refused the change, which clashes with what is stored now: {reason}; nothing was "
+            "written, try again",
+            reason=(reason[0] if reason else type(exc).__name__)[:300],
+        )
     return DatabaseUnusable(
         "the knowledge base's database cannot be used: {reason}; nothing was written",
         reason=(reason[0] if reason else type(exc).__name__)[:300],

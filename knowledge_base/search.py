@@ -232,7 +232,8 @@ def _by_numbers(s: Session, question: str, hits: Sequence[Hit]) -> list[Hit]:
         .where(RuleRow.id.in_(pool))
     )
     rules = {rule_id: Rule.model_validate(body) for rule_id, body in bodies}
-    return [*by_facts(hits[:FACT_POOL], rules, said), *hits[FACT_POOL:]]
+    ranked = [*by_facts(hits[:FACT_POOL], rules, said), *hits[FACT_POOL:]]
+    return sorted(ranked, key=lambda h: (-h.score, h.rule_id))
 
 
 def _results(s: Session, hits: Sequence[Hit]) -> list[SearchResult]:

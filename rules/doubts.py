@@ -15,12 +15,15 @@ from rules.messages import Message
 from rules.model import Action, Clause, Rule
 
 _ASKING_EN = re.compile(
-    r"^\s*(?:what|how|why|which|who|whom|whose|do you|did you|does|do we|can you|could you|would you|will you|"
-    r"should i|should we|is it|is there|are there|are you|have you)\b|^\s*[a-z]+\s+(?:anything|something)\b",
+    r"^\s*(?:(?:what|how|why|which|who|when|where)\s+(?:do|does|did|should|shall|can|could|would|will|is|are|was)\b|"
+    r"(?:do|did|does|can|could|would|will|should|shall)\s+(?:you|we|i|they)\b|(?:is|are)\s+(?:it|there|you)\b|"
+    r"have\s+you\b)",
     re.IGNORECASE,
 )
-_ASKING_KO_WORD = re.compile(r"(?:^|\s)(?:뭐|뭘|무엇|무슨|어떻게|어떤|왜|언제|어디|얼마나|얼마)")
-_ASKING_KO_END = re.compile(r"(?:나요|까요|습니까|ㅂ니까|세요|죠|지요|요|까|니|냐)\s*[.!]*$")
+# A Korean question: a question word standing alone (not 언제든, 어떻게든, 얼마간) and a question's
+# ending (나요, 까요, 습니까, 니, 냐), not the 요 or 세요 every polite statement ends with.
+_ASKING_KO_WORD = re.compile(r"(?:^|\s)(?:뭐|뭘|무엇을?|무슨|어떻게|어떤|왜|언제|어디|얼마나|얼마)(?![든나간가])")
+_ASKING_KO_END = re.compile(r"(?:나요|까요|습니까|ㅂ니까|니|냐|는지요)\s*[.!]*$")
 # English words that frame or compare but name nothing: a condition of only these is a bare marker.
 _MARKERS_EN = frozenset({
     "if", "when", "whenever", "then", "so", "that", "this", "it", "its", "it's", "in", "case", "happens",

@@ -48,7 +48,8 @@ _SMALL = {
 _UNIT = "|".join(re.escape(u) for u in sorted(_ENGLISH_UNITS, key=len, reverse=True))
 _COUNT = "|".join(re.escape(w) for w in sorted(_SMALL, key=len, reverse=True))
 _ENGLISH = re.compile(
-    rf"(?<![\w.])(?P<num>[+-]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|(?:{_COUNT})(?=\s))"
+    rf"(?<![\w.,/:])(?P<minus>(?:minus|negative)\s+)?"
+    rf"(?P<num>[+-]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|(?:{_COUNT})(?=\s))"
     rf"\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
     re.IGNORECASE,
 )
@@ -83,21 +84,23 @@ def quantities(text: str) -> list[Said]:
     if any("\uac00" <= ch <= "\ud7a3" for ch in text):
         for start, end, value, unit in numbers_in(text):
             if unit:
-                out.append(Said(text[start:end].strip(), value, canonical_unit(unit)))
+                below = text[max(0, start - 3) : start].strip().endswith("영하")  # 영하 5도: minus five
+                out.append(Said(text[start:end].strip(), -value if below else value, canonical_unit(unit)))
                 taken.append((start, end))
     for m in _ENGLISH.finditer(text):
         if any(start < m.end() and m.start() < end for start, end in taken):
             continue
         unit = _ENGLISH_UNITS[" ".join(m.group("unit").lower().split())]
         raw = m.group("num").lower()
-        if raw[0].isdigit() or raw[0] in "+-":
-            value = float(raw.replace(",", ""))
+        digits = raw.lstrip("+-")[:1].isdigit()
+        if digits:
+            value = float(raw.replace(",", "")) * (-1 if m.group("minus") else 1)
         elif unit in _WORDS_NEED:
             value = float(_SMALL[" ".join(raw.split())])
         else:
             continue
-        if unit in ("degC", "degF") and len(m.group("unit")) == 1 and not raw[0].isdigit():
-            continue  # "a c" is not a temperature
+        if unit in ("degC", "degF") and len(m.group("unit")) == 1 and (not digits or m.group("unit").islower()):
+            continue  # "a c" and "grade 5 c steel" are no temperature; "-5 C" is
         out.append(Said(m.group().strip(), value, unit))
     return out
 
@@ -155,14 +158,37 @@ def compare(clause: Clause, said: Sequence[Said]) -> Met | None:
     return Met(chosen[0].words, clause.text, chosen[1])
 
 
-def _tree(group: Group, said: Sequence[Said], out: list[Met]) -> bool | None:
+def _measure(clause: Clause) -> str | None:
+    """What the clause's unit measures ("[temperature]", or the unit itself where pint cannot say)."""
+    if not clause.unit:
+        return None
+    unit = canonical_unit(clause.unit)
+    if unit == DEGREES:
+        return "[temperature]"
+    return dimension_of(unit) if known_unit(unit) else unit
+
+
+def _shared(rule: Rule) -> set[str]:
+    """The measures more than one of the rule's clauses take: a number of that measure cannot be
+    told apart (220 °C is the oven's, not the core's), so it may meet a clause, never rule one out."""
+    seen: dict[str, int] = {}
+    for c in [*rule.clauses(), *rule.exceptions]:
+        measure = _measure(c)
+        if measure is not None:
+            seen[measure] = seen.get(measure, 0) + 1
+    return {m for m, n in seen.items() if n > 1}
+
+
+def _tree(group: Group, said: Sequence[Said], out: list[Met], shared: set[str]) -> bool | None:
     """The condition tree, three-valued: True or False where the numbers decide it, else None."""
     values: list[bool | None] = []
     for item in group.items:
         if isinstance(item, Group):
-            values.append(_tree(item, said, out))
+            values.append(_tree(item, said, out, shared))
             continue
         met = compare(item, said)
+        if met is not None and not met.holds and _measure(item) in shared:
+            met = None
         if met is not None:
             out.append(met)
         values.append(None if met is None else met.holds)
@@ -190,12 +216,17 @@ def meets(rule: Rule, said: Sequence[Said]) -> Meeting:
     if not said:
         return NOTHING
     found: list[Met] = []
-    tree = _tree(rule.conditions, said, found)
-    unless = [m for m in (compare(e, said) for e in rule.exceptions) if m is not None]
-    found.extend(Met(m.words, f"unless {m.clause}", not m.holds) for m in unless)
-    if tree is False or any(m.holds for m in unless):
+    shared = _shared(rule)
+    tree = _tree(rule.conditions, said, found, shared)
+    met_one = any(m.holds for m in found)
+    # an exception the numbers make true rules the rule out; one they leave false says nothing
+    applies = [
+        m for e in rule.exceptions if _measure(e) not in shared and (m := compare(e, said)) is not None and m.holds
+    ]
+    found.extend(Met(m.words, f"unless {m.clause}", False) for m in applies)
+    if tree is False or applies:
         return Meeting(-1, tuple(found))
-    return Meeting(1, tuple(found)) if any(m.holds for m in found) else Meeting(0, tuple(found))
+    return Meeting(1 if met_one else 0, tuple(found))
 
 
 def measured(rules: Iterable[Rule]) -> bool:

@@ -88,7 +88,12 @@ def word(value: object) -> str:
 
 def error_text(exc: BaseException) -> str:
     """An error as the user should read it: translated from its template where there is one.
-    Validation errors of the rule model are worded by their kind."""
+    Validation errors of the rule model are worded by their kind; the database's own errors as
+    one line (`knowledge_base.database_unusable`)."""
+    from knowledge_base.errors import DatabaseFailure, database_unusable
+
+    if isinstance(exc, DatabaseFailure):
+        exc = database_unusable(exc)
     template = getattr(exc, "template", None)
     params = getattr(exc, "params", None)
     if isinstance(exc, ValidationError):

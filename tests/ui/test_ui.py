@@ -144,6 +144,23 @@ def test_review_says_when_a_proposed_rule_may_be_an_interviewers_question(loaded
     assert doubt and "is a question, not something to do" in doubt[0]
 
 
+def test_a_database_failing_during_a_confirm_is_one_line(
+    loaded: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("UPDATE rules", {}, Exception("database is locked"))
+
+    at = app("park", "review")
+    monkeypatch.setattr(KnowledgeBase, "review", locked)
+    at.button(key="confirm").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "the knowledge base's database cannot be used\\: database is locked; nothing was written"
+    ]
+
+
 def test_needs_discussion_requires_a_comment(loaded: KnowledgeBase) -> None:
     at = app("park", "review")
     top = loaded.list_rules(status="proposed", master="Park Jae-sung")[0]

@@ -11,10 +11,15 @@ from rules.doubts import asks, bare, doubts
 @pytest.mark.parametrize(
     ("action", "question"),
     [
-        ("change anything at night", True),  # "Do you change anything at night?", read as a rule
+        ("do you change anything", True),  # "At night, do you change anything?", read as a rule
+        ("remove anything loose from the bench", False),
+        ("How long you wait depends on the humidity", False),
+        ("언제든 다시 용접해요", False),  # 언제든: whenever, not when?
+        ("왜 그런지 기록해 두세요", False),
+        ("뭘 더 넣나요", True),
         ("Do you preheat the plate?", True),
         ("어떻게 하세요?", True),
-        ("왜 그렇게 해요", True),
+        ("왜 그렇게 해요?", True),
         ("add more filler", False),
         ("I don't do anything precise", False),
         ("look for a leak at the door seal", False),
@@ -56,6 +61,21 @@ def test_a_doubtful_rule_says_each_reason_and_a_measured_clause_is_never_bare() 
     )
     assert [m.template.split("“")[0] for m in doubts(rule)] == ["the action ", "the condition "]
     assert doubts(Rule(conditions=Group(items=[Clause(text="비가 오면")]), actions=[Action(text="덮어요")])) == []
+
+
+def test_the_extractor_drops_the_asking_action_and_keeps_the_rest_of_the_rule() -> None:
+    from elicitation.pipeline import without_doubts
+
+    rule = Rule(
+        conditions=Group(items=[Clause(text="it rains")]),
+        exceptions=[Clause(text="then")],
+        actions=[Action(text="do you cover them?"), Action(text="cover the plates")],
+    )
+    kept = without_doubts(rule)
+    assert kept is not None and [a.text for a in kept.actions] == ["cover the plates"] and not kept.exceptions
+    assert without_doubts(rule.model_copy(update={"actions": rule.actions[:1]})) is None
+    bare_condition = rule.model_copy(update={"conditions": Group(items=[Clause(text="넘으면")])})
+    assert without_doubts(bare_condition) is None
 
 
 def test_the_extractor_does_not_propose_a_question_as_a_rule() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from knowledge_base.semantic import Bm25, Hit, by_facts, terms
 from rules import Action, Clause, Group, Rule
-from rules.stated import meets, quantities
+from rules.stated import NOTHING, meets, quantities
 
 
 def rule(*clauses: Clause, join: str = "all", unless: tuple[Clause, ...] = ()) -> Rule:
@@ -95,3 +95,23 @@ def test_the_glossary_bridges_a_questions_words_into_the_other_language_and_syno
     assert bridge.expand(terms("the welding machine hums")) == {}  # 용접기 reads as 용접 + a suffix: left out
     packaged = glossary()
     assert len(packaged.groups) > 500 and "preheat" in packaged.expand(terms("예열을 해야 하나요?"))
+
+
+def test_a_number_two_conditions_could_take_meets_one_and_rules_out_none() -> None:
+    oven = rule(
+        above("the oven is above 200 °C", "oven", 200, "degC"),
+        above("the core is below 75 °C", "core", 75, "degC", op="<"),
+    )
+    found = meets(oven, quantities("the oven reads 220 °C"))
+    assert found.fit == 1 and [m.clause for m in found.met] == ["the oven is above 200 °C"]
+    sticky = rule(Clause(text="the dough is sticky"), unless=(above("humidity above 80 %", "humidity", 80, "%"),))
+    assert (
+        meets(sticky, quantities("humidity is 60%")) == meets(sticky, []) == NOTHING
+    )  # a false exception says nothing
+    assert meets(sticky, quantities("humidity is 90%")).fit == -1
+
+
+def test_signs_and_look_alikes_of_numbers_are_read_with_care() -> None:
+    assert [(s.value, s.unit) for s in quantities("minus 5 °C, then -5 C")] == [(-5.0, "degC"), (-5.0, "degC")]
+    assert [s.value for s in quantities("영하 5도예요")] == [-5.0]
+    assert quantities("grade 5 c steel, a 1/2 inch, 1,5 mm, 1:30 h") == []

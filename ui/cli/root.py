@@ -57,14 +57,14 @@ KNOWN_ERRORS = (
     ("rules.engine", "EngineUnavailable", 1),
     ("elicitation.errors", "TranscriptError", EXIT_INPUT),
     ("knowledge_base.errors", "KnowledgeBaseError", 1),
-    ("sqlalchemy.exc", "SQLAlchemyError", 1),
+    ("sqlalchemy.exc", "DBAPIError", 1),
 )
 
 
 def _database_unusable(exc: BaseException) -> BaseException:
     """A database's own error (a damaged file, a server gone) as the service layer's one line."""
     errors = sys.modules.get("sqlalchemy.exc")
-    if errors is None or not isinstance(exc, errors.SQLAlchemyError):
+    if errors is None or not isinstance(exc, errors.DBAPIError):
         return exc
     from knowledge_base.errors import database_unusable
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from knowledge_base import KnowledgeBaseError, MediaView
+from knowledge_base import DatabaseFailure, KnowledgeBaseError, MediaView
 from ui.components.messages import flash, show_error
 from ui.components.plain import escape_markdown, md, md_error
 from ui.i18n import t
@@ -64,5 +64,5 @@ def _remove(kb: Any, item: MediaView) -> None:
     try:
         kb.remove_media(item.id)
         flash(md("Removed {filename}.", filename=item.filename))
-    except KnowledgeBaseError as exc:
+    except (KnowledgeBaseError, DatabaseFailure) as exc:  # a refusal, or the database failing: one line
         flash(md_error(exc), "error")

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from knowledge_base import KnowledgeBaseError, RuleView
+from knowledge_base import DatabaseFailure, KnowledgeBaseError, RuleView
 from rules import Clause, Group, Rule
 from rules.operational import as_observation, blockers
 from ui.components.messages import flash
@@ -26,7 +26,7 @@ def decide(kb: Any, decision: str, target: RuleView, comment: str | None, *, any
         return
     try:
         saved = kb.review(target.id, decision, expected_version=target.version, comment=comment)
-    except KnowledgeBaseError as exc:
+    except (KnowledgeBaseError, DatabaseFailure) as exc:  # a refusal, or the database failing: one line
         flash(md_error(exc), "error")
         return
     st.session_state.pop(BLOCKED, None)
@@ -49,7 +49,7 @@ def _undo(kb: Any, last: dict[str, Any]) -> None:
             last["rule_id"], last["before"], expected_version=last["version"], comment="undo of the last decision"
         )
         flash(md("Rule #{rule_id} is {status} again.", rule_id=last["rule_id"], status=word(last["before"])))
-    except KnowledgeBaseError as exc:
+    except (KnowledgeBaseError, DatabaseFailure) as exc:  # a refusal, or the database failing: one line
         flash(md_error(exc), "error")
     st.session_state.pop(LAST, None)
 
@@ -101,7 +101,7 @@ def _fix(kb: Any, view: RuleView, clause: Clause, cue: str | None, comment: str 
     why = t("“{words}” made an observation", words=clause.text)
     try:
         saved = kb.edit_rule(view.id, fixed, reason=why, expected_version=view.version)
-    except KnowledgeBaseError as exc:
+    except (KnowledgeBaseError, DatabaseFailure) as exc:  # a refusal, or the database failing: one line
         flash(md_error(exc), "error")
         return
     decide(kb, "confirmed", saved, comment)
@@ -141,5 +141,5 @@ def _reopen(kb: Any, view: RuleView) -> None:
         saved = kb.review(view.id, "proposed", expected_version=view.version, comment="reopened for review")
         st.session_state[LAST] = {"rule_id": view.id, "before": view.status, "version": saved.version}
         flash(md("Rule #{rule_id} is back in the queue.", rule_id=view.id))
-    except KnowledgeBaseError as exc:
+    except (KnowledgeBaseError, DatabaseFailure) as exc:  # a refusal, or the database failing: one line
         flash(md_error(exc), "error")
