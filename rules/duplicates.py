@@ -119,12 +119,15 @@ def similarities(
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Each pair's cosine and the threshold it is judged by: the primary model's with NEAR where
     English meets English; the multilingual model's (rows of `multilingual`) where Korean is
-    spoken on either side (`korean[i]`: rule i is said in Korean), with NEAR_KOREAN or NEAR_ACROSS."""
+    spoken on either side (`korean[i]`: rule i is said in Korean), with NEAR_KOREAN or NEAR_ACROSS;
+    without a multilingual model those pairs are not judged at all."""
     sims = vectors @ vectors.T
     limits = np.full(sims.shape, NEAR, dtype=np.float32)
-    if multilingual is not None and korean is not None and any(korean):
+    if korean is not None and any(korean):
         ko = np.asarray(korean, dtype=np.bool_)
         crossed = ko[:, None] | ko[None, :]
+        if multilingual is None:  # the primary model reads Korean as noise: such pairs are not judged
+            return sims.astype(np.float32), np.where(crossed, np.inf, limits).astype(np.float32)
         sims = np.where(crossed, multilingual @ multilingual.T, sims)
         limits = np.where(ko[:, None] & ko[None, :], NEAR_KOREAN, np.where(crossed, NEAR_ACROSS, NEAR))
     return sims.astype(np.float32), limits.astype(np.float32)

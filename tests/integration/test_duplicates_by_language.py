@@ -35,4 +35,6 @@ def test_each_pair_of_languages_has_its_model_and_threshold() -> None:
     assert limits[0, 0] == NEAR and limits[1, 2] == NEAR_KOREAN and limits[0, 1] == NEAR_ACROSS
     alone, limits = similarities(primary)
     assert (limits == NEAR).all() and (alone == primary).all()
+    _, unjudged = similarities(primary, [False, True, False])  # Korean, and no multilingual model
+    assert np.isinf(unjudged[0, 1]) and np.isinf(unjudged[1, 2]) and unjudged[0, 2] == NEAR
     assert sims.dtype == np.float32
