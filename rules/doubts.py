@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from rules.language import is_hangul
 from rules.messages import Message
 from rules.model import Action, Clause, Rule
 
@@ -40,16 +41,12 @@ _NAMING_TAGS = ("NNG", "NNP", "NR", "XR", "SL", "SH", "SN")
 _FRAMING_KO = frozenset({"때", "경우", "것", "거", "수", "정도", "상황", "다음", "후", "전"})
 
 
-def _hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
-
-
 def asks(action: Action) -> bool:
     """Whether the action reads as a question rather than something to do."""
     text = action.text.strip()
     if text.endswith("?") or text.endswith("？"):
         return True
-    if _hangul(text):
+    if any(is_hangul(ch) for ch in text):
         return bool(_ASKING_KO_WORD.search(text) and _ASKING_KO_END.search(text))
     return bool(_ASKING_EN.search(text))
 
@@ -60,7 +57,7 @@ def bare(clause: Clause) -> bool:
     if clause.variable:
         return False
     text = clause.text.strip()
-    if _hangul(text):
+    if any(is_hangul(ch) for ch in text):
         from rules.morphology import kiwi
 
         tokens = kiwi().tokenize(text)

@@ -11,9 +11,10 @@ whole is met, missed or cannot be told from the numbers alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rules.language import is_hangul
 from rules.model import Clause, Group, Operator, Rule
 from rules.numerals import numbers_in
 from rules.units import DEGREES, UnitError, canonical_unit, convert, dimension_of, known_unit
@@ -81,7 +82,7 @@ def quantities(text: str) -> list[Said]:
     part number) are left out, since nothing says what they measure."""
     out: list[Said] = []
     taken: list[tuple[int, int]] = []
-    if any("\uac00" <= ch <= "\ud7a3" for ch in text):
+    if any(is_hangul(ch) for ch in text):
         for start, end, value, unit in numbers_in(text):
             if unit:
                 below = text[max(0, start - 3) : start].strip().endswith("영하")  # 영하 5도: minus five
@@ -227,8 +228,3 @@ def meets(rule: Rule, said: Sequence[Said]) -> Meeting:
     if tree is False or applies:
         return Meeting(-1, tuple(found))
     return Meeting(1 if met_one else 0, tuple(found))
-
-
-def measured(rules: Iterable[Rule]) -> bool:
-    """Whether any of the rules has a condition a number with a unit can meet."""
-    return any(c.unit and c.operator for r in rules for c in [*r.clauses(), *r.exceptions])
