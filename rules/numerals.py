@@ -178,14 +178,86 @@ _NATIVE_TIME = re.compile(
 )
 
 
+# A unit word that goes on into another word is no unit: 5바퀴 (turns), 3분의 1 (a third), 20달러
+# (dollars), 3초과 (over three), 2도금 (plating). What may follow a unit is a particle or an ending.
+_NOT_UNIT = {
+    "바": ("퀴", "닥", "람", "깥", "꾸", "뀌", "늘", "르", "탕", "디", "위", "지", "둑"),
+    "분": ("의", "리", "말", "위기", "석", "류", "배", "출", "포", "량", "쇄", "필"),
+    "달": ("러", "걀"),
+    "초": ("과", "반", "기", "록", "보", "음", "벌"),
+    "도": ("가니", "금", "구", "장", "착", "움", "저", "체", "료"),
+    "주": ("조", "물", "입", "변", "위", "축", "유", "행", "름"),
+    "일": ("반", "정한", "자", "단", "체"),
+    "미터": ("기",),
+    "프로": ("그", "세", "젝", "필"),
+}
+# Units of time, largest first: "2시간 30분" and "1분 30초" are one length of time.
+TIME_ORDER = ("year", "month", "week", "day", "h", "min", "s")
+_TIME_IN_SECONDS = {
+    "year": 31_536_000,
+    "month": 2_592_000,
+    "week": 604_800,
+    "day": 86_400,
+    "h": 3600,
+    "min": 60,
+    "s": 1,
+}
+_HALF = re.compile(r"\s*반(?:(?![가-힣])|(?=[이가은는을를에도만동쯤정씩]))")
+# Between the two ends of a range: 20~25도, 20-25도, 20에서 25도, 20부터 25도.
+_RANGE_GAP = re.compile(r"\s*(?:~|-|–|에서|부터)\s*")
+
+
+def _unit_goes_on(text: str, end: int, unit_word: str) -> bool:
+    """Whether the unit word just before `end` is the start of another word (`_NOT_UNIT`)."""
+    return text[end:].startswith(_NOT_UNIT.get(unit_word.strip().lower(), ()))
+
+
+def _is_date(text: str, start: int, unit: str | None, value: float) -> bool:
+    """3월 5일 is a day of the month and 2024년 a year, not lengths of time."""
+    if unit == "day":
+        return bool(re.search(r"월\s*$", text[max(0, start - 4) : start]))
+    return unit == "year" and value >= 1000
+
+
+def _joined_times(
+    text: str, found: list[tuple[int, int, float, str | None]]
+) -> list[tuple[int, int, float, str | None]]:
+    """Two-part lengths of time as one ("2시간 30분" is 2.5 hours, "1시간 반" 1.5), and a range's
+    first end given the unit said after its second (20~25도: 20 degrees too)."""
+    out: list[tuple[int, int, float, str | None]] = []
+    for start, end, value, unit in found:
+        if out:
+            p_start, p_end, p_value, p_unit = out[-1]
+            gap = text[p_end:start]
+            if (
+                p_unit in TIME_ORDER
+                and unit in TIME_ORDER
+                and TIME_ORDER.index(unit) > TIME_ORDER.index(p_unit)
+                and not gap.strip()
+            ):
+                out[-1] = (p_start, end, p_value + value * _TIME_IN_SECONDS[unit] / _TIME_IN_SECONDS[p_unit], p_unit)
+                continue
+            if p_unit is None and unit is not None and _RANGE_GAP.fullmatch(gap):
+                out[-1] = (p_start, p_end, p_value, unit)
+        if unit in TIME_ORDER and (half := _HALF.match(text, end)):
+            end, value = half.end(), value + 0.5
+        out.append((start, end, value, unit))
+    return out
+
+
 def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
     """Every number said in a Korean text: (start, end, value, unit or None), in order."""
-    out = []
+    out: list[tuple[int, int, float, str | None]] = []
     for m in _NUMBER_TEXT.finditer(text):
         value = sino_number(m.group("number"))
         if value is None:
             continue
         unit = korean_unit(m.group("unit")) if m.group("unit") else None
+        if unit is not None and (
+            _unit_goes_on(text, m.end(), m.group("unit")) or _is_date(text, m.start(), unit, value)
+        ):
+            out.append((m.start(), m.start() + len(m.group("number")), value, None))
+            continue
         out.append((m.start(), m.end(), value, unit))
     for m in _NATIVE_TIME.finditer(text):
         if any(start < m.end() and m.start() < end for start, end, _, _ in out):
@@ -203,4 +275,4 @@ def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
                     "week" if m.group("unit").startswith("주") else korean_unit(m.group("unit")),
                 )
             )
-    return sorted(out)
+    return _joined_times(text, sorted(out))

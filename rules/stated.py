@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rules.language import is_hangul
 from rules.model import Clause, Group, Operator, Rule
-from rules.numerals import numbers_in
+from rules.numerals import TIME_ORDER, numbers_in
 from rules.units import DEGREES, UnitError, canonical_unit, convert, dimension_of, known_unit
 
 # English unit words after a number and the pint spelling they stand for. A list, not pint's whole
@@ -44,16 +44,24 @@ _SMALL = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100, "half an": 0.5, "half a": 0.5, "a couple of": 2,
-    "a few": 3, "couple of": 2,
+    "a few": 3, "couple of": 2, "a half": 0.5,
 }  # fmt: skip
 _UNIT = "|".join(re.escape(u) for u in sorted(_ENGLISH_UNITS, key=len, reverse=True))
 _COUNT = "|".join(re.escape(w) for w in sorted(_SMALL, key=len, reverse=True))
 _ENGLISH = re.compile(
     rf"(?<![\w.,/:])(?P<minus>(?:minus|negative)\s+)?"
     rf"(?P<num>[+-]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|(?:{_COUNT})(?=\s))"
-    rf"\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
+    rf"(?P<half>\s+and\s+a\s+half)?\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
     re.IGNORECASE,
 )
+_NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?"
+# The lower end of a range just before a number: "2-4", "20 to 25", "between 20 and 25".
+_RANGE_BEFORE = re.compile(
+    rf"(?P<between>between\s+)?(?<![\w.,])(?P<low>{_NUMBER})(?P<gap>\s*(?:-|–|~|to|and)\s*)$", re.I
+)
+_RANGE_GAP = re.compile(r"\s*(?:-|–|~|to|and|에서|부터)\s*", re.I)
+_HALF_AFTER = re.compile(r"\s+and\s+a\s+half\b", re.I)
+_TIME_GAP = re.compile(r"\s*(?:,|and)?\s*", re.I)
 # "an hour" is a measurement only with a unit of time or amount after it ("a m" is not).
 _WORDS_NEED = {"h", "min", "s", "day", "week", "month", "year", "kg", "g", "t", "L", "%", "mm", "cm", "inch"}
 
@@ -79,30 +87,73 @@ class Met:
 
 def quantities(text: str) -> list[Said]:
     """Every number with a unit the text states, in the order said; bare numbers (a count, a
-    part number) are left out, since nothing says what they measure."""
-    out: list[Said] = []
-    taken: list[tuple[int, int]] = []
+    part number) are left out, since nothing says what they measure. Both ends of a range ("2-4
+    Pa", "20~25도") are said; a length of time in two parts ("2 hours 30 minutes", "1시간 반")
+    is one."""
+    found: list[tuple[int, int, Said]] = []
     if any(is_hangul(ch) for ch in text):
         for start, end, value, unit in numbers_in(text):
             if unit:
                 below = text[max(0, start - 3) : start].strip().endswith("영하")  # 영하 5도: minus five
-                out.append(Said(text[start:end].strip(), -value if below else value, canonical_unit(unit)))
-                taken.append((start, end))
+                found.append(
+                    (start, end, Said(text[start:end].strip(), -value if below else value, canonical_unit(unit)))
+                )
     for m in _ENGLISH.finditer(text):
-        if any(start < m.end() and m.start() < end for start, end in taken):
-            continue
-        unit = _ENGLISH_UNITS[" ".join(m.group("unit").lower().split())]
-        raw = m.group("num").lower()
-        digits = raw.lstrip("+-")[:1].isdigit()
-        if digits:
-            value = float(raw.replace(",", "")) * (-1 if m.group("minus") else 1)
-        elif unit in _WORDS_NEED:
-            value = float(_SMALL[" ".join(raw.split())])
-        else:
-            continue
-        if unit in ("degC", "degF") and len(m.group("unit")) == 1 and (not digits or m.group("unit").islower()):
-            continue  # "a c" and "grade 5 c steel" are no temperature; "-5 C" is
-        out.append(Said(m.group().strip(), value, unit))
+        if not any(start < m.end() and m.start() < end for start, end, _ in found):
+            found.extend(_english(text, m))
+    return [said for _, _, said in _joined(text, sorted(found, key=lambda f: f[0]))]
+
+
+def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
+    """One English number and unit (and the lower end of its range, "2-4 Pa"), or none."""
+    unit = _ENGLISH_UNITS[" ".join(m.group("unit").lower().split())]
+    raw = m.group("num").lower()
+    digits = raw.lstrip("+-")[:1].isdigit()
+    if digits:
+        value = float(raw.replace(",", "")) * (-1 if m.group("minus") else 1)
+    elif unit in _WORDS_NEED:
+        value = float(_SMALL[" ".join(raw.split())])
+    else:
+        return []
+    if unit in ("degC", "degF") and len(m.group("unit")) == 1 and (not digits or m.group("unit").islower()):
+        return []  # "a c" and "grade 5 c steel" are no temperature; "-5 C" is
+    end = m.end()
+    after = _HALF_AFTER.match(text, end) if unit in TIME_ORDER else None
+    if m.group("half") or after:
+        value += 0.5
+        end = after.end() if after else end
+    out = [(m.start(), end, Said(text[m.start() : end].strip(), value, unit))]
+    low = _RANGE_BEFORE.search(text, 0, m.start())
+    if low and (low.group("gap").strip() != "and" or low.group("between")):
+        out.insert(
+            0,
+            (low.start("low"), low.end("low"), Said(low.group("low"), float(low.group("low").replace(",", "")), unit)),
+        )
+    return out
+
+
+def _joined(text: str, found: list[tuple[int, int, Said]]) -> list[tuple[int, int, Said]]:
+    """Two lengths of time said one after the other as one ("2 hours and 30 minutes"), and both
+    ends of a range shown as the range ("2-4 Pa")."""
+    out: list[tuple[int, int, Said]] = []
+    for start, end, said in found:
+        if out:
+            p_start, _, before = out[-1]
+            gap = text[out[-1][1] : start]
+            if (
+                before.unit in TIME_ORDER
+                and said.unit in TIME_ORDER
+                and TIME_ORDER.index(said.unit) > TIME_ORDER.index(before.unit)
+                and _TIME_GAP.fullmatch(gap)
+            ):
+                value = before.value + convert(said.value, said.unit, before.unit)
+                out[-1] = (p_start, end, Said(text[p_start:end], value, before.unit))
+                continue
+            if before.unit == said.unit and _RANGE_GAP.fullmatch(gap):
+                words = text[p_start:end]
+                out[-1] = (p_start, out[-1][1], Said(words, before.value, before.unit))
+                said = Said(words, said.value, said.unit)
+        out.append((start, end, said))
     return out
 
 

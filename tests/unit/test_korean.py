@@ -96,6 +96,20 @@ def test_numbers_in_running_text_with_units() -> None:
     assert sino_number("일이삼") is None or sino_number("일이삼") == 123
 
 
+def test_numbers_in_reads_ranges_two_part_times_and_no_units_inside_other_words() -> None:
+    found = [(v, u) for _, _, v, u in numbers_in("1,600~1,700도, 두 시간 반, 1분 30초, 5바퀴, 3월 5일, 30초과")]
+    assert found == [
+        (1600, "degrees"),
+        (1700, "degrees"),
+        (2.5, "h"),
+        (1.5, "min"),
+        (5, None),
+        (3, None),
+        (5, None),
+        (30, None),
+    ]
+
+
 @pytest.mark.parametrize(
     "text,variable,operator,value,unit",
     [

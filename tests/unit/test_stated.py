@@ -33,6 +33,37 @@ def test_numbers_with_units_are_read_in_both_languages_and_bare_numbers_are_not(
     assert quantities("3 in the morning at 5") == []  # pint's inch and atmosphere are not read
 
 
+def test_a_range_says_both_ends_and_a_two_part_time_is_one_length() -> None:
+    shown = [(s.words, s.value, s.unit) for s in quantities("the gauge swings 2-4 Pa after 2 hours 30 minutes")]
+    assert shown == [("2-4 Pa", 2.0, "Pa"), ("2-4 Pa", 4.0, "Pa"), ("2 hours 30 minutes", 2.5, "h")]
+    assert [s.value for s in quantities("kept between 20 and 25 °C")] == [20.0, 25.0]
+    assert [s.value for s in quantities("-5 to -10 °C outside")] == [-5.0, -10.0]
+    assert [(s.value, s.unit) for s in quantities("an hour and a half, then two and a half hours")] == [
+        (1.5, "h"),
+        (2.5, "h"),
+    ]
+    assert [s.value for s in quantities("I checked 3 and 4 Pa")] == [4.0]  # "and" alone is no range
+    korean = [(s.words, s.value, s.unit) for s in quantities("20~25도에서 1시간 반, 2시간 30분 돌렸어요")]
+    assert korean == [
+        ("20~25도", 20.0, "degrees"),
+        ("20~25도", 25.0, "degrees"),
+        ("1시간 반", 1.5, "h"),
+        ("2시간 30분", 2.5, "h"),
+    ]
+    assert meets(FURNACE, quantities("it's been in for an hour and a half")).fit == -1  # 90 is not more than 90
+    assert meets(FURNACE, quantities("it's been in for 1 hour 31 minutes")).fit == 1
+
+
+def test_korean_unit_letters_inside_other_words_are_no_units() -> None:
+    assert quantities("5바퀴 돌리고 3분의 1만 넣었는데 20달러짜리예요") == []
+    assert quantities("3월 5일에 2024년식 기계로") == []
+    assert [(s.value, s.unit) for s in quantities("3바에서 멈추고 5분만 더, 3일치")] == [
+        (3.0, "bar"),
+        (5.0, "min"),
+        (3.0, "day"),
+    ]
+
+
 def test_a_number_meets_or_misses_a_condition_in_the_conditions_unit() -> None:
     said = quantities("I pumped for an hour and the chamber still reads 3 Pa")
     leak = meets(LEAK, said)
