@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from elicitation.transcripts import Transcript
-from elicitation.values import COMPARATIVES, NUMBER, UNITS, find_measure, normalise_unit, words_to_number
+from elicitation.values import COMPARATIVES, UNITS, find_measure, normalise_unit
 from rules import Clause, Group, Operator, Rule
+from rules.english_numbers import NUMBER, words_to_number
 from rules.numerals import numbers_in
 from rules.units import dimension_of
 

@@ -207,6 +207,12 @@ _HALF = re.compile(r"\s*반(?:(?![가-힣])|(?=[이가은는을를에도만동�
 _RANGE_GAP = re.compile(r"\s*(?:~|-|–|에서|부터)\s*")
 
 
+# 분당 15리터 is 15 litres a minute.
+_PER = re.compile(r"(분|시간|초)\s*당\s*$")
+_PER_UNIT = {"분": "min", "시간": "h", "초": "s"}
+_AMOUNTS = {"L", "mL", "m", "mm", "cm", "kg", "g", "t"}
+
+
 def _unit_goes_on(text: str, end: int, unit_word: str) -> bool:
     """Whether the unit word just before `end` is the start of another word (`_NOT_UNIT`)."""
     return text[end:].startswith(_NOT_UNIT.get(unit_word.strip().lower(), ()))
@@ -257,6 +263,10 @@ def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
             _unit_goes_on(text, m.end(), m.group("unit")) or _is_date(text, m.start(), unit, value)
         ):
             out.append((m.start(), m.start() + len(m.group("number")), value, None))
+            continue
+        per = _PER.search(text, max(0, m.start() - 6), m.start()) if unit in _AMOUNTS else None
+        if per:
+            out.append((per.start(), m.end(), value, f"{unit}/{_PER_UNIT[per.group(1)]}"))
             continue
         out.append((m.start(), m.end(), value, unit))
     for m in _NATIVE_TIME.finditer(text):

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rules.english_numbers import NUMBER, words_to_number
 from rules.language import is_hangul
 from rules.model import Clause, Group, Operator, Rule
 from rules.numerals import TIME_ORDER, numbers_in
@@ -40,20 +41,19 @@ _ENGLISH_UNITS = {
     "rpm": "rpm", "l": "L", "litres": "L", "liters": "L", "ml": "mL", "ppm": "ppm", "l/min": "L/min",
     "m/s": "m/s", "hz": "Hz",
 }  # fmt: skip
-_SMALL = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100, "half an": 0.5, "half a": 0.5, "a couple of": 2,
-    "a few": 3, "couple of": 2, "a half": 0.5,
-}  # fmt: skip
+# Counts that are no number words: "a couple of hours", "a few minutes", "an hour".
+_ROUGH = {"a couple of": 2, "couple of": 2, "a few": 3, "a": 1, "an": 1}
 _UNIT = "|".join(re.escape(u) for u in sorted(_ENGLISH_UNITS, key=len, reverse=True))
-_COUNT = "|".join(re.escape(w) for w in sorted(_SMALL, key=len, reverse=True))
 _ENGLISH = re.compile(
     rf"(?<![\w.,/:])(?P<minus>(?:minus|negative)\s+)?"
-    rf"(?P<num>[+-]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|(?:{_COUNT})(?=\s))"
+    rf"(?P<num>{NUMBER}|(?:{'|'.join(_ROUGH)})(?=\s))"
     rf"(?P<half>\s+and\s+a\s+half)?\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
     re.IGNORECASE,
 )
+# An amount a minute, an hour or a second is a rate: "15 litres a minute" is 15 L/min.
+_PER = re.compile(r"\s*(?:a|an|per|/|every)\s*(?P<per>minute|min|hour|hr|h|second|sec|s)\b", re.I)
+_PER_UNIT = {"minute": "min", "min": "min", "hour": "h", "hr": "h", "h": "h", "second": "s", "sec": "s", "s": "s"}
+_AMOUNTS = {"L", "mL", "m", "mm", "cm", "kg", "g", "t"}
 _NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?"
 # The lower end of a range just before a number: "2-4", "20 to 25", "between 20 and 25".
 _RANGE_BEFORE = re.compile(
@@ -107,28 +107,27 @@ def quantities(text: str) -> list[Said]:
 def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
     """One English number and unit (and the lower end of its range, "2-4 Pa"), or none."""
     unit = _ENGLISH_UNITS[" ".join(m.group("unit").lower().split())]
-    raw = m.group("num").lower()
+    raw = " ".join(m.group("num").lower().split())
     digits = raw.lstrip("+-")[:1].isdigit()
-    if digits:
-        value = float(raw.replace(",", "")) * (-1 if m.group("minus") else 1)
-    elif unit in _WORDS_NEED:
-        value = float(_SMALL[" ".join(raw.split())])
-    else:
-        return []
+    value = _ROUGH.get(raw) if raw in _ROUGH else words_to_number(raw)
+    if value is None or (not digits and raw.split()[0] in ("a", "an", "half") and unit not in _WORDS_NEED):
+        return []  # "a m" is no metre
     if unit in ("degC", "degF") and len(m.group("unit")) == 1 and (not digits or m.group("unit").islower()):
         return []  # "a c" and "grade 5 c steel" are no temperature; "-5 C" is
+    value = float(value) * (-1 if m.group("minus") else 1)
     end = m.end()
     after = _HALF_AFTER.match(text, end) if unit in TIME_ORDER else None
     if m.group("half") or after:
         value += 0.5
         end = after.end() if after else end
+    per = _PER.match(text, end) if unit in _AMOUNTS else None
+    if per:
+        unit, end = f"{unit}/{_PER_UNIT[per.group('per').lower()]}", per.end()
     out = [(m.start(), end, Said(text[m.start() : end].strip(), value, unit))]
     low = _RANGE_BEFORE.search(text, 0, m.start())
     if low and (low.group("gap").strip() != "and" or low.group("between")):
-        out.insert(
-            0,
-            (low.start("low"), low.end("low"), Said(low.group("low"), float(low.group("low").replace(",", "")), unit)),
-        )
+        low_said = Said(low.group("low"), float(low.group("low").replace(",", "")), unit)
+        out.insert(0, (low.start("low"), low.end("low"), low_said))
     return out
 
 

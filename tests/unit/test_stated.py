@@ -54,6 +54,15 @@ def test_a_range_says_both_ends_and_a_two_part_time_is_one_length() -> None:
     assert meets(FURNACE, quantities("it's been in for 1 hour 31 minutes")).fit == 1
 
 
+def test_number_words_and_rates_are_read_as_the_extractor_reads_them() -> None:
+    shown = [(s.value, s.unit) for s in quantities("under fifty-five per cent for forty-eight hours, 300 degrees")]
+    assert shown == [(55.0, "%"), (48.0, "h"), (300.0, "degrees")]
+    assert [(s.value, s.unit) for s in quantities("turn the gas up to about 15 litres a minute")] == [(15.0, "L/min")]
+    assert [(s.words, s.unit) for s in quantities("가스 유량을 분당 15리터 정도로 올려")] == [("분당 15리터", "L/min")]
+    assert quantities("wait a m") == []  # "a" alone is a number only before a unit of time or amount
+    assert [s.value for s in quantities("a few minutes, then a couple of hours")] == [3.0, 2.0]
+
+
 def test_korean_unit_letters_inside_other_words_are_no_units() -> None:
     assert quantities("5바퀴 돌리고 3분의 1만 넣었는데 20달러짜리예요") == []
     assert quantities("3월 5일에 2024년식 기계로") == []

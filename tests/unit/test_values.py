@@ -1,6 +1,7 @@
 import pytest
 
-from elicitation.values import find_measure, snake, words_to_number
+from elicitation.values import find_measure, snake
+from rules.english_numbers import words_to_number
 
 
 @pytest.mark.parametrize(

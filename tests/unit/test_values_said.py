@@ -6,7 +6,8 @@ cuts in two, 년, counts with 번, and 이상 under a negation."""
 import pytest
 
 from elicitation import extract_text
-from elicitation.values import find_measure, words_to_number
+from elicitation.values import find_measure
+from rules.english_numbers import words_to_number
 
 
 @pytest.mark.parametrize(
