@@ -7,7 +7,8 @@ the 556 gold rules and the restatements is counted as false (the gold interviews
 restatement, so a flagged gold pair is at worst a related rule of one craft). The thresholds were
 chosen on the restatements whose target hashes into the development half; the held-out half is
 the figure to believe. Baseline in the same run: one scale for all, MiniLM at 0.9 for every pair,
-as the findings judged before.
+as the findings judged before. The numbers each rule states are read from its words as a
+question's are (`rules.stated.quantities`), since the restatements are text only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from elicitation import evaluation
 from knowledge_base.semantic import document
 from rules.duplicates import similarities
 from rules.language import KOREAN, language_of
+from rules.stated import quantities
+from rules.units import measured
 
 
 def _summary(conditions: list[str], actions: list[str]) -> str:
@@ -65,7 +68,8 @@ def precision(path: Any, encoder: Any, multilingual: Any) -> dict[str, Any]:
     upper = np.triu(np.ones_like(truth), k=1) & held[:, None] & held[None, :]
     upper[gold:, gold:] = False  # two restatements of different rules are not a pair anyone labelled
     kinds = korean[:, None].astype(int) + korean[None, :].astype(int)
-    judged = {"ours": similarities(primary, list(korean), multi), "one_scale": (primary @ primary.T, None)}
+    numbers = [frozenset(measured(q.value, q.unit) for q in quantities(t)) for t in texts]
+    judged = {"ours": similarities(primary, list(korean), multi, numbers), "one_scale": (primary @ primary.T, None)}
     out: dict[str, Any] = {}
     for name, (sims, limits) in judged.items():
         flagged = sims >= (limits if limits is not None else 0.9)

@@ -125,6 +125,21 @@ def dimension_of(unit: str) -> str | None:
     return str(_registry().Unit(unit).dimensionality)
 
 
+def measured(value: float, unit: str | None) -> tuple[str, float]:
+    """What a number measures and its value in that measure's base unit, so that numbers said in
+    different units compare ("1,600 °C" and "2,912 °F"; "2 h" and "120 min"); a bare "degrees"
+    reads as Celsius, a unit pint does not know is its own measure, and a number with no unit is
+    only itself."""
+    if not unit:
+        return ("", round(float(value), 6))
+    unit = canonical_unit(unit)
+    unit = "degC" if unit == DEGREES else unit
+    if not known_unit(unit):
+        return (unit, round(float(value), 6))
+    base = _registry().Quantity(value, unit).to_base_units()
+    return (str(base.dimensionality), float(f"{float(base.magnitude):.6g}"))
+
+
 @functools.cache
 def _compatible(a: str, b: str) -> bool:
     if a == b:
