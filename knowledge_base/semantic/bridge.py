@@ -42,21 +42,26 @@ class Bridge:
                 self.words.setdefault(t[-1], []).append((frozenset(t), group))
 
     def expand(self, question_terms: Sequence[str]) -> dict[str, float]:
-        """The terms the question's words stand for in their groups, each with BRIDGE_WEIGHT;
-        none that the question says itself."""
+        """The terms the question's words stand for in their groups, each with BRIDGE_WEIGHT
+        shared among a word's senses (갈다 is to grind and to replace: each gets half; on the
+        development questions one more found in the top three); none that the question says
+        itself."""
         said = set(question_terms)
         groups: dict[int, frozenset[str]] = {}
+        senses: dict[int, int] = {}  # a group's fewest senses among the words that found it
         for term in said:
-            for needed, group in self.words.get(term, ()):
-                if needed <= said:
-                    groups[group] = groups.get(group, frozenset()) | needed
+            found = [(needed, group) for needed, group in self.words.get(term, ()) if needed <= said]
+            for needed, group in found:
+                groups[group] = groups.get(group, frozenset()) | needed
+                senses[group] = min(senses.get(group, len(found)), len(found))
         out: dict[str, float] = {}
         for group, matched in groups.items():
+            weight = BRIDGE_WEIGHT / senses[group]
             for word in self.groups[group]:
                 if not set(word) <= matched:
                     for t in word:
                         if t not in said:
-                            out[t] = BRIDGE_WEIGHT
+                            out[t] = max(out.get(t, 0.0), weight)
         return out
 
 
