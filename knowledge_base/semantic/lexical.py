@@ -8,6 +8,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -120,23 +121,20 @@ def _korean_terms(text: str) -> tuple[str, ...]:
     out: list[str] = []
     compound: list[str] = []
     end = -1
-    for token in kiwi().tokenize(text):
-        tag = token.tag
-        if tag in ("NNG", "NNP") and token.start == end and compound:
-            compound.append(token.form)
+    for form, tag, start, length in _codes_joined(kiwi().tokenize(text)):
+        if tag in ("NNG", "NNP") and start == end and compound:
+            compound.append(form)
         else:
             if len(compound) > 1:
                 out.append("".join(compound))
-            compound = [token.form] if tag in ("NNG", "NNP") else []
-        end = token.start + token.len
+            compound = [form] if tag in ("NNG", "NNP") else []
+        end = start + length
         if tag not in _CONTENT:
             continue
-        if tag == "SL":
-            word = token.form.lower()
-            if word not in _STOP:
-                out.append(_stem(word))
-        elif token.form not in (_EMPTY_STEMS if tag.startswith("V") else _EMPTY_NOUNS):
-            out.append(token.form)
+        if tag in ("SL", "SN"):  # split and stemmed as an English text's words are (1,600: 1, 600)
+            out.extend(_stem(w) for w in _WORD.findall(form.lower()) if w not in _STOP)
+        elif form not in (_EMPTY_STEMS if tag.startswith("V") else _EMPTY_NOUNS):
+            out.append(form)
     if len(compound) > 1:
         out.append("".join(compound))
     found = tuple(out)
@@ -145,6 +143,21 @@ def _korean_terms(text: str) -> tuple[str, ...]:
             _korean_kept.clear()
         _korean_kept[key] = found
     return found
+
+
+def _codes_joined(tokens: Iterable[Any]) -> list[tuple[str, str, int, int]]:
+    """Kiwi's tokens as (form, tag, start, length), with letters and digits written together
+    joined back into one foreign word, as an English text's words are: Kiwi reads CO2, E7018 and
+    M10 as letters and a number, so a Korean rule's "E7018 용접봉" would not meet "E7018 rods"."""
+    out: list[tuple[str, str, int, int]] = []
+    for token in tokens:
+        form, tag, start, length = token.form, token.tag, token.start, token.len
+        if out and tag in ("SL", "SN") and out[-1][1] in ("SL", "SN") and out[-1][2] + out[-1][3] == start:
+            before = out.pop()
+            joined_tag = "SL" if "SL" in (tag, before[1]) else "SN"
+            form, tag, start, length = before[0] + form, joined_tag, before[2], before[3] + length
+        out.append((form, tag, start, length))
+    return out
 
 
 def terms(value: str) -> list[str]:

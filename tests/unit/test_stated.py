@@ -155,3 +155,9 @@ def test_signs_and_look_alikes_of_numbers_are_read_with_care() -> None:
     assert [(s.value, s.unit) for s in quantities("minus 5 °C, then -5 C")] == [(-5.0, "degC"), (-5.0, "degC")]
     assert [s.value for s in quantities("영하 5도예요")] == [-5.0]
     assert quantities("grade 5 c steel, a 1/2 inch, 1,5 mm, 1:30 h") == []
+
+
+def test_codes_and_numbers_in_korean_text_are_the_terms_an_english_text_has() -> None:
+    assert set(terms("E7018 용접봉을 쓰고 CO2 농도는 1,600도")) >= {"e7018", "co2", "1", "600"}
+    assert {"e7018", "co2"} <= set(terms("use E7018 rods when the CO2 level is high"))
+    assert "m10" in terms("M10 볼트가 헐거우면") and "sus304" in terms("SUS304 판은")
