@@ -192,13 +192,31 @@ def _holds(value: float, clause: Clause) -> bool | None:
     return tests.get(op) if op is not None else None
 
 
+# A number is read against a condition only where it is of the condition's magnitude: within
+# SPREAD times the threshold of it (with a floor, so a threshold of 0 or 1 takes small numbers).
+# 750 degrees is a forge's, not the dough's "above 28 degrees"; "two months" no welding rod's
+# "four hours out of the oven". A day still meets "over 4 hours".
+SPREAD = 9.0
+_FLOOR = {"degC": 10.0, "degF": 18.0, DEGREES: 10.0}
+
+
+def _plausible(value: float, clause: Clause) -> bool:
+    bounds = clause.value if isinstance(clause.value, list) else [clause.value]
+    numbers = [float(b) for b in bounds if isinstance(b, int | float) and not isinstance(b, bool)]
+    if not numbers:
+        return False
+    nearest = min(numbers, key=lambda b: abs(value - b))
+    floor = _FLOOR.get(canonical_unit(clause.unit) if clause.unit else "", 1.0)
+    return abs(value - nearest) <= SPREAD * max(abs(nearest), floor)
+
+
 def compare(clause: Clause, said: Sequence[Said]) -> Met | None:
     """The clause against the question's numbers in its unit: met if any of them meets it (a
     worker may give two readings), missed if every one misses; None when none measures it."""
     found: list[tuple[Said, bool]] = []
     for s in said:
         value = _in_unit(s, clause)
-        if value is None:
+        if value is None or not _plausible(value, clause):
             continue
         holds = _holds(value, clause)
         if holds is not None:

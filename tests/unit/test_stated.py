@@ -80,7 +80,8 @@ def test_a_number_meets_or_misses_a_condition_in_the_conditions_unit() -> None:
     furnace = meets(FURNACE, said)  # an hour is 60 minutes: not more than 90
     assert furnace.fit == -1 and [(m.words, m.holds) for m in furnace.met] == [("an hour", False)]
     assert meets(FURNACE, quantities("it's been in for two hours")).fit == 1
-    assert meets(LEAK, quantities("the gauge says 0.01 bar")).fit == 1  # 1,000 Pa
+    assert meets(LEAK, quantities("the gauge says 0.00003 bar")).fit == 1  # 3 Pa
+    assert meets(LEAK, quantities("the gauge says 0.01 bar")).met == ()  # 1,000 Pa is some other gauge's
     assert meets(LEAK, quantities("the plate is 3 mm thick")).met == ()  # a length measures no pressure
 
 
@@ -161,3 +162,13 @@ def test_codes_and_numbers_in_korean_text_are_the_terms_an_english_text_has() ->
     assert set(terms("E7018 용접봉을 쓰고 CO2 농도는 1,600도")) >= {"e7018", "co2", "1", "600"}
     assert {"e7018", "co2"} <= set(terms("use E7018 rods when the CO2 level is high"))
     assert "m10" in terms("M10 볼트가 헐거우면") and "sus304" in terms("SUS304 판은")
+
+
+def test_a_number_far_from_a_conditions_magnitude_says_nothing_of_it() -> None:
+    dough = rule(above("the dough comes out above 28 degrees", "dough_temperature", 28, "degC"))
+    assert meets(dough, quantities("the forge reads 750 degrees")).met == ()  # a forge's, not the dough's
+    assert meets(dough, quantities("the dough is at 31 degrees")).fit == 1
+    assert meets(rule(above("out over 4 hours", "t", 4, "h")), quantities("after a day of it")).fit == 1
+    freezing = rule(above("below freezing", "air", 0, "degC", op="<"))
+    assert meets(freezing, quantities("it is -15 °C outside")).fit == 1  # a threshold of 0 takes small numbers
+    assert meets(rule(above("out over 4 hours", "t", 4, "h")), quantities("filled two months ago")).met == ()
