@@ -50,10 +50,13 @@ _FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "eighth": 0.125, "te
               "hundredth": 0.01, "thousandth": 0.001}  # fmt: skip
 _FRACTION_COUNTS = "a|an|one|two|three|four|five|six|seven|eight|nine"
 _FRACTION = re.compile(rf"^(?P<count>{_FRACTION_COUNTS})\s+(?P<part>{'|'.join(_FRACTIONS)})s?\s+of\s+an?$")
+# The most words a number is read in ("one hundred and twenty-five thousand three hundred" is
+# eight): unbounded, a run of "one one one ..." made the pattern try every split of it.
+MAX_WORDS = 9
 NUMBER = (
     rf"(?:\b(?:{_FRACTION_COUNTS})\s+(?:{'|'.join(_FRACTIONS)})s?\s+of\s+an?(?=\s)|"
     r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|"
-    rf"(?:(?:minus\s+|negative\s+)?\b(?:{_NUMBER_WORD})\b(?:(?:{_AND}|[\s-]+)(?:{_NUMBER_WORD})\b)*))"
+    rf"(?:(?:minus\s+|negative\s+)?\b(?:{_NUMBER_WORD})\b(?:(?:{_AND}|[\s-]+)(?:{_NUMBER_WORD})\b){{0,{MAX_WORDS}}}))"
 )
 
 __all__ = ["NUMBER", "words_to_number"]
