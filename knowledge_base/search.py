@@ -20,7 +20,16 @@ from knowledge_base import policies
 from knowledge_base.audit import latest_event, state_token
 from knowledge_base.context import Context, need_encoder
 from knowledge_base.errors import InvalidEdit, NotFound
-from knowledge_base.models import InterviewSession, Master, RuleEvidence, RuleRow, RuleVersion, TranscriptRow, TurnRow
+from knowledge_base.models import (
+    CueVariable,
+    InterviewSession,
+    Master,
+    RuleEvidence,
+    RuleRow,
+    RuleVersion,
+    TranscriptRow,
+    TurnRow,
+)
 from knowledge_base.policies import MERGEABLE, Actor
 from knowledge_base.semantic import (
     FACT_POOL,
@@ -42,6 +51,7 @@ from knowledge_base.semantic import (
     text_hash,
     to_primary,
 )
+from knowledge_base.semantic.bridge import cue_bridge
 from knowledge_base.views import RuleView, SearchResult, TurnView, rule_views
 from rules.language import KOREAN, language_of
 from rules.model import Rule
@@ -130,7 +140,12 @@ def rule_index(kb: Context, token: int | None = None) -> tuple[RuleIndex, bool]:
                     if texts
                     else np.zeros((0, encoder.dim), dtype=np.float32)
                 )
-        index = RuleIndex(token, [i for i, _ in docs], texts, vectors)
+            cues = cue_bridge(
+                s.execute(select(CueVariable.name, CueVariable.aliases).where(CueVariable.status == "confirmed"))
+                .tuples()
+                .all()
+            )
+        index = RuleIndex(token, [i for i, _ in docs], texts, vectors, cues)
         cache.index = index
         cache.visible.clear()
         cache.actors.clear()

@@ -29,17 +29,23 @@ class Bridge:
     A word is found in a question when all its terms are (용접봉: 용접, 봉, 용접봉; "welding
     rod": weld, rod); its concept then adds the terms of every other word of the group."""
 
-    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+    def __init__(self, groups: Iterable[Sequence[str]], *, as_said: bool = False) -> None:
+        """`groups` of words that mean one thing; each word is found by `_word_terms`, or with
+        `as_said` by all the terms it is said in (a cue's name "쇳물 온도": 쇳물 and 온도)."""
         self.words: dict[str, list[tuple[frozenset[str], int]]] = {}  # a word's last term -> (its terms, group)
         self.groups: list[list[tuple[str, ...]]] = []
         for words in groups:
-            said = [t for t in dict.fromkeys(_word_terms(w) for w in words) if t]
+            read = (lambda w: tuple(terms(w))) if as_said else _word_terms
+            said = [t for t in dict.fromkeys(read(w) for w in words) if t]
             if len(said) < 2:
                 continue
             group = len(self.groups)
             self.groups.append(said)
             for t in said:
                 self.words.setdefault(t[-1], []).append((frozenset(t), group))
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
 
     def expand(self, question_terms: Sequence[str]) -> dict[str, float]:
         """The terms the question's words stand for in their groups, each with BRIDGE_WEIGHT
@@ -100,3 +106,20 @@ def read_glossary(path: Path = GLOSSARY) -> list[list[str]]:
 def glossary() -> Bridge:
     """The packaged glossary as a bridge; read once (Kiwi reads its Korean words)."""
     return Bridge(read_glossary())
+
+
+def cue_bridge(cues: Iterable[tuple[str, Sequence[str]]]) -> Bridge:
+    """The confirmed cues' names and aliases (the extractor's names each cue stands for) as a
+    bridge: a cue an interviewer named 습도 with the alias humidity joins a Korean question's
+    습도 to an English rule's humidity, in the plant's own words, as the glossary does in the
+    programme's."""
+    return Bridge(([str(n).replace("_", " ") for n in [name, *aliases] if n] for name, aliases in cues), as_said=True)
+
+
+def merged(*expansions: dict[str, float]) -> dict[str, float]:
+    """Several bridges' terms for one question, each at the highest weight any gives it."""
+    out: dict[str, float] = {}
+    for expansion in expansions:
+        for term, weight in expansion.items():
+            out[term] = max(out.get(term, 0.0), weight)
+    return out

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from knowledge_base.semantic.bridge import glossary
+from knowledge_base.semantic.bridge import Bridge, glossary, merged
 from knowledge_base.semantic.lexical import Bm25, terms
 from knowledge_base.semantic.vectors import Vectors, one_blas_thread, text_hash
 from rules.language import KOREAN, language_of
@@ -151,8 +151,16 @@ class RuleIndex:
     index, so only new or edited rules cost an encoding.
     """
 
-    def __init__(self, token: int, ids: Sequence[int], documents: Sequence[str], vectors: Vectors | None) -> None:
+    def __init__(
+        self,
+        token: int,
+        ids: Sequence[int],
+        documents: Sequence[str],
+        vectors: Vectors | None,
+        cues: Bridge | None = None,
+    ) -> None:
         self.token = token
+        self.cues = cues  # the confirmed cue vocabulary's names, a bridge of the plant's own words
         self.ids = np.asarray(ids, dtype=np.int64)
         self.hashes = [text_hash(x) for x in documents]
         self.position = {int(r): i for i, r in enumerate(self.ids)}
@@ -183,7 +191,10 @@ class RuleIndex:
     def lexical(self, question: str, allowed: npt.NDArray[np.bool_], k: int = DEPTH) -> list[tuple[int, float]]:
         """The k allowed rules best by BM25, the question's words also counted in their other
         language and as their synonyms (`bridge`)."""
-        extra = glossary().expand(terms(question))
+        said = terms(question)
+        extra = glossary().expand(said)
+        if self.cues:
+            extra = merged(extra, self.cues.expand(said))
         with one_blas_thread():
             return top(self.bm25.scores(question, extra), self.ids, allowed, k)
 

@@ -339,6 +339,19 @@ def test_vocabulary_is_proposed_confirmed_renamed_and_new_clauses_map_onto_it(sk
     assert [c.name for c in again if c.status == "confirmed"] == ["relative_humidity"]
 
 
+def test_a_confirmed_cues_names_bridge_a_question_in_the_plants_own_words(skb: KnowledgeBase) -> None:
+    master_with(skb, "Kim", KIM, "kim.txt")
+    master_with(skb, "Lee", LEE, "lee.txt")
+    humid = {v.id for v in skb.list_rules() if "humidity" in v.rule.summary()}
+    question = "후텁지근한 날은 어떻게 해요?"  # muggy: in no glossary row
+    before = [r.view.id for r in skb.search(question, guidance=False)]
+    assert not humid & set(before[:1])
+    cue = next(c for c in skb.propose_vocabulary() if "humidity" in c.aliases)
+    skb.confirm_cue(cue.id, name="후텁지근")  # named as the plant says it; humidity stays an alias
+    after = [r.view.id for r in skb.search(question, guidance=False)]
+    assert after[0] in humid
+
+
 def test_invalid_or_clashing_cue_names_and_outsiders_are_refused(skb: KnowledgeBase) -> None:
     master_with(skb, "Kim", KIM, "kim.txt")
     master_with(skb, "Lee", LEE, "lee.txt")
