@@ -52,14 +52,13 @@ def stated_numbers(rule: Rule) -> frozenset[Number]:
 
 def _agree(numbers: Sequence[frozenset[Number]]) -> npt.NDArray[np.bool_]:
     """For each pair of rules, whether they state a number in common."""
-    keys = sorted({n for ns in numbers for n in ns})
-    if not keys:
-        return np.zeros((len(numbers), len(numbers)), dtype=np.bool_)
-    at = {k: i for i, k in enumerate(keys)}
-    has = np.zeros((len(numbers), len(keys)), dtype=np.float32)
-    for row, ns in enumerate(numbers):
-        has[row, [at[n] for n in ns]] = 1.0
-    return np.asarray((has @ has.T) > 0, dtype=np.bool_)
+    from scipy import sparse
+
+    at: dict[Number, int] = {}
+    rows = [row for row, ns in enumerate(numbers) for _ in ns]
+    cols = [at.setdefault(n, len(at)) for ns in numbers for n in ns]
+    has = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(numbers), max(1, len(at))))
+    return np.asarray((has @ has.T).toarray() > 0, dtype=np.bool_)  # sparse: a few numbers per rule
 
 
 def _numbers(clause: Clause) -> tuple[float, ...]:

@@ -50,8 +50,9 @@ _FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "eighth": 0.125, "te
               "hundredth": 0.01, "thousandth": 0.001}  # fmt: skip
 _FRACTION_COUNTS = "a|an|one|two|three|four|five|six|seven|eight|nine"
 _FRACTION = re.compile(rf"^(?P<count>{_FRACTION_COUNTS})\s+(?P<part>{'|'.join(_FRACTIONS)})s?\s+of\s+an?$")
-# The most words a number is read in ("one hundred and twenty-five thousand three hundred" is
-# eight): unbounded, a run of "one one one ..." made the pattern try every split of it.
+# The most words after the first that a number is read in ("one hundred and twenty-five thousand
+# three hundred" is seven more): unbounded, a run of "one one one ..." made the pattern try every
+# split of it.
 MAX_WORDS = 9
 NUMBER = (
     rf"(?:\b(?:{_FRACTION_COUNTS})\s+(?:{'|'.join(_FRACTIONS)})s?\s+of\s+an?(?=\s)|"

@@ -114,7 +114,7 @@ def sino_number(word: str) -> float | None:
             digit = None
         elif ch in _SINO_LARGE:
             section += digit or 0.0
-            total += (section or 1.0) * _SINO_LARGE[ch]
+            total += (section if section or digit is not None else 1.0) * _SINO_LARGE[ch]  # 만: 10,000; 0만: 0
             section, digit = 0.0, None
         else:
             return None
@@ -182,11 +182,11 @@ _NATIVE_TIME = re.compile(
 # (dollars), 3초과 (over three), 2도금 (plating). What may follow a unit is a particle or an ending.
 _NOT_UNIT = {
     "바": ("퀴", "닥", "람", "깥", "꾸", "뀌", "늘", "르", "탕", "디", "위", "지", "둑"),
-    "분": ("의", "리", "말", "위기", "석", "류", "배", "출", "포", "량", "쇄", "필"),
+    "분": ("리", "말", "위기", "석", "류", "배", "출", "포", "량", "쇄", "필", "기"),
     "달": ("러", "걀"),
-    "초": ("과", "반", "기", "록", "보", "음", "벌"),
+    "초": ("과", "반", "록", "음", "벌"),
     "도": ("가니", "금", "구", "장", "착", "움", "저", "체", "료"),
-    "주": ("조", "물", "입", "변", "위", "축", "유", "행", "름"),
+    "주": ("조", "물", "입", "변", "위", "축", "유", "행", "름", "년"),
     "일": ("반", "정한", "자", "단", "체"),
     "미터": ("기",),
     "프로": ("그", "세", "젝", "필"),
@@ -202,26 +202,41 @@ _TIME_IN_SECONDS = {
     "min": 60,
     "s": 1,
 }
-_HALF = re.compile(r"\s*반(?:(?![가-힣])|(?=[이가은는을를에도만동쯤정씩]))")
+_HALF = re.compile(r"\s*반(?:(?![가-힣])|(?=[이가은는을를에도만동쯤정씩])(?!도체))")
+# The lengths of time said one after the other as one: "1년 6개월", "두 달 열흘", "2시간 30분",
+# "1분 30초". Not a day and its hours: "하루 8시간" is eight hours a day.
+JOINED_TIMES = {("year", "month"), ("month", "day"), ("week", "day"), ("h", "min"), ("min", "s")}
 # Between the two ends of a range: 20~25도, 20-25도, 20에서 25도, 20부터 25도.
 _RANGE_GAP = re.compile(r"\s*(?:~|-|–|에서|부터)\s*")
 
 
-# 분당 15리터 is 15 litres a minute.
-_PER = re.compile(r"(분|시간|초)\s*당\s*$")
+# 분당 15리터 is 15 litres a minute, 5분당 15리터 three.
+_PER = re.compile(r"(?P<count>\d+(?:\.\d+)?)?\s*(?P<per>분|시간|초)\s*당\s*$")
 _PER_UNIT = {"분": "min", "시간": "h", "초": "s"}
 _AMOUNTS = {"L", "mL", "m", "mm", "cm", "kg", "g", "t"}
 
 
+def range_ends(low: float, high: float) -> bool:
+    """Whether two numbers said as "low to high" are a range's ends and not a label and a
+    reading ("oven 2 to 180 °C", "라인 2에서 30분"): of one magnitude, or either side of zero."""
+    if low == 0 or (low < 0) != (high < 0):
+        return True
+    return min(abs(low), abs(high)) * 10 >= max(abs(low), abs(high))
+
+
 def _unit_goes_on(text: str, end: int, unit_word: str) -> bool:
-    """Whether the unit word just before `end` is the start of another word (`_NOT_UNIT`)."""
-    return text[end:].startswith(_NOT_UNIT.get(unit_word.strip().lower(), ()))
+    """Whether the unit word just before `end` is the start of another word (`_NOT_UNIT`); 3분의
+    1 is a third (but 30분의 휴식 a half hour's rest)."""
+    word = unit_word.strip().lower()
+    if word == "분" and re.match(r"의\s*(?:\d|[일이삼사오육칠팔구십])", text[end:]):
+        return True
+    return text[end:].startswith(_NOT_UNIT.get(word, ()))
 
 
 def _is_date(text: str, start: int, unit: str | None, value: float) -> bool:
     """3월 5일 is a day of the month and 2024년 a year, not lengths of time."""
     if unit == "day":
-        return bool(re.search(r"월\s*$", text[max(0, start - 4) : start]))
+        return bool(re.search(r"(?<!개)월\s*$", text[max(0, start - 4) : start]))  # not 3개월 5일
     return unit == "year" and value >= 1000
 
 
@@ -235,15 +250,10 @@ def _joined_times(
         if out:
             p_start, p_end, p_value, p_unit = out[-1]
             gap = text[p_end:start]
-            if (
-                p_unit in TIME_ORDER
-                and unit in TIME_ORDER
-                and TIME_ORDER.index(unit) > TIME_ORDER.index(p_unit)
-                and not gap.strip()
-            ):
+            if p_unit is not None and unit is not None and (p_unit, unit) in JOINED_TIMES and not gap.strip():
                 out[-1] = (p_start, end, p_value + value * _TIME_IN_SECONDS[unit] / _TIME_IN_SECONDS[p_unit], p_unit)
                 continue
-            if p_unit is None and unit is not None and _RANGE_GAP.fullmatch(gap):
+            if p_unit is None and unit is not None and _RANGE_GAP.fullmatch(gap) and range_ends(p_value, value):
                 out[-1] = (p_start, p_end, p_value, unit)
         if unit in TIME_ORDER and (half := _HALF.match(text, end)):
             end, value = half.end(), value + 0.5
@@ -266,7 +276,9 @@ def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
             continue
         per = _PER.search(text, max(0, m.start() - 6), m.start()) if unit in _AMOUNTS else None
         if per:
-            out.append((per.start(), m.end(), value, f"{unit}/{_PER_UNIT[per.group(1)]}"))
+            count = float(per.group("count") or 1) or 1.0
+            out = [n for n in out if n[1] <= per.start()]  # 5분당: the 5 is the rate's, no length of time
+            out.append((per.start(), m.end(), value / count, f"{unit}/{_PER_UNIT[per.group('per')]}"))
             continue
         out.append((m.start(), m.end(), value, unit))
     for m in _NATIVE_TIME.finditer(text):

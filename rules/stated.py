@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rules.english_numbers import NUMBER, words_to_number
 from rules.language import is_hangul
 from rules.model import Clause, Group, Operator, Rule
-from rules.numerals import TIME_ORDER, numbers_in
+from rules.numerals import JOINED_TIMES, TIME_ORDER, numbers_in, range_ends
 from rules.units import DEGREES, UnitError, canonical_unit, convert, dimension_of, known_unit
 
 # English unit words after a number and the pint spelling they stand for. A list, not pint's whole
@@ -39,30 +39,34 @@ _ENGLISH_UNITS = {
     "pa": "Pa", "kpa": "kPa", "mpa": "MPa", "bar": "bar", "psi": "psi", "torr": "torr", "mtorr": "mTorr",
     "atm": "atm", "v": "V", "volts": "V", "amps": "A", "amperes": "A", "kw": "kW", "w": "W", "watts": "W",
     "rpm": "rpm", "l": "L", "litres": "L", "liters": "L", "ml": "mL", "ppm": "ppm", "l/min": "L/min",
-    "m/s": "m/s", "hz": "Hz",
+    "m/s": "m/s", "hz": "Hz", "℃": "degC", "℉": "degF",
 }  # fmt: skip
 # Counts that are no number words: "a couple of hours", "a few minutes", "an hour".
-_ROUGH = {"a couple of": 2, "couple of": 2, "a few": 3, "a": 1, "an": 1}
+_ROUGH = {"a couple of": 2, "couple of": 2, "a few": 3, "a": 1, "an": 1, "a half": 0.5, "half a": 0.5, "half an": 0.5}
 _UNIT = "|".join(re.escape(u) for u in sorted(_ENGLISH_UNITS, key=len, reverse=True))
 _ENGLISH = re.compile(
-    rf"(?<![\w.,/:])(?P<minus>(?:minus|negative)\s+)?"
+    rf"(?<![\w.,/:%])(?P<minus>(?:minus|negative)\s+)?"
     rf"(?P<num>{NUMBER}|(?:{'|'.join(_ROUGH)})(?=\s))"
     rf"(?P<half>\s+and\s+a\s+half)?\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
     re.IGNORECASE,
 )
 # An amount a minute, an hour or a second is a rate: "15 litres a minute" is 15 L/min.
-_PER = re.compile(r"\s*(?:a|an|per|/|every)\s*(?P<per>minute|min|hour|hr|h|second|sec|s)\b", re.I)
+_PER = re.compile(r"\s+(?:a|an|per)\s+(?P<per>minute|min|hour|hr|second|sec)\b|\s*/\s*(?P<short>min|h|s)\b", re.I)
 _PER_UNIT = {"minute": "min", "min": "min", "hour": "h", "hr": "h", "h": "h", "second": "s", "sec": "s", "s": "s"}
 _AMOUNTS = {"L", "mL", "m", "mm", "cm", "kg", "g", "t"}
 _NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?"
-# The lower end of a range just before a number: "2-4", "20 to 25", "between 20 and 25".
+# The lower end of a range just before a number: "2-4", "20 to 25", "between 20 and 25", "one
+# to two", "two or three", "minus 5 to minus 10".
 _RANGE_BEFORE = re.compile(
-    rf"(?P<between>between\s+)?(?<![\w.,])(?P<low>{_NUMBER})(?P<gap>\s*(?:-|–|~|to|and)\s*)$", re.I
+    rf"(?P<between>between\s+)?(?<![\w.,])(?P<minus>(?:minus|negative)\s+)?(?P<low>{_NUMBER}|{NUMBER})"
+    rf"(?P<gap>\s*(?:-|–|~|to|and|or)\s*)$",
+    re.I,
 )
-_RANGE_GAP = re.compile(r"\s*(?:-|–|~|to|and|에서|부터)\s*", re.I)
+_RANGE_GAP = re.compile(r"\s*(?:-|–|~|to|and|or|에서|부터)\s*", re.I)
 _HALF_AFTER = re.compile(r"\s+and\s+a\s+half\b", re.I)
-_TIME_GAP = re.compile(r"\s*(?:,|and)?\s*", re.I)
-# "an hour" is a measurement only with a unit of time or amount after it ("a m" is not).
+_TIME_GAP = re.compile(r"\s*(?:and)?\s*", re.I)
+# A number in words is a measurement only with a unit of time or amount after it, or a unit
+# written out ("an hour", "eighty percent"; "a m", "ten m" and "two pa" are not).
 _WORDS_NEED = {"h", "min", "s", "day", "week", "month", "year", "kg", "g", "t", "L", "%", "mm", "cm", "inch"}
 
 
@@ -90,18 +94,29 @@ def quantities(text: str) -> list[Said]:
     part number) are left out, since nothing says what they measure. Both ends of a range ("2-4
     Pa", "20~25도") are said; a length of time in two parts ("2 hours 30 minutes", "1시간 반")
     is one."""
+    text = text.replace("\u2212", "-")  # the minus sign, as typed on a phone: one character for one
     found: list[tuple[int, int, Said]] = []
     if any(is_hangul(ch) for ch in text):
-        for start, end, value, unit in numbers_in(text):
-            if unit:
-                below = text[max(0, start - 3) : start].strip().endswith("영하")  # 영하 5도: minus five
-                found.append(
-                    (start, end, Said(text[start:end].strip(), -value if below else value, canonical_unit(unit)))
-                )
+        found = _korean(text)
     for m in _ENGLISH.finditer(text):
         if not any(start < m.end() and m.start() < end for start, end, _ in found):
             found.extend(_english(text, m))
     return [said for _, _, said in _joined(text, sorted(found, key=lambda f: f[0]))]
+
+
+def _korean(text: str) -> list[tuple[int, int, Said]]:
+    """The Korean numbers with units (`numbers_in`), below zero after 영하 or a minus sign; the
+    second end of a range below zero as its first ("영하 5~10도")."""
+    out: list[tuple[int, int, Said]] = []
+    for start, end, value, unit in numbers_in(text):
+        if not unit:
+            continue
+        before = text[max(0, start - 3) : start]
+        below = before.strip().endswith("영하") or bool(re.search(r"(?<![\w.,%~])-\s*$", before))
+        if out and out[-1][2].value < 0 and _RANGE_GAP.fullmatch(text[out[-1][1] : start]):
+            below = True
+        out.append((start, end, Said(text[start:end].strip(), -value if below else value, canonical_unit(unit))))
+    return out
 
 
 def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
@@ -110,7 +125,7 @@ def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
     raw = " ".join(m.group("num").lower().split())
     digits = raw.lstrip("+-")[:1].isdigit()
     value = _ROUGH.get(raw) if raw in _ROUGH else words_to_number(raw)
-    if value is None or (not digits and raw.split()[0] in ("a", "an", "half") and unit not in _WORDS_NEED):
+    if value is None or (not digits and unit not in _WORDS_NEED and len(m.group("unit")) < 3):
         return []  # "a m" is no metre
     if unit in ("degC", "degF") and len(m.group("unit")) == 1 and (not digits or m.group("unit").islower()):
         return []  # "a c" and "grade 5 c steel" are no temperature; "-5 C" is
@@ -122,12 +137,16 @@ def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
         end = after.end() if after else end
     per = _PER.match(text, end) if unit in _AMOUNTS else None
     if per:
-        unit, end = f"{unit}/{_PER_UNIT[per.group('per').lower()]}", per.end()
+        unit, end = f"{unit}/{_PER_UNIT[(per.group('per') or per.group('short')).lower()]}", per.end()
     out = [(m.start(), end, Said(text[m.start() : end].strip(), value, unit))]
     low = _RANGE_BEFORE.search(text, 0, m.start())
-    if low and (low.group("gap").strip() != "and" or low.group("between")):
-        low_said = Said(low.group("low"), float(low.group("low").replace(",", "")), unit)
-        out.insert(0, (low.start("low"), low.end("low"), low_said))
+    if low and (low.group("gap").strip() != "and" or low.group("between") or not digits):
+        said = words_to_number(low.group("low"))
+        if said is not None and said != 0.5:
+            said = -said if low.group("minus") else said
+            if range_ends(said, value):
+                begins = low.start("minus") if low.group("minus") else low.start("low")
+                out.insert(0, (begins, low.end("low"), Said(text[begins : low.end("low")], float(said), unit)))
     return out
 
 
@@ -139,12 +158,7 @@ def _joined(text: str, found: list[tuple[int, int, Said]]) -> list[tuple[int, in
         if out:
             p_start, _, before = out[-1]
             gap = text[out[-1][1] : start]
-            if (
-                before.unit in TIME_ORDER
-                and said.unit in TIME_ORDER
-                and TIME_ORDER.index(said.unit) > TIME_ORDER.index(before.unit)
-                and _TIME_GAP.fullmatch(gap)
-            ):
+            if (before.unit, said.unit) in JOINED_TIMES and _TIME_GAP.fullmatch(gap):
                 value = before.value + convert(said.value, said.unit, before.unit)
                 out[-1] = (p_start, end, Said(text[p_start:end], value, before.unit))
                 continue
@@ -192,10 +206,10 @@ def _holds(value: float, clause: Clause) -> bool | None:
     return tests.get(op) if op is not None else None
 
 
-# A number is read against a condition only where it is of the condition's magnitude: within
-# SPREAD times the threshold of it (with a floor, so a threshold of 0 or 1 takes small numbers).
-# 750 degrees is a forge's, not the dough's "above 28 degrees"; "two months" no welding rod's
-# "four hours out of the oven". A day still meets "over 4 hours".
+# A temperature is read against a condition only where it is of the condition's magnitude: within
+# SPREAD times the threshold of it (with a floor, so a threshold of 0 takes -15 °C). 750 degrees
+# is a forge's, not the dough's "above 28 degrees". Other measures are read whatever their size:
+# three days meets "out over 4 hours", and 15 bar "above 0 bar".
 SPREAD = 9.0
 _FLOOR = {"degC": 10.0, "degF": 18.0, DEGREES: 10.0}
 
@@ -206,8 +220,10 @@ def _plausible(value: float, clause: Clause) -> bool:
     if not numbers:
         return False
     nearest = min(numbers, key=lambda b: abs(value - b))
-    floor = _FLOOR.get(canonical_unit(clause.unit) if clause.unit else "", 1.0)
-    return abs(value - nearest) <= SPREAD * max(abs(nearest), floor)
+    unit = canonical_unit(clause.unit) if clause.unit else ""
+    if unit not in _FLOOR:
+        return True  # lengths of time, pressures, amounts: a worker's reading may be many times a threshold
+    return abs(value - nearest) <= SPREAD * max(abs(nearest), _FLOOR[unit])
 
 
 def compare(clause: Clause, said: Sequence[Said]) -> Met | None:

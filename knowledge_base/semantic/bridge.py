@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from knowledge_base.semantic.lexical import terms
 from rules.language import is_hangul
@@ -57,9 +58,10 @@ class Bridge:
         senses: dict[int, int] = {}  # a group's fewest senses among the words that found it
         for term in said:
             found = [(needed, group) for needed, group in self.words.get(term, ()) if needed <= said]
+            meanings = len({group for _, group in found})  # a word twice in one group is one sense
             for needed, group in found:
                 groups[group] = groups.get(group, frozenset()) | needed
-                senses[group] = min(senses.get(group, len(found)), len(found))
+                senses[group] = min(senses.get(group, meanings), meanings)
         out: dict[str, float] = {}
         for group, matched in groups.items():
             weight = BRIDGE_WEIGHT / senses[group]
@@ -108,12 +110,16 @@ def glossary() -> Bridge:
     return Bridge(read_glossary())
 
 
-def cue_bridge(cues: Iterable[tuple[str, Sequence[str]]]) -> Bridge:
+def cue_bridge(cues: Iterable[tuple[str, Any]]) -> Bridge:
     """The confirmed cues' names and aliases (the extractor's names each cue stands for) as a
     bridge: a cue an interviewer named 습도 with the alias humidity joins a Korean question's
     습도 to an English rule's humidity, in the plant's own words, as the glossary does in the
     programme's."""
-    return Bridge(([str(n).replace("_", " ") for n in [name, *aliases] if n] for name, aliases in cues), as_said=True)
+    groups = []
+    for name, aliases in cues:
+        also = [aliases] if isinstance(aliases, str) else list(aliases or [])  # JSON: a list, as stored
+        groups.append([str(n).replace("_", " ") for n in [name, *also] if isinstance(n, str) and n])
+    return Bridge(groups, as_said=True)
 
 
 def merged(*expansions: dict[str, float]) -> dict[str, float]:
