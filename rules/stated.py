@@ -141,8 +141,9 @@ def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
     out = [(m.start(), end, Said(text[m.start() : end].strip(), value, unit))]
     low = _RANGE_BEFORE.search(text, 0, m.start())
     if low and (low.group("gap").strip() != "and" or low.group("between") or not digits):
-        said = words_to_number(low.group("low"))
-        if said is not None and said != 0.5:
+        raw_low = " ".join(low.group("low").lower().split())
+        said = _ROUGH.get(raw_low) if raw_low in _ROUGH else words_to_number(raw_low)
+        if said is not None:
             said = -said if low.group("minus") else said
             if range_ends(said, value):
                 begins = low.start("minus") if low.group("minus") else low.start("low")

@@ -179,6 +179,7 @@ def test_labels_signs_rates_and_parts_of_time_are_read_with_care() -> None:
         return [(round(s.value, 3), s.unit) for s in quantities(text)]
 
     assert shown("set oven 2 to 180 °C") == [(180.0, "degC")]  # oven 2 is a label, not a range's end
+    assert shown("a 0.5-1 mm gap") == [(0.5, "mm"), (1.0, "mm")]
     assert shown("라인 2에서 30분") == [(30.0, "min")]
     assert shown("minus 5 to minus 10 °C") == [(-5.0, "degC"), (-10.0, "degC")]
     assert shown("영하 5~10도") == [(-5.0, "degrees"), (-10.0, "degrees")]
