@@ -211,7 +211,7 @@ _RANGE_GAP = re.compile(r"\s*(?:~|-|–|에서|부터)\s*")
 
 
 # 분당 15리터 is 15 litres a minute, 5분당 15리터 three.
-_PER = re.compile(r"(?P<count>\d+(?:\.\d+)?)?\s*(?P<per>분|시간|초)\s*당\s*$")
+_PER = re.compile(r"(?:(?<![\d.])(?P<count>\d+(?:\.\d+)?))?\s*(?P<per>분|시간|초)\s*당\s*$")
 _PER_UNIT = {"분": "min", "시간": "h", "초": "s"}
 _AMOUNTS = {"L", "mL", "m", "mm", "cm", "kg", "g", "t"}
 
@@ -274,7 +274,7 @@ def numbers_in(text: str) -> list[tuple[int, int, float, str | None]]:
         ):
             out.append((m.start(), m.start() + len(m.group("number")), value, None))
             continue
-        per = _PER.search(text, max(0, m.start() - 6), m.start()) if unit in _AMOUNTS else None
+        per = _PER.search(text, max(0, m.start() - 12), m.start()) if unit in _AMOUNTS else None
         if per:
             count = float(per.group("count") or 1) or 1.0
             out = [n for n in out if n[1] <= per.start()]  # 5분당: the 5 is the rate's, no length of time
