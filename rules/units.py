@@ -136,7 +136,10 @@ def measured(value: float, unit: str | None) -> tuple[str, float]:
     unit = "degC" if unit == DEGREES else unit
     if not known_unit(unit):
         return (unit, round(float(value), 6))
-    base = _registry().Quantity(value, unit).to_base_units()
+    try:
+        base = _registry().Quantity(value, unit).to_base_units()
+    except (ValueError, TypeError, AttributeError):  # pint's errors for a unit it reads but cannot reduce
+        return (unit, round(float(value), 6))
     return (str(base.dimensionality), float(f"{float(base.magnitude):.6g}"))
 
 
