@@ -54,11 +54,10 @@ _ENGLISH = re.compile(
 _PER = re.compile(r"\s+(?:a|an|per)\s+(?P<per>minute|min|hour|hr|second|sec)\b|\s*/\s*(?P<short>min|h|s)\b", re.I)
 _PER_UNIT = {"minute": "min", "min": "min", "hour": "h", "hr": "h", "h": "h", "second": "s", "sec": "s", "s": "s"}
 _AMOUNTS = {"L", "mL", "m", "mm", "cm", "kg", "g", "t"}
-_NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?"
 # The lower end of a range just before a number: "2-4", "20 to 25", "between 20 and 25", "one
 # to two", "two or three", "minus 5 to minus 10".
 _RANGE_BEFORE = re.compile(
-    rf"(?P<between>between\s+)?(?<![\w.,])(?P<minus>(?:minus|negative)\s+)?(?P<low>{_NUMBER}|{NUMBER})"
+    rf"(?P<between>between\s+)?(?<![\w.,])(?P<minus>(?:minus|negative)\s+)?(?P<low>{NUMBER})"
     rf"(?P<gap>\s*(?:-|–|~|to|and|or)\s*)$",
     re.I,
 )
