@@ -47,7 +47,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(_ENGLISH_UNITS, key=len, reverse=T
 _ENGLISH = re.compile(
     rf"(?<![\w.,/:%])(?P<minus>(?:minus|negative)\s+)?"
     rf"(?P<num>{NUMBER}|(?:{'|'.join(_ROUGH)})(?=\s))"
-    rf"(?P<half>\s+and\s+a\s+half)?\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_/])",  # a Korean particle may follow: 3 Pa에서
+    rf"(?P<half>\s+and\s+a\s+half)?\s*(?:-\s*)?(?P<unit>{_UNIT})(?![A-Za-z0-9_]|/(?!\s*(?:min|h|s)\b))",  # 3 Pa에서; 3 mm/s
     re.IGNORECASE,
 )
 # An amount a minute, an hour or a second is a rate: "15 litres a minute" is 15 L/min.
@@ -137,6 +137,8 @@ def _english(text: str, m: re.Match[str]) -> list[tuple[int, int, Said]]:
     per = _PER.match(text, end) if unit in _AMOUNTS else None
     if per:
         unit, end = f"{unit}/{_PER_UNIT[(per.group('per') or per.group('short')).lower()]}", per.end()
+    elif text.startswith("/", end):
+        return []  # a rate of something that is no amount ("3 Pa/s"): not the unit alone
     out = [(m.start(), end, Said(text[m.start() : end].strip(), value, unit))]
     low = _RANGE_BEFORE.search(text, 0, m.start())
     if low and (low.group("gap").strip() != "and" or low.group("between") or not digits):

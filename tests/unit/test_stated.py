@@ -187,6 +187,7 @@ def test_labels_signs_rates_and_parts_of_time_are_read_with_care() -> None:
     assert shown("a half hour") == [(0.5, "h")]
     assert shown("2 mm as usual, 3 mm every second day") == [(2.0, "mm"), (3.0, "mm")]
     assert shown("5분당 15리터") == [(3.0, "L/min")]
+    assert shown("the spindle shakes at 3 mm/s, the gauge falls 2 Pa/s") == [(3.0, "mm/s")]
     assert shown("하루 8시간") == [(1.0, "day"), (8.0, "h")]  # eight hours a day, not a day and eight hours
     assert shown("1년 6개월") == [(1.493, "year")]
     assert shown("wait 2 hours, 30 minutes later") == [(2.0, "h"), (30.0, "min")]
